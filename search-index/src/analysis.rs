@@ -1,0 +1,124 @@
+//! Text analysis: how text becomes index terms.
+//!
+//! Every text field, and every typed query, goes through the same chain:
+//! split on non-alphanumerics → drop absurdly long tokens → lower-case →
+//! ASCII-fold (`Sever's` and `séver` meet, `naïve` → `naive`) → English
+//! Snowball stemming (`running`, `runs` → `run`; `fasciitis` → `fasciiti`).
+//!
+//! Stop words are **kept** in the index: phrases such as "pain in the heel"
+//! and "throat on fire" need them, and BM25 already gives them almost no
+//! weight. At query time [`is_stop_word`] drops them from the per-word
+//! clauses when the query has other words (see [`crate::search`]).
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
+    Stemmer, TextAnalyzer, TokenStream,
+};
+
+/// The name the analyzer is registered under in the index.
+pub const ANALYZER: &str = "medkb_en";
+
+/// Tokens longer than this (in bytes) are dropped: they are never words.
+pub const MAX_TOKEN_LEN: usize = 40;
+
+/// The full analyzer used for every text field.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The analyzer without stemming: what the reader typed, normalised.
+pub fn folding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Stems one already folded word.
+pub fn stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// The index terms for `text`, in order.
+pub fn terms(text: &str) -> Vec<String> {
+    collect(&mut analyzer(), text)
+}
+
+/// The lower-cased, folded, unstemmed words of `text`, in order.
+pub fn words(text: &str) -> Vec<String> {
+    collect(&mut folding_analyzer(), text)
+}
+
+/// Stems a single folded word (`running` → `run`).
+pub fn stem(word: &str) -> String {
+    collect(&mut stemmer(), word)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+}
+
+fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// Function words that carry no meaning on their own in a query such as
+/// "why does my throat burn when I run". Kept in the index (phrases need
+/// them), ignored as stand-alone query words when other words are present.
+pub fn is_stop_word(folded: &str) -> bool {
+    const STOP: &[&str] = &[
+        "a", "about", "after", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before",
+        "but", "by", "can", "could", "did", "do", "does", "doing", "during", "for", "from", "get",
+        "gets", "got", "had", "has", "have", "having", "how", "i", "if", "im", "in", "into", "is",
+        "it", "its", "it's", "just", "me", "my", "of", "on", "or", "should", "so", "some", "that",
+        "the", "their", "them", "then", "there", "these", "they", "this", "to", "too", "up", "very",
+        "was", "we", "what", "when", "where", "which", "while", "who", "why", "will", "with",
+        "would", "you", "your",
+    ];
+    STOP.contains(&folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercases_folds_and_stems() {
+        assert_eq!(terms("Running RUNS"), vec!["run", "run"]);
+        assert_eq!(terms("Sévère naïve"), terms("severe naive"));
+        assert_eq!(terms("Plantar Fasciitis"), terms("plantar fasciitis"));
+        assert_eq!(terms("strains"), terms("strain"));
+        assert_eq!(terms("splints"), terms("splint"));
+    }
+
+    #[test]
+    fn words_are_folded_not_stemmed() {
+        assert_eq!(words("Ça va, RUNNING!"), vec!["ca", "va", "running"]);
+        assert_eq!(stem("running"), "run");
+        assert_eq!(stem(""), "");
+    }
+
+    #[test]
+    fn punctuation_and_long_tokens_vanish() {
+        assert!(terms("+-*\"()&|").is_empty());
+        assert!(terms(&"x".repeat(200)).is_empty());
+    }
+
+    #[test]
+    fn stop_words() {
+        assert!(is_stop_word("the"));
+        assert!(!is_stop_word("throat"));
+    }
+}

@@ -1,0 +1,193 @@
+//! Writing the index (native only: Tantivy's writer needs threads).
+
+use std::io::Write;
+use std::path::Path;
+
+use tantivy::directory::RamDirectory;
+use tantivy::store::Compressor;
+use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
+
+use crate::analysis::{analyzer, ANALYZER};
+use crate::schema::{normalize_region, schema, Fields};
+use crate::{pack, Document, Error, SectionKind};
+
+/// File names written by [`build_index`].
+pub const MANIFEST: &str = "manifest.json";
+pub const PACK: &str = "index.pack";
+pub const PACK_GZ: &str = "index.pack.gz";
+
+/// Builds the search index for `docs` and returns the files to publish
+/// under `public/search/`: `manifest.json`, `index.pack` and
+/// `index.pack.gz` (see the crate docs).
+///
+/// The output depends only on `docs` (as a set, ordered by slug): segment
+/// ids are renamed to fixed ones, so rebuilding an unchanged site gives
+/// byte-identical files, which keeps deploys and caches quiet.
+pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let schema = schema();
+    let fields = Fields::from_schema(&schema)?;
+    let settings = IndexSettings {
+        // Uncompressed doc store: the pack is compressed as a whole for
+        // transfer, which beats lz4 blocks and keeps lz4 out of the reader.
+        docstore_compression: Compressor::None,
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    };
+    let dir = RamDirectory::create();
+    let index = Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .open_or_create(dir.clone())?;
+    index.tokenizers().register(ANALYZER, analyzer());
+
+    let mut sorted: Vec<&Document> = docs.iter().collect();
+    sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+    {
+        // One thread: documents keep their (sorted) order, output is stable.
+        let mut writer: IndexWriter<TantivyDocument> =
+            index.writer_with_num_threads(1, 200_000_000)?;
+        for doc in sorted {
+            writer.add_document(to_tantivy(&fields, doc))?;
+        }
+        writer.commit()?;
+        let ids = index.searchable_segment_ids()?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait()?;
+        }
+        writer.wait_merging_threads()?;
+    }
+
+    let metas = index.load_metas()?;
+    let mut names: Vec<String> = metas
+        .list_segment_files()
+        .into_iter()
+        .filter(|p| dir.exists(p).unwrap_or(false))
+        .filter_map(|p| p.to_str().map(str::to_string))
+        .collect();
+    names.push("meta.json".to_string());
+    names.sort();
+
+    let mut files = Vec::with_capacity(names.len());
+    for name in names {
+        let bytes = dir
+            .atomic_read(Path::new(&name))
+            .map_err(|e| Error::Pack(e.to_string()))?;
+        files.push((name, bytes));
+    }
+    let segment_ids: Vec<String> = metas
+        .segments
+        .iter()
+        .map(|s| s.id().uuid_string())
+        .collect();
+    let files = fix_segment_ids(files, &segment_ids);
+
+    let (pack_bytes, entries) = pack::encode(&files);
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .write(Vec::new(), flate2::Compression::best());
+    gz.write_all(&pack_bytes)?;
+    let gz_bytes = gz.finish()?;
+
+    let manifest = serde_json::json!({
+        "format": "medkb-search/1",
+        "docs": docs.len(),
+        "pack": PACK,
+        "pack_bytes": pack_bytes.len(),
+        "pack_gz": PACK_GZ,
+        "pack_gz_bytes": gz_bytes.len(),
+        "version": format!("{:016x}", fnv1a(&pack_bytes)),
+        "files": entries,
+    });
+    let mut manifest = serde_json::to_vec_pretty(&manifest)?;
+    manifest.push(b'\n');
+
+    Ok(vec![
+        (MANIFEST.to_string(), manifest),
+        (PACK.to_string(), pack_bytes),
+        (PACK_GZ.to_string(), gz_bytes),
+    ])
+}
+
+/// Replaces Tantivy's random segment UUIDs (file names and `meta.json`)
+/// with fixed ones so the output is reproducible.
+fn fix_segment_ids(files: Vec<(String, Vec<u8>)>, ids: &[String]) -> Vec<(String, Vec<u8>)> {
+    let fixed: Vec<String> = (0..ids.len()).map(|i| format!("{:032x}", i + 1)).collect();
+    let hyphenated = |s: &str| {
+        format!(
+            "{}-{}-{}-{}-{}",
+            &s[0..8],
+            &s[8..12],
+            &s[12..16],
+            &s[16..20],
+            &s[20..32]
+        )
+    };
+    files
+        .into_iter()
+        .map(|(mut name, mut bytes)| {
+            for (old, new) in ids.iter().zip(&fixed) {
+                name = name.replace(old.as_str(), new);
+                if name == "meta.json" {
+                    if let Ok(text) = String::from_utf8(bytes.clone()) {
+                        let text = text
+                            .replace(old.as_str(), new)
+                            .replace(&hyphenated(old), &hyphenated(new));
+                        bytes = text.into_bytes();
+                    }
+                }
+            }
+            (name, bytes)
+        })
+        .collect()
+}
+
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.slug, &d.slug);
+    doc.add_text(f.url, &d.url);
+    doc.add_text(f.title, &d.title);
+    doc.add_text(f.medical_name, &d.medical_name);
+    for alias in d.also_called.iter().chain(&d.search_terms) {
+        doc.add_text(f.aliases, alias);
+    }
+    doc.add_text(f.summary, &d.summary);
+    for s in &d.sections {
+        match s.kind {
+            SectionKind::Symptoms => doc.add_text(f.symptoms, &s.text),
+            SectionKind::Other => {
+                doc.add_text(f.body, &s.heading);
+                doc.add_text(f.body, &s.text);
+            }
+            _ => doc.add_text(f.body, &s.text),
+        }
+        if !s.text.trim().is_empty() {
+            doc.add_text(
+                f.sections,
+                format!(
+                    "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                    s.kind.code(),
+                    clean(&s.anchor),
+                    clean(&s.heading),
+                    s.text.trim()
+                ),
+            );
+        }
+    }
+    doc.add_text(f.body_region, normalize_region(&d.body_region));
+    doc.add_text(f.page_type, d.page_type.trim().to_lowercase());
+    doc
+}
+
+fn clean(s: &str) -> String {
+    s.replace('\u{1f}', " ").trim().to_string()
+}

@@ -1,0 +1,92 @@
+//! The Tantivy schema, shared by the writer and the reader.
+
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
+};
+
+use crate::analysis::ANALYZER;
+
+/// Field handles. Built from a schema by name so the reader does not depend
+/// on field order.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fields {
+    pub slug: Field,
+    pub url: Field,
+    pub title: Field,
+    pub medical_name: Field,
+    /// `also_called` + `search_terms`: the page's strong synonyms.
+    pub aliases: Field,
+    pub summary: Field,
+    /// Text of the `Symptoms` sections.
+    pub symptoms: Field,
+    /// Text of all other sections.
+    pub body: Field,
+    /// Stored only: one value per section, `kind \x1f anchor \x1f heading \x1f text`.
+    pub sections: Field,
+    pub body_region: Field,
+    pub page_type: Field,
+}
+
+/// The analysed text fields, each with its ranking weight.
+/// Title and aliases over summary over symptoms over other body text.
+pub(crate) const TEXT_FIELDS: &[(&str, f32)] = &[
+    ("title", 8.0),
+    ("aliases", 7.0),
+    ("medical_name", 6.0),
+    ("summary", 3.0),
+    ("symptoms", 2.0),
+    ("body", 1.0),
+];
+
+pub(crate) fn schema() -> Schema {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    b.add_text_field("slug", STRING | STORED);
+    b.add_text_field("url", STORED);
+    b.add_text_field("title", text.clone() | STORED);
+    b.add_text_field("medical_name", text.clone());
+    b.add_text_field("aliases", text.clone());
+    b.add_text_field("summary", text.clone() | STORED);
+    b.add_text_field("symptoms", text.clone());
+    b.add_text_field("body", text);
+    b.add_text_field("sections", STORED);
+    b.add_text_field("body_region", STRING | STORED);
+    b.add_text_field("page_type", STRING | STORED);
+    b.build()
+}
+
+impl Fields {
+    pub(crate) fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(Fields {
+            slug: f("slug")?,
+            url: f("url")?,
+            title: f("title")?,
+            medical_name: f("medical_name")?,
+            aliases: f("aliases")?,
+            summary: f("summary")?,
+            symptoms: f("symptoms")?,
+            body: f("body")?,
+            sections: f("sections")?,
+            body_region: f("body_region")?,
+            page_type: f("page_type")?,
+        })
+    }
+
+    /// The analysed text fields with their weights.
+    pub(crate) fn weighted_text(&self, schema: &Schema) -> Vec<(Field, f32)> {
+        TEXT_FIELDS
+            .iter()
+            .filter_map(|(name, w)| schema.get_field(name).ok().map(|f| (f, *w)))
+            .collect()
+    }
+}
+
+/// Region values are compared case-insensitively and trimmed.
+pub(crate) fn normalize_region(region: &str) -> String {
+    region.trim().to_lowercase()
+}

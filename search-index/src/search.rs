@@ -1,0 +1,681 @@
+//! Opening an index and answering queries.
+//!
+//! # From typed text to a Tantivy query
+//!
+//! 1. **Parse** ([`parse`]): at most [`MAX_QUERY_CHARS`] characters are
+//!    read. Text between a *closed* pair of double quotes (straight or
+//!    curly) is a phrase; an unclosed quote is ignored, so `"shin spl` still
+//!    searches as you type. Everything else is split into folded words by the
+//!    analyzer, which drops operators and punctuation: there is no syntax
+//!    that can fail. The last word counts as a prefix when the text does not
+//!    end in a space or punctuation (the reader is still typing it).
+//! 2. **Expand** each word through the term dictionary of each text field:
+//!    the exact stem (weight 1), terms within the typo budget
+//!    ([`typo_budget`]: 1 edit from 5 letters, 2 from 9; a transposition is
+//!    one edit) found with a Levenshtein automaton (weight
+//!    [`FUZZY_1`]/[`FUZZY_2`]), and for the last word, completions of the
+//!    typed prefix (weight [`PREFIX`]). Expanding ourselves, rather than
+//!    using `FuzzyTermQuery`, gives us the matched terms to highlight.
+//! 3. **Score**: per word, a dis-max over its (field, term) matches, boosted
+//!    by field weight × match weight, so a word counts once, by its best
+//!    field; words are summed (OR), so pages matching more words rank
+//!    higher, and a question with extra words still finds its page. Stop
+//!    words are left out when other words exist. Adjacent words found as
+//!    a phrase get a bonus (large in titles and aliases), and the whole
+//!    query found as a phrase in a title or alias gets a larger one: aliases
+//!    are strong synonyms of their page. Quoted phrases and the region are
+//!    required.
+//! 4. **Present**: for each hit, the summary and every stored section are
+//!    scored against the matched terms; the best one gives the URL anchor
+//!    and the snippet (Tantivy's snippet generator, fed with our expanded
+//!    terms, so typos and prefixes are highlighted too).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use tantivy::collector::TopDocs;
+use tantivy::directory::OwnedBytes;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query as TQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TokenStream;
+use tantivy::{Index, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::analysis::{self, analyzer, is_stop_word, ANALYZER};
+use crate::directory::PackDirectory;
+use crate::schema::{normalize_region, Fields};
+use crate::{pack, Error, Hit, Query, SectionKind};
+
+/// Longer input is cut here (characters). Nobody types more; pasted
+/// paragraphs still search by their beginning.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Distinct plain words considered.
+pub const MAX_WORDS: usize = 12;
+/// Quoted phrases considered, and words per phrase.
+pub const MAX_PHRASES: usize = 4;
+pub const MAX_PHRASE_WORDS: usize = 8;
+/// Default and maximum result counts.
+pub const DEFAULT_LIMIT: usize = 10;
+pub const MAX_LIMIT: usize = 100;
+
+/// Match weights relative to an exact match (1.0).
+pub const FUZZY_1: f32 = 0.45;
+pub const FUZZY_2: f32 = 0.3;
+pub const PREFIX: f32 = 0.6;
+/// Expansions kept per word and field (closest/most common first).
+const MAX_FUZZY_TERMS: usize = 12;
+const MAX_PREFIX_TERMS: usize = 24;
+/// Phrase bonuses, multiplied by the field weight.
+const WHOLE_QUERY_PHRASE: f32 = 2.0;
+const BIGRAM_PHRASE: f32 = 0.6;
+/// Snippet length in characters.
+const SNIPPET_CHARS: usize = 180;
+
+/// How many typos a word of `len` characters may contain (Meilisearch's
+/// defaults: none below 5 letters, 1 from 5, 2 from 9).
+pub fn typo_budget(len: usize) -> u8 {
+    match len {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// An opened, read-only index. Cheap to query from one thread; wrap it in
+/// an `Arc` to share it (it is `Send + Sync`).
+pub struct SearchIndex {
+    searcher: Searcher,
+    fields: Fields,
+    text_fields: Vec<(Field, f32)>,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("docs", &self.num_docs())
+            .finish()
+    }
+}
+
+impl SearchIndex {
+    /// Opens the files written by [`crate::build_index`] (held in memory).
+    /// `index.pack` is used if present; otherwise `index.pack.gz` (native
+    /// builds only) or, failing that, raw Tantivy files (`meta.json`, …).
+    /// `manifest.json` is not needed.
+    pub fn open(files: Vec<(String, Vec<u8>)>) -> Result<SearchIndex, Error> {
+        let mut files = files;
+        if let Some(i) = files.iter().position(|(n, _)| file_name(n) == "index.pack") {
+            return SearchIndex::open_pack(files.swap_remove(i).1);
+        }
+        #[cfg(feature = "write")]
+        if let Some(i) = files
+            .iter()
+            .position(|(n, _)| file_name(n) == "index.pack.gz")
+        {
+            use std::io::Read;
+            let gz = files.swap_remove(i).1;
+            let mut pack = Vec::new();
+            flate2::read::GzDecoder::new(gz.as_slice()).read_to_end(&mut pack)?;
+            return SearchIndex::open_pack(pack);
+        }
+        if files.iter().any(|(n, _)| file_name(n) == "meta.json") {
+            let map = files
+                .into_iter()
+                .map(|(n, b)| (PathBuf::from(file_name(&n)), OwnedBytes::new(b)))
+                .collect();
+            return SearchIndex::open_directory(PackDirectory::new(map));
+        }
+        Err(Error::Pack(
+            "no index.pack among the search files; rebuild the site".into(),
+        ))
+    }
+
+    /// Opens an `index.pack` held in memory (no copy of the inner files).
+    pub fn open_pack(pack_bytes: Vec<u8>) -> Result<SearchIndex, Error> {
+        let entries = pack::decode(&pack_bytes)?;
+        let bytes = OwnedBytes::new(pack_bytes);
+        let map: HashMap<PathBuf, OwnedBytes> = entries
+            .into_iter()
+            .map(|e| {
+                let start = e.offset as usize;
+                (
+                    PathBuf::from(e.name),
+                    bytes.slice(start..start + e.len as usize),
+                )
+            })
+            .collect();
+        SearchIndex::open_directory(PackDirectory::new(map))
+    }
+
+    fn open_directory(dir: PackDirectory) -> Result<SearchIndex, Error> {
+        let index = Index::open(dir)?;
+        index.tokenizers().register(ANALYZER, analyzer());
+        let schema = index.schema();
+        let fields = Fields::from_schema(&schema)?;
+        let text_fields = fields.weighted_text(&schema);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            searcher: reader.searcher(),
+            fields,
+            text_fields,
+        })
+    }
+
+    /// Number of pages in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Answers `q`. Never fails: on any internal problem the answer is an
+    /// empty list.
+    pub fn search(&self, q: &Query) -> Vec<Hit> {
+        self.try_search(q).unwrap_or_default()
+    }
+
+    fn try_search(&self, q: &Query) -> tantivy::Result<Vec<Hit>> {
+        let parsed = parse(&q.text);
+        let plan = self.plan(&parsed)?;
+        let Some(main) = plan.query else {
+            return Ok(Vec::new());
+        };
+        let mut required: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, main)];
+        if let Some(region) = q.region.as_deref().map(normalize_region) {
+            if !region.is_empty() {
+                let term = Term::from_field_text(self.fields.body_region, &region);
+                let filter = TermQuery::new(term, IndexRecordOption::Basic);
+                required.push((
+                    Occur::Must,
+                    Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
+                ));
+            }
+        }
+        let query = BooleanQuery::new(required);
+        let limit = match q.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let top = self
+            .searcher
+            .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let mut hits = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = self.searcher.doc(addr)?;
+            hits.push(self.present(&doc, score, &plan.highlight));
+        }
+        Ok(hits)
+    }
+
+    /// Builds the Tantivy query and the highlight terms.
+    fn plan(&self, parsed: &Parsed) -> tantivy::Result<Plan> {
+        let mut highlight: BTreeMap<String, f32> = BTreeMap::new();
+        let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+
+        let all_stop = parsed.words.iter().all(|w| w.stop);
+        let last = parsed.words.len().saturating_sub(1);
+        for (i, word) in parsed.words.iter().enumerate() {
+            if word.stop && !all_stop {
+                continue;
+            }
+            let prefix = parsed.prefix_last && i == last;
+            let matches = self.expand(word, prefix)?;
+            if matches.is_empty() {
+                continue;
+            }
+            let mut per_field: Vec<Box<dyn TQuery>> = Vec::new();
+            for m in &matches {
+                let idf = self.idf(&m.term);
+                let entry = highlight.entry(m.text.clone()).or_insert(0.0);
+                *entry = entry.max(m.weight * idf);
+                let tq = TermQuery::new(m.term.clone(), IndexRecordOption::WithFreqs);
+                per_field.push(Box::new(BoostQuery::new(
+                    Box::new(tq),
+                    m.field_weight * m.weight,
+                )));
+            }
+            should.push((
+                Occur::Should,
+                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1)),
+            ));
+        }
+
+        // Phrase bonuses over the plain words (stop words included: they
+        // are what makes "throat on fire" a phrase).
+        let stems: Vec<&str> = parsed.words.iter().map(|w| w.stem.as_str()).collect();
+        let is_stop: Vec<bool> = parsed.words.iter().map(|w| w.stop).collect();
+        if !should.is_empty() && stems.len() >= 2 {
+            let strong = [
+                self.fields.title,
+                self.fields.aliases,
+                self.fields.medical_name,
+            ];
+            if stems.len() <= MAX_PHRASE_WORDS {
+                for (field, w) in self.weights(&strong) {
+                    should.push((
+                        Occur::Should,
+                        self.phrase(field, &stems, w * WHOLE_QUERY_PHRASE),
+                    ));
+                }
+            }
+            {
+                for (j, pair) in stems.windows(2).enumerate() {
+                    if is_stop[j] && is_stop[j + 1] {
+                        continue;
+                    }
+                    let fields: Vec<(Field, f32)> = self.text_fields.clone();
+                    let alts: Vec<Box<dyn TQuery>> = fields
+                        .into_iter()
+                        .map(|(f, w)| self.phrase(f, pair, w * BIGRAM_PHRASE))
+                        .collect();
+                    should.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+                }
+            }
+        }
+
+        // Quoted phrases are required.
+        for phrase in &parsed.phrases {
+            let stems: Vec<&str> = phrase.iter().map(|w| w.stem.as_str()).collect();
+            let alts: Vec<Box<dyn TQuery>> = self
+                .text_fields
+                .iter()
+                .map(|&(f, w)| self.phrase(f, &stems, w))
+                .collect();
+            for w in phrase {
+                if !w.stop || phrase.len() == 1 {
+                    let idf = self.idf(&Term::from_field_text(self.fields.body, &w.stem));
+                    let entry = highlight.entry(w.stem.clone()).or_insert(0.0);
+                    *entry = entry.max(idf.max(0.5));
+                }
+            }
+            must.push((Occur::Must, Box::new(DisjunctionMaxQuery::new(alts))));
+        }
+
+        let query: Option<Box<dyn TQuery>> = match (should.is_empty(), must.is_empty()) {
+            (true, true) => None,
+            (false, true) => Some(Box::new(BooleanQuery::new(should))),
+            (true, false) => Some(Box::new(BooleanQuery::new(must))),
+            (false, false) => {
+                must.extend(should);
+                Some(Box::new(BooleanQuery::new(must)))
+            }
+        };
+        Ok(Plan { query, highlight })
+    }
+
+    fn weights(&self, fields: &[Field]) -> Vec<(Field, f32)> {
+        self.text_fields
+            .iter()
+            .filter(|(f, _)| fields.contains(f))
+            .copied()
+            .collect()
+    }
+
+    /// A phrase query (or a term query for one word), boosted.
+    fn phrase(&self, field: Field, stems: &[&str], boost: f32) -> Box<dyn TQuery> {
+        let terms: Vec<Term> = stems
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| Term::from_field_text(field, s))
+            .collect();
+        let q: Box<dyn TQuery> = if terms.len() >= 2 {
+            Box::new(PhraseQuery::new(terms))
+        } else if let Some(t) = terms.into_iter().next() {
+            Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+        } else {
+            Box::new(tantivy::query::EmptyQuery)
+        };
+        Box::new(BoostQuery::new(q, boost))
+    }
+
+    /// Inverse document frequency of a term (for highlight weights).
+    fn idf(&self, term: &Term) -> f32 {
+        let n = self.searcher.num_docs() as f32;
+        let df = self.searcher.doc_freq(term).unwrap_or(0) as f32;
+        (1.0 + (n - df + 0.5) / (df + 0.5)).ln().max(0.05)
+    }
+
+    /// The index terms a typed word matches in every text field.
+    fn expand(&self, word: &Word, prefix: bool) -> tantivy::Result<Vec<Match>> {
+        let mut out: Vec<Match> = Vec::new();
+        for &(field, field_weight) in &self.text_fields {
+            // term text -> best weight
+            let mut found: BTreeMap<String, f32> = BTreeMap::new();
+            let mut prefix_found: Vec<(String, u32)> = Vec::new();
+            let mut fuzzy_found: Vec<(String, f32)> = Vec::new();
+            for segment in self.searcher.segment_readers() {
+                let inverted = segment.inverted_index(field)?;
+                let dict = inverted.terms();
+                if dict.get(word.stem.as_bytes())?.is_some() {
+                    found.insert(word.stem.clone(), 1.0);
+                }
+                // Typos: around the stem, and around the unstemmed word
+                // (a typo can derail the stemmer).
+                let mut targets: Vec<&str> = vec![word.stem.as_str()];
+                if word.folded != word.stem {
+                    targets.push(word.folded.as_str());
+                }
+                for target in targets {
+                    let budget = typo_budget(target.chars().count());
+                    if budget == 0 {
+                        continue;
+                    }
+                    let automaton =
+                        FuzzyTermQuery::new(Term::from_field_text(field, target), budget, true)
+                            .automaton()?;
+                    let mut stream = dict.search(automaton).into_stream()?;
+                    while stream.advance() {
+                        let Ok(key) = std::str::from_utf8(stream.key()) else {
+                            continue;
+                        };
+                        if key == word.stem {
+                            continue;
+                        }
+                        let weight = match edit_distance(key, target) {
+                            0 => 1.0,
+                            1 => FUZZY_1,
+                            _ => FUZZY_2,
+                        };
+                        fuzzy_found.push((key.to_string(), weight));
+                    }
+                }
+                if prefix && word.folded.chars().count() >= 2 {
+                    let mut stream = dict.range().ge(word.folded.as_bytes()).into_stream()?;
+                    let mut scanned = 0;
+                    while stream.advance() && scanned < 2000 {
+                        scanned += 1;
+                        let key = stream.key();
+                        if !key.starts_with(word.folded.as_bytes()) {
+                            break;
+                        }
+                        if let Ok(key) = std::str::from_utf8(key) {
+                            if key != word.stem {
+                                prefix_found.push((key.to_string(), stream.value().doc_freq));
+                            }
+                        }
+                    }
+                    // The stem of a finished word can be shorter than what
+                    // was typed ("runn" -> "run").
+                    let chars: Vec<char> = word.folded.chars().collect();
+                    for cut in (chars.len().saturating_sub(3).max(3)..chars.len()).rev() {
+                        let head: String = chars[..cut].iter().collect();
+                        if head != word.stem && dict.get(head.as_bytes())?.is_some() {
+                            prefix_found.push((head, u32::MAX));
+                            break;
+                        }
+                    }
+                }
+            }
+            fuzzy_found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            for (t, w) in fuzzy_found.into_iter().take(MAX_FUZZY_TERMS) {
+                let e = found.entry(t).or_insert(0.0);
+                *e = e.max(w);
+            }
+            prefix_found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            for (t, _) in prefix_found.into_iter().take(MAX_PREFIX_TERMS) {
+                let e = found.entry(t).or_insert(0.0);
+                *e = e.max(PREFIX);
+            }
+            for (text, weight) in found {
+                out.push(Match {
+                    term: Term::from_field_text(field, &text),
+                    text,
+                    weight,
+                    field_weight,
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Turns a matched document into a hit: best section, URL, snippet.
+    fn present(&self, doc: &TantivyDocument, score: f32, terms: &BTreeMap<String, f32>) -> Hit {
+        let text = |field: Field| -> String {
+            doc.get_first(field)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let slug = text(self.fields.slug);
+        let title = text(self.fields.title);
+        let url = text(self.fields.url);
+        let summary = text(self.fields.summary);
+
+        // Candidates: the summary (no anchor), then each section.
+        let mut best_score = score_text(&summary, terms) * 1.5;
+        let mut best_text = summary.as_str();
+        let mut best_anchor = "";
+        for value in doc.get_all(self.fields.sections) {
+            let Some(raw) = value.as_str() else { continue };
+            let mut parts = raw.splitn(4, '\u{1f}');
+            let kind = parts.next().and_then(|k| k.chars().next()).unwrap_or('O');
+            let anchor = parts.next().unwrap_or("");
+            let _heading = parts.next();
+            let body = parts.next().unwrap_or("");
+            let factor = match SectionKind::from_code(kind) {
+                SectionKind::Lead => 1.2,
+                SectionKind::Symptoms => 1.1,
+                _ => 1.0,
+            };
+            let s = score_text(body, terms) * factor;
+            if s > best_score {
+                best_score = s;
+                best_text = body;
+                best_anchor = anchor;
+            }
+        }
+        let url = if best_score > 0.0 && !best_anchor.is_empty() {
+            format!("{url}#{best_anchor}")
+        } else {
+            url
+        };
+        let snippet = make_snippet(best_text, terms, self.fields.body)
+            .or_else(|| make_snippet(&summary, terms, self.fields.body))
+            .unwrap_or_else(|| escape_html(&truncate_words(&summary, SNIPPET_CHARS)));
+        Hit {
+            slug,
+            title,
+            url,
+            score,
+            snippet,
+        }
+    }
+}
+
+struct Plan {
+    query: Option<Box<dyn TQuery>>,
+    highlight: BTreeMap<String, f32>,
+}
+
+struct Match {
+    term: Term,
+    text: String,
+    weight: f32,
+    field_weight: f32,
+}
+
+/// A typed word: folded (lower-case, ASCII) and stemmed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    pub folded: String,
+    pub stem: String,
+    pub stop: bool,
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    /// Words outside quotes, in order, without duplicates.
+    pub words: Vec<Word>,
+    /// Quoted phrases (closed quotes only).
+    pub phrases: Vec<Vec<Word>>,
+    /// The last word is still being typed.
+    pub prefix_last: bool,
+}
+
+/// Splits typed text into words and phrases. Total: any input gives a
+/// (possibly empty) result.
+pub fn parse(text: &str) -> Parsed {
+    let cut = text
+        .char_indices()
+        .nth(MAX_QUERY_CHARS)
+        .map(|(i, _)| i)
+        .unwrap_or(text.len());
+    let truncated = cut < text.len();
+    let text: String = text[..cut]
+        .chars()
+        .map(|c| match c {
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' => '"',
+            c => c,
+        })
+        .collect();
+    let quotes = text.matches('"').count();
+    let segments: Vec<&str> = text.split('"').collect();
+    let mut parsed = Parsed::default();
+    let mut last_segment_plain_words = false;
+    for (i, seg) in segments.iter().enumerate() {
+        let is_phrase = i % 2 == 1 && i < quotes;
+        let words: Vec<Word> = analysis::words(seg)
+            .into_iter()
+            .map(|folded| Word {
+                stem: analysis::stem(&folded),
+                stop: is_stop_word(&folded),
+                folded,
+            })
+            .collect();
+        if is_phrase {
+            if !words.is_empty() && parsed.phrases.len() < MAX_PHRASES {
+                parsed
+                    .phrases
+                    .push(words.into_iter().take(MAX_PHRASE_WORDS).collect());
+            }
+        } else {
+            if i == segments.len() - 1 {
+                last_segment_plain_words = !words.is_empty();
+            }
+            for w in words {
+                if parsed.words.len() >= MAX_WORDS {
+                    break;
+                }
+                if !parsed.words.iter().any(|x| x.folded == w.folded) {
+                    parsed.words.push(w);
+                }
+            }
+        }
+    }
+    parsed.prefix_last = !truncated
+        && last_segment_plain_words
+        && text.chars().last().is_some_and(|c| c.is_alphanumeric())
+        && parsed
+            .words
+            .last()
+            .zip(analysis::words(segments.last().copied().unwrap_or("")).last())
+            .is_some_and(|(w, typed)| &w.folded == typed);
+    parsed
+}
+
+/// Optimal-string-alignment distance (a transposition is one edit).
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for j in 0..=m {
+        d[0][j] = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+/// How well `text` matches the highlight terms: each distinct term counts
+/// its weight once, repeats add a little.
+fn score_text(text: &str, terms: &BTreeMap<String, f32>) -> f32 {
+    if text.is_empty() || terms.is_empty() {
+        return 0.0;
+    }
+    let mut seen: HashMap<&str, u32> = HashMap::new();
+    let mut an = analyzer();
+    let mut stream = an.token_stream(text);
+    let mut score = 0.0;
+    while stream.advance() {
+        if let Some((k, w)) = terms.get_key_value(stream.token().text.as_str()) {
+            let n = seen.entry(k.as_str()).or_insert(0);
+            score += if *n == 0 { *w } else { *w * 0.15 / (*n as f32) };
+            *n += 1;
+        }
+    }
+    score
+}
+
+/// A highlighted snippet of `text`, or `None` when nothing in it matches.
+fn make_snippet(text: &str, terms: &BTreeMap<String, f32>, field: Field) -> Option<String> {
+    if text.is_empty() || terms.is_empty() {
+        return None;
+    }
+    let generator = SnippetGenerator::new(terms.clone(), analyzer(), field, SNIPPET_CHARS);
+    let mut snippet = generator.snippet(text);
+    if snippet.is_empty() {
+        return None;
+    }
+    snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+    let range = snippet.fragment_range();
+    let mut html = String::new();
+    if range.start > 0 {
+        html.push('…');
+    }
+    html.push_str(&snippet.to_html());
+    if range.end < text.trim_end().len() {
+        html.push('…');
+    }
+    Some(html)
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn truncate_words(s: &str, max_chars: usize) -> String {
+    if s.chars().count() <= max_chars {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max_chars).collect();
+    let cut = match cut.rfind(' ') {
+        Some(i) if i > max_chars / 2 => &cut[..i],
+        _ => &cut[..],
+    };
+    format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+/// The last path component of a file name given as `search/index.pack`.
+fn file_name(name: &str) -> &str {
+    name.rsplit(['/', '\\']).next().unwrap_or(name)
+}

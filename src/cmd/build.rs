@@ -1,0 +1,34 @@
+//! `medkb build`
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use crate::pipeline::{self, BuildOptions, Stage};
+
+pub fn run(root: &Path, output: Option<&Path>, drafts: bool, deny_warnings: bool) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut opts = BuildOptions::new(root, Stage::Render);
+    opts.drafts = drafts;
+    opts.progress = true;
+    let outcome = pipeline::build(&opts)?;
+    super::print_diagnostics(&outcome.diagnostics, false);
+    let tally = outcome.tally();
+    let out_dir = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
+    if tally.errors > 0 || (deny_warnings && tally.warnings > 0) {
+        eprintln!("medkb: build failed: {}; {} left as it was", super::counts(tally), out_dir.display());
+        return Ok(ExitCode::from(super::EXIT_CONTENT_ERRORS));
+    }
+    let outputs = outcome.outputs.unwrap_or_default();
+    let stats = crate::output::write_site(&out_dir, &outputs)?;
+    eprintln!(
+        "medkb: built {} pages ({} files, {} changed) with {} in {:.2}s → {}",
+        outcome.pages.len(),
+        outputs.len(),
+        stats.written,
+        super::counts(tally),
+        started.elapsed().as_secs_f64(),
+        out_dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,139 @@
+//! The link graph: every cross-link resolved, and what each page is linked from.
+//!
+//! Built once all pages are parsed. It reports broken links and anchors, one-way
+//! `related` entries and orphan pages, and answers the renderer's questions
+//! ("where does `[[gout#fixes]]` go?", "which pages mention gout?") in O(1).
+//! Building it is linear in the number of links: no page is compared with every other.
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::diag::Diagnostic;
+use crate::parse::links::PageRef;
+use crate::parse::{Page, PageKind};
+
+/// A link target resolved to a URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolved {
+    pub url: String,
+    pub title: String,
+}
+
+#[derive(Debug, Default)]
+pub struct LinkGraph {
+    /// slug → index into the page list.
+    by_slug: HashMap<String, usize>,
+    /// For each page: pages whose body links to it ("Mentioned in"), by index.
+    pub backlinks: Vec<BTreeSet<usize>>,
+    /// For each page: related pages in both directions, by index, own entries first.
+    pub related: Vec<Vec<usize>>,
+}
+
+impl LinkGraph {
+    /// `pages` are the pages being published; `drafts` are slugs left out of this build.
+    pub fn build(pages: &[Page], drafts: &BTreeSet<String>, diags: &mut Vec<Diagnostic>) -> LinkGraph {
+        let by_slug: HashMap<String, usize> = pages.iter().enumerate().filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide)).map(|(i, p)| (p.slug.clone(), i)).collect();
+        let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
+        let slugs = || g.by_slug.keys().map(String::as_str);
+        let mut inbound = vec![false; pages.len()];
+        let mut backlinks = vec![BTreeSet::new(); pages.len()];
+
+        for (i, page) in pages.iter().enumerate() {
+            for link in &page.links {
+                match g.by_slug.get(&link.target.slug) {
+                    Some(&t) => {
+                        if let Some(anchor) = &link.target.anchor {
+                            if !pages[t].body.anchors.contains(anchor) {
+                                let mut known: Vec<&str> = pages[t].body.sections.iter().map(|s| s.anchor.as_str()).collect();
+                                known.sort_unstable();
+                                let help = match crate::diag::did_you_mean(anchor, known.iter().copied()) {
+                                    Some(a) => format!("did you mean `#{a}`?"),
+                                    None => format!("sections of `{}`: {}", link.target.slug, known.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")),
+                                };
+                                diags.push(
+                                    Diagnostic::error("broken-anchor", &page.path, Some(link.span), format!("`{}` has no section `#{anchor}`", link.target.slug))
+                                        .with_help(help),
+                                );
+                            }
+                        }
+                        if t != i {
+                            inbound[t] = true;
+                            backlinks[t].insert(i);
+                        }
+                    }
+                    None => diags.push(broken(&page.path, link.span, &link.target.slug, drafts, slugs())),
+                }
+            }
+            for rel in &page.fm.related {
+                match g.by_slug.get(&rel.value) {
+                    Some(&t) if t == i => diags.push(Diagnostic::warning("related-self", &page.path, Some(rel.span), "a page cannot be related to itself").with_help("remove it from `related`")),
+                    Some(&t) => {
+                        inbound[t] = true;
+                        if !g.related[i].contains(&t) {
+                            g.related[i].push(t);
+                        }
+                        if !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
+                            diags.push(
+                                Diagnostic::warning("one-way-related", &page.path, Some(rel.span), format!("`{}` does not list this page as related", rel.value))
+                                    .with_help(format!("add \"{}\" to `related` in {}, so readers find the link from both ends", page.slug, pages[t].path)),
+                            );
+                        }
+                    }
+                    None => diags.push(broken(&page.path, rel.span, &rel.value, drafts, slugs())),
+                }
+            }
+        }
+        // Related pages show on both ends, even when only one end lists the other.
+        for i in 0..pages.len() {
+            for t in g.related[i].clone() {
+                if !g.related[t].contains(&i) {
+                    g.related[t].push(i);
+                }
+            }
+        }
+        for (i, page) in pages.iter().enumerate() {
+            if matches!(page.kind, PageKind::Condition | PageKind::Guide) && !inbound[i] {
+                diags.push(
+                    Diagnostic::warning("orphan-page", &page.path, Some(page.fm.title_span), "no other page links to this page")
+                        .with_help("link to it with [[slug]] from a related page, or list it in another page's `related`"),
+                );
+            }
+        }
+        g.backlinks = backlinks;
+        g
+    }
+
+    pub fn index_of(&self, slug: &str) -> Option<usize> {
+        self.by_slug.get(slug).copied()
+    }
+
+    /// Where a link goes: the page URL plus the anchor (canonical names map to the real id).
+    pub fn resolve(&self, pages: &[Page], target: &PageRef) -> Option<Resolved> {
+        let page = &pages[*self.by_slug.get(&target.slug)?];
+        let url = match &target.anchor {
+            None => page.url.clone(),
+            Some(a) => {
+                let id = page
+                    .body
+                    .sections
+                    .iter()
+                    .find(|s| s.kind.canonical_anchor() == Some(a.as_str()))
+                    .map(|s| s.anchor.clone())
+                    .unwrap_or_else(|| a.clone());
+                format!("{}#{id}", page.url)
+            }
+        };
+        Some(Resolved { url, title: page.fm.title.clone() })
+    }
+}
+
+fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<String>, slugs: impl Iterator<Item = &'a str>) -> Diagnostic {
+    if drafts.contains(slug) {
+        return Diagnostic::error("broken-link", path, Some(span), format!("`{slug}` is a draft, so it is not published"))
+            .with_help("publish it (status = \"published\"), remove the link, or build with --drafts");
+    }
+    let help = match crate::diag::did_you_mean(slug, slugs) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None => format!("create content/conditions/{slug}.md with `medkb new condition`, or fix the slug"),
+    };
+    Diagnostic::error("broken-link", path, Some(span), format!("there is no page called `{slug}`")).with_help(help)
+}

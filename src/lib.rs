@@ -1,0 +1,22 @@
+//! medkb: a static-site generator for medical knowledge bases.
+//!
+//! Clinicians write structured Markdown condition pages; medkb validates them,
+//! links them, renders them through a theme and indexes them for search. The
+//! modules follow the data flow:
+//!
+//! `load` (files) → `parse` (pages, validated) → `graph` (links resolved) →
+//! `render` (HTML in memory) → `index` (search files) → `output` (atomic write).
+//!
+//! `pipeline` runs the stages; `cmd` holds the thin command-line front ends.
+
+pub mod cli;
+pub mod cmd;
+pub mod config;
+pub mod diag;
+pub mod graph;
+pub mod index;
+pub mod load;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod render;

@@ -1,0 +1,161 @@
+//! Load: find the content files and read them, rejecting what cannot be a page.
+//!
+//! Nothing here parses Markdown. A file that cannot be read as a page (not UTF-8,
+//! empty, too big, a link that leaves the site) becomes a located diagnostic and the
+//! walk carries on, so one bad file never hides the others.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{rel_path, Diagnostic, SourceFile};
+
+/// Larger than any real page; stops a stray data file from eating memory.
+pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
+
+/// Which part of the site a content file belongs to, from where it sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Placement {
+    Condition,
+    Guide,
+    Home,
+    About,
+}
+
+#[derive(Debug)]
+pub struct ContentFile {
+    pub source: SourceFile,
+    pub placement: Placement,
+    /// The file name without `.md`.
+    pub slug: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub files: Vec<ContentFile>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Walks `<root>/content`. Files are returned sorted by path, so builds are reproducible.
+pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
+    let content = root.join("content");
+    let mut out = Loaded::default();
+    if !content.is_dir() {
+        anyhow::bail!(
+            "no content folder at {}\nhelp: pages live in content/conditions/ and content/guides/; run `medkb new condition \"Title\"` to start one",
+            content.display()
+        );
+    }
+    let canonical_root = root.canonicalize()?;
+    let mut seen: HashMap<String, String> = HashMap::new();
+    for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| "content".into());
+                out.diagnostics.push(Diagnostic::error("invalid-file", &path, None, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = rel_path(root, path);
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with('.') || name.ends_with('~') || !name.ends_with(".md") {
+            continue; // editor backups, hidden files and assets are not pages
+        }
+        if entry.path_is_symlink() {
+            match path.canonicalize() {
+                Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) => {
+                    out.diagnostics.push(
+                        Diagnostic::error("invalid-file", &rel, None, format!("this is a link to {}, which is outside the site", target.display()))
+                            .with_help("copy the file into content/ instead of linking to it"),
+                    );
+                    continue;
+                }
+                Err(_) => {
+                    out.diagnostics.push(Diagnostic::error("invalid-file", &rel, None, "this link points to a file that does not exist"));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(placement) = placement_of(&rel) else {
+            out.diagnostics.push(
+                Diagnostic::warning("invalid-file", &rel, None, "this file is not in a place medkb reads, so it is not published")
+                    .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
+            );
+            continue;
+        };
+        let slug = name.trim_end_matches(".md").to_string();
+        if matches!(placement, Placement::Condition | Placement::Guide) {
+            if !crate::parse::is_slug(&slug) {
+                out.diagnostics.push(
+                    Diagnostic::error("invalid-file", &rel, None, format!("`{name}` is not a valid page name"))
+                        .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::parse::slugify(&slug))),
+                );
+                continue;
+            }
+            let key = slug.to_lowercase();
+            if let Some(first) = seen.get(&key) {
+                let message = if first.ends_with(&format!("/{slug}.md")) {
+                    format!("the slug `{slug}` is already used by {first}")
+                } else {
+                    format!("the slug `{slug}` differs only in case from {first}")
+                };
+                out.diagnostics.push(
+                    Diagnostic::error("duplicate-slug", &rel, None, message).with_help("slugs must be unique across conditions and guides; rename one file"),
+                );
+                continue;
+            }
+            seen.insert(key, rel.clone());
+        }
+        match read_page(path, &rel) {
+            Ok(text) => out.files.push(ContentFile { source: SourceFile::new(rel, path.to_path_buf(), text), placement, slug }),
+            Err(d) => out.diagnostics.push(*d),
+        }
+    }
+    Ok(out)
+}
+
+fn placement_of(rel: &str) -> Option<Placement> {
+    let parts: Vec<&str> = rel.split('/').collect();
+    match parts.as_slice() {
+        ["content", "conditions", _] => Some(Placement::Condition),
+        ["content", "guides", _] => Some(Placement::Guide),
+        ["content", "_index.md"] => Some(Placement::Home),
+        ["content", "about.md"] => Some(Placement::About),
+        _ => None,
+    }
+}
+
+fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
+    let meta = std::fs::metadata(path).map_err(|e| Box::new(Diagnostic::error("invalid-file", rel, None, format!("cannot read: {e}"))))?;
+    if meta.len() > MAX_PAGE_BYTES {
+        return Err(Box::new(
+            Diagnostic::error("invalid-file", rel, None, format!("this file is {} KiB; a page may be at most {} KiB", meta.len() / 1024, MAX_PAGE_BYTES / 1024))
+                .with_help("split it into several pages"),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| Box::new(Diagnostic::error("invalid-file", rel, None, format!("cannot read: {e}"))))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
+        Box::new(
+            Diagnostic::error("invalid-file", rel, None, format!("this file is not valid UTF-8 (line {line}, byte {good})"))
+                .with_help("save the file as UTF-8 in your editor"),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(Box::new(
+            Diagnostic::error("invalid-file", rel, None, "this file is empty").with_help("run `medkb new condition \"Title\"` for a page to start from"),
+        ));
+    }
+    Ok(text)
+}
+
+/// Absolute path of a site's folder, for messages.
+pub fn display_root(root: &Path) -> PathBuf {
+    root.canonicalize().unwrap_or_else(|_| root.to_path_buf())
+}

@@ -1,0 +1,30 @@
+//! The `medkb` binary: parse the command line, run the command, map the outcome
+//! to an exit code (0 success, 1 content errors, 2 usage or internal error).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use medkb::cli::{Cli, Command};
+use medkb::cmd;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Build { root, output, drafts, deny_warnings } => cmd::build::run(&root, output.as_deref(), drafts, deny_warnings),
+        Command::Check { root, format, drafts, notes, readability, deny_warnings } => cmd::check::run(&root, format, drafts, notes, readability, deny_warnings),
+        Command::New { kind, title, region, root } => cmd::new::run(&root, kind, &title, region.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,374 @@
+//! The TOML front matter between `+++` lines.
+//!
+//! Parsed in two passes: a loose pass into a table finds every unknown key (all of
+//! them, not just the first), then a typed pass with [`toml::Spanned`] fields keeps
+//! the position of each value, shifted by where the TOML starts in the file.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diag::Diagnostic;
+
+/// Where the front matter sits in the file.
+#[derive(Debug, Clone, Copy)]
+pub struct Split {
+    /// Byte offset of the TOML text (the line after the opening `+++`).
+    pub toml_start: usize,
+    pub toml_end: usize,
+    /// Byte offset of the body (the line after the closing `+++`).
+    pub body_start: usize,
+}
+
+/// Finds the `+++` fences. `Err` is a diagnostic about the file's first lines.
+pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let mut lines = text[bom..].split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "+++" {
+        return Err(Diagnostic::error("front-matter", path, Some((bom, bom + first.trim_end().len())), "a page must start with front matter between `+++` lines")
+            .with_help("put `+++` on the first line, then `title = \"...\"` and the other keys, then `+++` again (see docs/authoring.md)"));
+    }
+    let toml_start = bom + first.len();
+    let mut offset = toml_start;
+    for line in lines {
+        if line.trim_end() == "+++" {
+            return Ok(Split { toml_start, toml_end: offset, body_start: offset + line.len() });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error("front-matter", path, Some((bom, bom + 3)), "the front matter starting here is never closed")
+        .with_help("add a line with just `+++` after the last front-matter key"))
+}
+
+/// The keys medkb knows. Anything else is an `unknown-key` error.
+pub const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "summary",
+    "medical_name",
+    "also_called",
+    "search_terms",
+    "body_region",
+    "page_type",
+    "related",
+    "status",
+    "last_reviewed",
+    "next_review_due",
+    "reviewed_by",
+    "sources",
+    "gather_red_flags",
+];
+
+#[derive(Debug, Deserialize)]
+struct Typed {
+    title: Option<Spanned<String>>,
+    summary: Option<Spanned<String>>,
+    medical_name: Option<Spanned<String>>,
+    also_called: Option<Vec<Spanned<String>>>,
+    search_terms: Option<Vec<Spanned<String>>>,
+    body_region: Option<Spanned<String>>,
+    page_type: Option<Spanned<String>>,
+    related: Option<Vec<Spanned<String>>>,
+    status: Option<Spanned<String>>,
+    last_reviewed: Option<Spanned<toml::value::Datetime>>,
+    next_review_due: Option<Spanned<toml::value::Datetime>>,
+    reviewed_by: Option<Vec<Spanned<String>>>,
+    sources: Option<Spanned<Vec<RawSource>>>,
+    gather_red_flags: Option<Spanned<bool>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: String,
+    author: Option<String>,
+    publisher: Option<String>,
+    date: Option<toml::value::Datetime>,
+    url: Option<String>,
+}
+
+/// A value and the byte span it came from in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct At<T> {
+    pub value: T,
+    pub span: (usize, usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Published,
+    Draft,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PageType {
+    Condition,
+    Symptom,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Source {
+    pub title: String,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    pub date: Option<NaiveDate>,
+    pub url: Option<String>,
+}
+
+/// Validated front matter. Required keys that were missing have been reported;
+/// their fields hold an empty value so later stages can keep checking the page.
+#[derive(Debug, Clone)]
+pub struct Frontmatter {
+    pub title: String,
+    pub title_span: (usize, usize),
+    pub summary: String,
+    pub medical_name: Option<String>,
+    pub also_called: Vec<String>,
+    pub search_terms: Vec<String>,
+    pub body_region: Option<At<String>>,
+    pub page_type: PageType,
+    pub related: Vec<At<String>>,
+    pub status: Status,
+    pub last_reviewed: Option<NaiveDate>,
+    pub next_review_due: Option<At<NaiveDate>>,
+    pub reviewed_by: Vec<String>,
+    pub reviewed_by_span: Option<(usize, usize)>,
+    pub sources: Vec<Source>,
+    pub gather_red_flags: bool,
+}
+
+/// What kind of page the front matter belongs to decides which keys are required.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirements {
+    Condition,
+    Guide,
+    Plain,
+}
+
+pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
+    let toml_text = &text[split.toml_start..split.toml_end];
+    let shift = |r: std::ops::Range<usize>| (split.toml_start + r.start, split.toml_start + r.end);
+    let table: toml::Table = match toml::from_str(toml_text) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("front-matter", path, e.span().map(shift), format!("the front matter is not valid TOML: {}", e.message().trim()))
+                    .with_help("strings need double quotes, lists need [brackets], dates are written 2026-11-21 without quotes"),
+            );
+            return None;
+        }
+    };
+    let mut ok = true;
+    for key in table.keys() {
+        if !KNOWN_KEYS.contains(&key.as_str()) {
+            ok = false;
+            let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
+            let help = match crate::diag::did_you_mean(key, KNOWN_KEYS.iter().copied()) {
+                Some(k) => format!("did you mean `{k}`?"),
+                None => format!("the keys medkb knows are: {}", KNOWN_KEYS.join(", ")),
+            };
+            diags.push(Diagnostic::error("unknown-key", path, span, format!("unknown front-matter key `{key}`")).with_help(help));
+        }
+    }
+    let typed: Typed = match toml::from_str(toml_text) {
+        Ok(t) => t,
+        Err(e) => {
+            diags.push(
+                Diagnostic::error("invalid-field", path, e.span().map(shift), e.message().trim().to_string())
+                    .with_help("see the front-matter table in docs/authoring.md for each key's type"),
+            );
+            return None;
+        }
+    };
+    let sp = |s: std::ops::Range<usize>| shift(s);
+    let whole = (split.toml_start.saturating_sub(4), split.toml_start.saturating_sub(1));
+    let mut require = |name: &str, present: bool, help: &str| {
+        if !present {
+            ok = false;
+            diags.push(Diagnostic::error("missing-field", path, Some(whole), format!("the front matter has no `{name}`")).with_help(help.to_string()));
+        }
+    };
+    require("title", typed.title.is_some(), "add a plain-English title, e.g. title = \"Shin splints\"");
+    require("summary", typed.summary.is_some(), "add a one-sentence summary for lists and search results");
+    if needs != Requirements::Plain {
+        require("last_reviewed", typed.last_reviewed.is_some(), "add the date of the last whole-page review, e.g. last_reviewed = 2026-11-21");
+        require("sources", typed.sources.is_some(), "add at least one [[sources]] table with the title of the source you wrote from");
+    }
+    if needs == Requirements::Condition {
+        require("body_region", typed.body_region.is_some(), "add body_region = \"...\" with one of the regions in site.toml");
+    }
+
+    let mut date = |v: &Spanned<toml::value::Datetime>, key: &str| -> Option<NaiveDate> {
+        let d = v.get_ref();
+        match (d.date, d.time) {
+            (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32),
+            _ => {
+                ok = false;
+                diags.push(
+                    Diagnostic::error("invalid-field", path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
+                        .with_help("write it as 2026-11-21"),
+                );
+                None
+            }
+        }
+    };
+    let last_reviewed = typed.last_reviewed.as_ref().and_then(|v| date(v, "last_reviewed"));
+    let next_review_due =
+        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due").map(|d| At { value: d, span: sp(v.span()) }));
+
+    let page_type = match typed.page_type.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
+        None | Some(("condition", _)) => PageType::Condition,
+        Some(("symptom", _)) => PageType::Symptom,
+        Some((other, span)) => {
+            ok = false;
+            diags.push(
+                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown page_type `{other}`"))
+                    .with_help("use \"condition\" or \"symptom\""),
+            );
+            PageType::Condition
+        }
+    };
+    let status = match typed.status.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
+        None | Some(("published", _)) => Status::Published,
+        Some(("draft", _)) => Status::Draft,
+        Some((other, span)) => {
+            ok = false;
+            diags.push(
+                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown status `{other}`")).with_help("use \"published\" or \"draft\""),
+            );
+            Status::Published
+        }
+    };
+    if needs != Requirements::Guide {
+        if let Some(g) = &typed.gather_red_flags {
+            diags.push(Diagnostic::error("invalid-field", path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
+        }
+    }
+    if needs == Requirements::Guide {
+        for (key, present) in [("body_region", typed.body_region.is_some()), ("page_type", typed.page_type.is_some())] {
+            if present {
+                let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
+                diags.push(Diagnostic::warning("invalid-field", path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"));
+            }
+        }
+    }
+    let strings = |v: &Option<Vec<Spanned<String>>>| -> Vec<String> {
+        v.iter().flatten().map(|s| s.get_ref().trim().to_string()).filter(|s| !s.is_empty()).collect()
+    };
+    let mut sources = Vec::new();
+    if let Some(list) = &typed.sources {
+        if list.get_ref().is_empty() && needs != Requirements::Plain {
+            ok = false;
+            diags.push(
+                Diagnostic::error("missing-field", path, Some(sp(list.span())), "`sources` is empty")
+                    .with_help("cite at least one source the page was written from"),
+            );
+        }
+        for s in list.get_ref() {
+            let date = s.date.as_ref().and_then(|d| d.date).and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32));
+            sources.push(Source { title: s.title.clone(), author: s.author.clone(), publisher: s.publisher.clone(), date, url: s.url.clone() });
+        }
+    }
+    let fm = Frontmatter {
+        title: typed.title.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
+        title_span: typed.title.as_ref().map(|t| sp(t.span())).unwrap_or(whole),
+        summary: typed.summary.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
+        medical_name: typed.medical_name.as_ref().map(|t| t.get_ref().trim().to_string()).filter(|s| !s.is_empty()),
+        also_called: strings(&typed.also_called),
+        search_terms: strings(&typed.search_terms),
+        body_region: typed.body_region.as_ref().map(|v| At { value: v.get_ref().clone(), span: sp(v.span()) }),
+        page_type,
+        related: typed.related.iter().flatten().map(|v| At { value: v.get_ref().clone(), span: sp(v.span()) }).collect(),
+        status,
+        last_reviewed,
+        next_review_due,
+        reviewed_by: strings(&typed.reviewed_by),
+        reviewed_by_span: key_span(toml_text, "reviewed_by").map(|(s, e)| (split.toml_start + s, split.toml_start + e)),
+        sources,
+        gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
+    };
+    if fm.title.is_empty() && typed.title.is_some() {
+        ok = false;
+        diags.push(Diagnostic::error("missing-field", path, Some(fm.title_span), "the title is empty"));
+    }
+    let _ = ok;
+    Some(fm)
+}
+
+/// Byte span of a top-level key (`key = …`, `[key]` or `[[key]]`) in TOML text.
+pub fn key_span(toml_text: &str, key: &str) -> Option<(usize, usize)> {
+    let mut offset = 0;
+    for line in toml_text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        let bare = trimmed.trim_start_matches('[');
+        let quoted = bare.strip_prefix('"').unwrap_or(bare);
+        if let Some(after) = quoted.strip_prefix(key) {
+            let after = after.trim_start_matches('"').trim_start();
+            if after.starts_with('=') || after.starts_with(']') {
+                let start = offset + indent + (trimmed.len() - quoted.len());
+                return Some((start, start + key.len()));
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(text: &str, needs: Requirements) -> (Option<Frontmatter>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let split = split(text, "p.md").unwrap();
+        let fm = parse(text, split, "p.md", needs, &mut diags);
+        (fm, diags)
+    }
+
+    const GOOD: &str = "+++\ntitle = \"Gout\"\nsummary = \"s\"\nbody_region = \"ankle-foot\"\nlast_reviewed = 2026-01-02\nrelated = [\"bunions\", \"hallux-rigidus\"]\n[[sources]]\ntitle = \"A\"\n+++\nbody\n";
+
+    #[test]
+    fn good_front_matter_parses_with_spans() {
+        let (fm, diags) = run(GOOD, Requirements::Condition);
+        assert!(diags.is_empty(), "{diags:?}");
+        let fm = fm.unwrap();
+        assert_eq!(fm.title, "Gout");
+        assert_eq!(fm.related.len(), 2);
+        let span = fm.related[1].span;
+        assert_eq!(&GOOD[span.0..span.1], "\"hallux-rigidus\"");
+        assert_eq!(fm.last_reviewed, NaiveDate::from_ymd_opt(2026, 1, 2));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported() {
+        let text = GOOD.replace("summary", "sumary").replace("related", "relatd");
+        let (_, diags) = run(&text, Requirements::Condition);
+        let mut unknown: Vec<_> = diags.iter().filter(|d| d.code == "unknown-key").collect();
+        unknown.sort_by_key(|d| d.span);
+        assert_eq!(unknown.len(), 2, "{diags:?}");
+        assert_eq!(unknown[0].help.as_deref(), Some("did you mean `summary`?"));
+        let (s, e) = unknown[0].span.unwrap();
+        assert_eq!(&text[s..e], "sumary");
+    }
+
+    #[test]
+    fn unclosed_and_missing_fences() {
+        assert_eq!(split("title = 1\n", "p.md").unwrap_err().code, "front-matter");
+        assert_eq!(split("+++\ntitle = 1\n", "p.md").unwrap_err().code, "front-matter");
+        let s = split("\u{feff}+++\r\na = 1\r\n+++\r\nbody", "p.md").unwrap();
+        assert_eq!(s.body_start, "\u{feff}+++\r\na = 1\r\n+++\r\n".len());
+    }
+
+    #[test]
+    fn quoted_date_is_a_located_type_error() {
+        let text = GOOD.replace("2026-01-02", "\"2026-01-02\"");
+        let (_, diags) = run(&text, Requirements::Condition);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "invalid-field");
+        let (s, _) = diags[0].span.unwrap();
+        assert!(text[s..].starts_with("\"2026"), "{}", &text[s..]);
+    }
+}

@@ -1,0 +1,580 @@
+//! The page body: lead, `##` sections, and the two structured sections.
+//!
+//! Sections are found on the Markdown event stream (so a `##` inside a code block
+//! is not a section) but kept as slices of the original text, so every later
+//! diagnostic can point into the file and rendering stays plain pulldown-cmark.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::links::markdown_options;
+use crate::diag::Diagnostic;
+
+/// The sections medkb knows, whatever the author called them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionKind {
+    Symptoms,
+    Causes,
+    Fixes,
+    RedFlags,
+    Timeline,
+    Other,
+}
+
+impl SectionKind {
+    /// Recognises a heading, accepting the usual synonyms.
+    pub fn from_heading(heading: &str) -> SectionKind {
+        let h = heading.trim().trim_end_matches([':', '?', '.']).to_lowercase();
+        let h = h.as_str();
+        match h {
+            "symptoms" | "signs and symptoms" | "signs" | "check if you have it" | "what it feels like" => SectionKind::Symptoms,
+            "causes" | "why it happens" | "risk factors and causes" | "causes and risk factors" | "what causes it" => SectionKind::Causes,
+            "fixes" | "treatment" | "treatments" | "things you can do" | "things you can do yourself" | "self-care" | "self care" | "what helps"
+            | "how to fix it" | "treatment and fixes" => SectionKind::Fixes,
+            "red flags" | "when to get help" | "when to see a doctor" | "warning signs" | "urgent advice" | "when to get medical help" => {
+                SectionKind::RedFlags
+            }
+            "timeline" | "recovery" | "recovery timeline" | "how long it lasts" | "how long it takes" | "recovery time" => SectionKind::Timeline,
+            _ => SectionKind::Other,
+        }
+    }
+
+    /// The anchor a link may use for this section whatever its heading says.
+    pub fn canonical_anchor(self) -> Option<&'static str> {
+        match self {
+            SectionKind::Symptoms => Some("symptoms"),
+            SectionKind::Causes => Some("causes"),
+            SectionKind::Fixes => Some("fixes"),
+            SectionKind::RedFlags => Some("red-flags"),
+            SectionKind::Timeline => Some("timeline"),
+            SectionKind::Other => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionKind::Symptoms => "Symptoms",
+            SectionKind::Causes => "Causes",
+            SectionKind::Fixes => "Fixes",
+            SectionKind::RedFlags => "Red flags",
+            SectionKind::Timeline => "Timeline",
+            SectionKind::Other => "Other",
+        }
+    }
+}
+
+/// How soon a reader needs help. Ordered most urgent first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Urgency {
+    Emergency,
+    Urgent,
+    Routine,
+}
+
+impl Urgency {
+    pub const ALL: [Urgency; 3] = [Urgency::Emergency, Urgency::Urgent, Urgency::Routine];
+
+    fn parse(word: &str) -> Option<Urgency> {
+        match word.to_ascii_lowercase().as_str() {
+            "emergency" => Some(Urgency::Emergency),
+            "urgent" => Some(Urgency::Urgent),
+            "routine" | "non-urgent" => Some(Urgency::Routine),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Urgency::Emergency => "emergency",
+            Urgency::Urgent => "urgent",
+            Urgency::Routine => "routine",
+        }
+    }
+}
+
+/// One warning sign and how urgently to act on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedFlag {
+    pub urgency: Urgency,
+    /// Inline Markdown, without the `urgency:` prefix.
+    pub text: String,
+    pub plain: String,
+    pub span: (usize, usize),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    Hour,
+    Day,
+    Week,
+    Month,
+    Year,
+}
+
+impl TimeUnit {
+    fn parse(word: &str) -> Option<TimeUnit> {
+        let w = word.to_ascii_lowercase();
+        let w = w.trim_end_matches('s');
+        match w {
+            "hour" | "hr" => Some(TimeUnit::Hour),
+            "day" => Some(TimeUnit::Day),
+            "week" | "wk" => Some(TimeUnit::Week),
+            "month" => Some(TimeUnit::Month),
+            "year" => Some(TimeUnit::Year),
+            _ => None,
+        }
+    }
+}
+
+/// One phase of a recovery timeline: "Weeks 2–6: build back up".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Phase {
+    pub label: String,
+    pub from: u32,
+    /// `None` for a single point ("Week 1") or an open end ("6+ weeks").
+    pub to: Option<u32>,
+    pub open_ended: bool,
+    pub unit: TimeUnit,
+    /// Inline Markdown: what to do in this phase.
+    pub text: String,
+    #[serde(skip)]
+    pub span: (usize, usize),
+}
+
+/// Reads a phase label such as `Days 0–3`, `3-6 months`, `6+ weeks`, `After 6 weeks`.
+pub fn parse_phase_label(label: &str) -> Option<(u32, Option<u32>, bool, TimeUnit)> {
+    let norm = label.replace(['\u{2013}', '\u{2014}', '\u{2212}'], "-").to_lowercase();
+    let mut words: Vec<String> = Vec::new();
+    // Split "0-3" and "6+" into tokens, keep words.
+    let mut cur = String::new();
+    for c in norm.chars() {
+        if c.is_ascii_alphanumeric() {
+            if !cur.is_empty() && (cur.chars().last().unwrap().is_ascii_digit() != c.is_ascii_digit()) {
+                words.push(std::mem::take(&mut cur));
+            }
+            cur.push(c);
+        } else {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            if c == '-' || c == '+' {
+                words.push(c.to_string());
+            }
+        }
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    let mut lead = None;
+    if let Some(first) = words.first() {
+        if matches!(first.as_str(), "after" | "from" | "first" | "within") {
+            lead = Some(words.remove(0));
+        }
+    }
+    let mut unit = None;
+    let mut nums: Vec<u32> = Vec::new();
+    let mut plus = false;
+    let mut dash = false;
+    for (i, w) in words.iter().enumerate() {
+        if let Ok(n) = w.parse::<u32>() {
+            nums.push(n);
+        } else if w == "-" || w == "to" {
+            if nums.len() != 1 {
+                return None;
+            }
+            dash = true;
+        } else if w == "+" {
+            plus = true;
+        } else if let Some(u) = TimeUnit::parse(w) {
+            // The unit comes first ("Weeks 2-6") or last ("2-6 weeks"), once.
+            if unit.is_some() || !(i == 0 || i == words.len() - 1) {
+                return None;
+            }
+            unit = Some(u);
+        } else {
+            return None;
+        }
+    }
+    let unit = unit?;
+    match (nums.as_slice(), dash, plus, lead.as_deref()) {
+        ([a], false, false, None) => Some((*a, None, false, unit)),
+        ([a], false, true, None) | ([a], false, false, Some("after" | "from")) => Some((*a, None, true, unit)),
+        ([a], false, false, Some("first" | "within")) => Some((0, Some(*a), false, unit)),
+        ([a, b], true, false, None) if a <= b => Some((*a, Some(*b), false, unit)),
+        ([a, b], true, true, None) if a <= b => Some((*a, Some(*b), true, unit)),
+        _ => None,
+    }
+}
+
+/// A `##` section of a page.
+#[derive(Debug, Clone)]
+pub struct Section {
+    pub kind: SectionKind,
+    pub heading: String,
+    /// The `id` of the section heading, unique in the page.
+    pub anchor: String,
+    pub heading_span: (usize, usize),
+    /// The Markdown under the heading, up to the next `##`.
+    pub body: String,
+    /// Byte offset of `body` in the file.
+    pub body_offset: usize,
+    /// Ids of the headings inside the section, in order.
+    pub sub_anchors: Vec<String>,
+    /// The section as plain text, for search and readability.
+    pub plain: String,
+    /// Plain text of each top-level list item (symptoms, causes, treatments for JSON-LD).
+    pub items: Vec<String>,
+    /// Markdown of the parts of a structured section that are not its list.
+    pub intro: String,
+}
+
+/// The parsed body.
+#[derive(Debug, Clone, Default)]
+pub struct Body {
+    pub lead: String,
+    pub lead_plain: String,
+    pub sections: Vec<Section>,
+    pub red_flags: Vec<RedFlag>,
+    pub phases: Vec<Phase>,
+    /// Every anchor a link may target: heading ids and canonical section names.
+    pub anchors: HashSet<String>,
+    /// Ids of headings in the lead (rare), in order.
+    pub lead_anchors: Vec<String>,
+    /// Other headings (level 3+) with ids, used for the on-page contents list.
+    pub all_headings: Vec<(u8, String, String)>,
+}
+
+struct Heading {
+    level: HeadingLevel,
+    text: String,
+    start: usize,
+    end: usize,
+}
+
+fn headings(body: &str) -> Vec<Heading> {
+    let mut out = Vec::new();
+    let mut current: Option<Heading> = None;
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => current = Some(Heading { level, text: String::new(), start: range.start, end: range.end }),
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(h) = current.as_mut() {
+                    h.text.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(h) = current.take() {
+                    out.push(h);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Plain text of Markdown, words separated by spaces.
+pub fn plain_text(md: &str) -> String {
+    let mut out = String::new();
+    for event in Parser::new_ext(md, markdown_options()) {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+    // Wiki-links read as their label or slug.
+    let mut text = out.trim().to_string();
+    for w in super::links::scan_wikilinks(&text.clone()).into_iter().rev() {
+        let shown = w.label.clone().unwrap_or_else(|| w.target.slug.replace('-', " "));
+        text.replace_range(w.start..w.end, &shown);
+    }
+    text
+}
+
+/// Top-level blocks of a section: each list item with its span, and the rest.
+struct Blocks {
+    items: Vec<(usize, usize)>,
+    other: Vec<(usize, usize)>,
+}
+
+fn blocks(md: &str) -> Blocks {
+    let mut depth = 0usize;
+    let mut in_list = false;
+    let mut out = Blocks { items: Vec::new(), other: Vec::new() };
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    if matches!(tag, Tag::List(_)) {
+                        in_list = true;
+                    } else {
+                        in_list = false;
+                        out.other.push((range.start, range.end));
+                    }
+                } else if depth == 1 && in_list && matches!(tag, Tag::Item) {
+                    out.items.push((range.start, range.end));
+                }
+                depth += 1;
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Rule | Event::Html(_) if depth == 0 => out.other.push((range.start, range.end)),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The text of a list item without its marker (`- `, `* `, `1. `), and the marker's length.
+fn strip_marker(item: &str) -> (usize, &str) {
+    let trimmed = item.trim_start();
+    let mut skip = item.len() - trimmed.len();
+    let rest = if let Some(r) = trimmed.strip_prefix(['-', '*', '+']) {
+        skip += 1;
+        r
+    } else {
+        let digits = trimmed.bytes().take_while(u8::is_ascii_digit).count();
+        match trimmed[digits..].strip_prefix(['.', ')']) {
+            Some(r) if digits > 0 => {
+                skip += digits + 1;
+                r
+            }
+            _ => trimmed,
+        }
+    };
+    let text = rest.trim_start();
+    skip += rest.len() - text.len();
+    (skip, text.trim_end())
+}
+
+/// `emergency: text`, `**Urgent:** text`, `[routine] text` → (urgency, text).
+fn split_urgency(text: &str) -> Option<(Urgency, &str)> {
+    let rest = text.trim_start_matches(['*', '_', '[']);
+    let word_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic() || *b == b'-').count();
+    let urgency = Urgency::parse(&rest[..word_len])?;
+    let mut after = &rest[word_len..];
+    let closers = |s: &str| s.trim_start_matches([']', '*', '_']).to_string();
+    let trimmed = closers(after);
+    after = &after[after.len() - trimmed.len()..];
+    let after = after.strip_prefix(':').or_else(|| (text.trim_start().starts_with('[')).then_some(after))?;
+    let after = after.trim_start_matches(['*', '_']).trim_start();
+    Some((urgency, after))
+}
+
+fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
+    let len = text.find('\n').unwrap_or(text.len());
+    (offset, offset + len.max(1))
+}
+
+/// Splits the body (which starts at byte `offset` of the file) into sections and reads them.
+pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnostic>) -> Body {
+    let heads = headings(body);
+    let mut used: HashSet<String> = HashSet::new();
+    let mut unique = |text: &str| -> String {
+        let base = {
+            let s = super::slugify(text);
+            if s.is_empty() {
+                "section".to_string()
+            } else {
+                s
+            }
+        };
+        let mut id = base.clone();
+        let mut n = 2;
+        while !used.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        id
+    };
+    let h2s: Vec<usize> = heads.iter().enumerate().filter(|(_, h)| h.level == HeadingLevel::H2).map(|(i, _)| i).collect();
+    let lead_end = h2s.first().map(|&i| heads[i].start).unwrap_or(body.len());
+    let mut out = Body { lead: body[..lead_end].trim().to_string(), lead_plain: plain_text(&body[..lead_end]), ..Body::default() };
+    // Lead headings (rare) still get ids, in document order.
+    let mut lead_subs = Vec::new();
+    for h in heads.iter().filter(|h| h.start < lead_end) {
+        let id = unique(&h.text);
+        out.all_headings.push((heading_number(h.level), h.text.clone(), id.clone()));
+        lead_subs.push(id);
+    }
+    let mut seen_kinds = HashSet::new();
+    for (n, &hi) in h2s.iter().enumerate() {
+        let h = &heads[hi];
+        let end = h2s.get(n + 1).map(|&j| heads[j].start).unwrap_or(body.len());
+        let kind = SectionKind::from_heading(&h.text);
+        if kind != SectionKind::Other && !seen_kinds.insert(kind) {
+            diags.push(
+                Diagnostic::error("duplicate-section", path, Some((offset + h.start, offset + h.end)), format!("a second `{}` section", kind.name()))
+                    .with_help("merge the two sections into one"),
+            );
+        }
+        let anchor = unique(&h.text);
+        out.all_headings.push((2, h.text.clone(), anchor.clone()));
+        let mut sub_anchors = Vec::new();
+        for sub in heads.iter().filter(|s| s.start > h.start && s.start < end) {
+            let id = unique(&sub.text);
+            out.all_headings.push((heading_number(sub.level), sub.text.clone(), id.clone()));
+            sub_anchors.push(id);
+        }
+        let content = &body[h.end..end];
+        let content_offset = offset + h.end;
+        let b = blocks(content);
+        let items: Vec<String> = b.items.iter().map(|&(s, e)| plain_text(strip_marker(&content[s..e]).1)).collect();
+        let intro = b.other.iter().map(|&(s, e)| content[s..e].trim()).collect::<Vec<_>>().join("\n\n");
+        match kind {
+            SectionKind::RedFlags => {
+                for &(s, e) in &b.items {
+                    let (skip, text) = strip_marker(&content[s..e]);
+                    let span = first_line_span(content_offset + s + skip, text);
+                    match split_urgency(text) {
+                        Some((urgency, rest)) if !rest.trim().is_empty() => {
+                            if urgency == Urgency::Emergency && has_link(rest) {
+                                diags.push(
+                                    Diagnostic::error("emergency-link", path, Some(span), "a link inside an emergency red flag")
+                                        .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
+                                );
+                            }
+                            out.red_flags.push(RedFlag { urgency, text: rest.to_string(), plain: plain_text(rest), span });
+                        }
+                        _ => diags.push(
+                            Diagnostic::error("red-flag-urgency", path, Some(span), "this red flag has no urgency")
+                                .with_help("start the item with `emergency:`, `urgent:` or `routine:` (see docs/authoring.md#red-flags)"),
+                        ),
+                    }
+                }
+            }
+            SectionKind::Timeline => {
+                for &(s, e) in &b.items {
+                    let (skip, text) = strip_marker(&content[s..e]);
+                    let span = first_line_span(content_offset + s + skip, text);
+                    let parsed = text.split_once(':').and_then(|(label, rest)| {
+                        let label = label.trim().trim_matches(['*', '_']).trim();
+                        parse_phase_label(label).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
+                    });
+                    match parsed {
+                        Some((label, rest, (from, to, open_ended, unit))) => out.phases.push(Phase {
+                            label: label.to_string(),
+                            from,
+                            to,
+                            open_ended,
+                            unit,
+                            text: rest.to_string(),
+                            span,
+                        }),
+                        None => {
+                            let label_len = text.find(':').unwrap_or(text.len().min(30));
+                            diags.push(
+                                Diagnostic::error("timeline-phase", path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
+                                    .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.sections.push(Section {
+            kind,
+            heading: h.text.trim().to_string(),
+            anchor,
+            heading_span: (offset + h.start, offset + h.end),
+            body: content.to_string(),
+            body_offset: content_offset,
+            sub_anchors,
+            plain: plain_text(content),
+            items,
+            intro,
+        });
+    }
+    for s in &out.sections {
+        out.anchors.insert(s.anchor.clone());
+        out.anchors.extend(s.sub_anchors.iter().cloned());
+        if let Some(c) = s.kind.canonical_anchor() {
+            out.anchors.insert(c.to_string());
+        }
+    }
+    out.anchors.extend(lead_subs.iter().cloned());
+    out.lead_anchors = lead_subs;
+    out
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Whether inline Markdown contains a link of any kind.
+fn has_link(md: &str) -> bool {
+    if !super::links::scan_wikilinks(md).is_empty() {
+        return true;
+    }
+    Parser::new_ext(md, markdown_options()).any(|e| matches!(e, Event::Start(Tag::Link { .. })))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_labels() {
+        assert_eq!(parse_phase_label("Days 0–3"), Some((0, Some(3), false, TimeUnit::Day)));
+        assert_eq!(parse_phase_label("Weeks 2-6"), Some((2, Some(6), false, TimeUnit::Week)));
+        assert_eq!(parse_phase_label("3–6 months"), Some((3, Some(6), false, TimeUnit::Month)));
+        assert_eq!(parse_phase_label("Week 1"), Some((1, None, false, TimeUnit::Week)));
+        assert_eq!(parse_phase_label("6+ weeks"), Some((6, None, true, TimeUnit::Week)));
+        assert_eq!(parse_phase_label("After 6 weeks"), Some((6, None, true, TimeUnit::Week)));
+        assert_eq!(parse_phase_label("First 48 hours"), Some((0, Some(48), false, TimeUnit::Hour)));
+        assert_eq!(parse_phase_label("2 to 4 weeks"), Some((2, Some(4), false, TimeUnit::Week)));
+        for bad in ["Soon", "Weeks", "6 - 2 weeks", "Days 1-2 weeks", "a while", "3 fortnights"] {
+            assert_eq!(parse_phase_label(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn urgency_prefixes() {
+        assert_eq!(split_urgency("emergency: chest pain"), Some((Urgency::Emergency, "chest pain")));
+        assert_eq!(split_urgency("**Urgent:** swelling"), Some((Urgency::Urgent, "swelling")));
+        assert_eq!(split_urgency("[routine] slow to heal"), Some((Urgency::Routine, "slow to heal")));
+        assert_eq!(split_urgency("Routine: x"), Some((Urgency::Routine, "x")));
+        assert_eq!(split_urgency("chest pain"), None);
+        assert_eq!(split_urgency("urgently see someone"), None);
+    }
+
+    #[test]
+    fn sections_flags_and_timeline() {
+        let body = "Lead text.\n\n## Symptoms\n\n- aching\n- swelling\n\n## Treatment\n\nRest.\n\n### At home\n\nIce.\n\n## When to get help\n\n- emergency: cold, pale foot\n- urgent: can't walk\n- no urgency here\n- emergency: see [[gout]]\n\n## Recovery\n\n- Days 0–3: rest\n- Soon: run\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 100, "p.md", &mut diags);
+        let kinds: Vec<_> = b.sections.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [SectionKind::Symptoms, SectionKind::Fixes, SectionKind::RedFlags, SectionKind::Timeline]);
+        assert_eq!(b.sections[0].items, ["aching", "swelling"]);
+        assert_eq!(b.sections[1].sub_anchors, ["at-home"]);
+        assert!(b.anchors.contains("fixes") && b.anchors.contains("treatment") && b.anchors.contains("at-home"));
+        assert_eq!(b.red_flags.len(), 3);
+        assert_eq!(b.red_flags[0].urgency, Urgency::Emergency);
+        assert_eq!(b.phases.len(), 1);
+        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["red-flag-urgency", "emergency-link", "timeline-phase"]);
+        let flag_span = diags[0].span.unwrap();
+        assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");
+        let phase_span = diags[2].span.unwrap();
+        assert_eq!(&body[phase_span.0 - 100..phase_span.1 - 100], "Soon");
+    }
+
+    #[test]
+    fn duplicate_anchors_get_numbers() {
+        let mut diags = Vec::new();
+        let b = parse_body("## Notes\n\n### Notes\n\n## Notes\n", 0, "p.md", &mut diags);
+        assert_eq!(b.sections[0].anchor, "notes");
+        assert_eq!(b.sections[0].sub_anchors, ["notes-2"]);
+        assert_eq!(b.sections[1].anchor, "notes-3");
+    }
+}

@@ -1,0 +1,154 @@
+//! The build pipeline: load → parse/validate → link graph → render → index.
+//!
+//! One function, [`build`], used by `build`, `check` and `serve` alike, so what the
+//! preview shows is exactly what `medkb build` publishes. It returns diagnostics
+//! and outputs as values; deciding what to print or write is the caller's job.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diag::{self, Diagnostic, Located, SourceFile};
+use crate::graph::LinkGraph;
+use crate::load::{self, Placement};
+use crate::parse::{self, Page};
+use crate::render::{theme::Theme, Output, SiteRenderer};
+
+/// What to do after validation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Validate only (`medkb check`).
+    Check,
+    /// Validate, render and index (`medkb build`, `serve`).
+    Render,
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    pub drafts: bool,
+    pub today: NaiveDate,
+    pub stage: Stage,
+    /// Show a progress bar (only on a terminal, only for large sites).
+    pub progress: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: &Path, stage: Stage) -> Self {
+        BuildOptions { root: root.to_path_buf(), drafts: false, today: chrono::Local::now().date_naive(), stage, progress: false }
+    }
+}
+
+/// Everything one run produced.
+#[derive(Debug, Default)]
+pub struct BuildOutcome {
+    /// Sorted, located diagnostics from every stage.
+    pub diagnostics: Vec<Located>,
+    pub pages: Vec<Page>,
+    /// The built site, when there were no errors and the stage was `Render`.
+    pub outputs: Option<Vec<Output>>,
+    pub config: Option<SiteConfig>,
+}
+
+impl BuildOutcome {
+    pub fn tally(&self) -> diag::Tally {
+        diag::Tally::of(&self.diagnostics)
+    }
+}
+
+/// Pages above this count get a progress bar on a terminal.
+const PROGRESS_THRESHOLD: usize = 500;
+
+pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
+    let mut outcome = BuildOutcome::default();
+    let (config_file, config) = SiteConfig::load(&opts.root)?;
+    let mut sources: HashMap<String, SourceFile> = HashMap::new();
+    let config = match config {
+        Ok(c) => c,
+        Err(diags) => {
+            sources.insert(config_file.rel.clone(), config_file);
+            outcome.diagnostics = locate_all(&diags, &sources);
+            return Ok(outcome);
+        }
+    };
+    let loaded = load::load_content(&opts.root)?;
+    let mut diags: Vec<Diagnostic> = loaded.diagnostics;
+    let known_paths: HashMap<String, String> =
+        loaded.files.iter().filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide)).map(|f| (f.source.rel.clone(), f.slug.clone())).collect();
+    let slug_of_path = |p: &str| known_paths.get(p).cloned();
+
+    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = loaded
+        .files
+        .par_iter()
+        .map(|f| {
+            let mut d = Vec::new();
+            let page = parse::parse_page(f, &config, opts.today, &slug_of_path, &mut d);
+            (page, d)
+        })
+        .collect();
+    let mut pages = Vec::with_capacity(parsed.len());
+    for (page, d) in parsed {
+        diags.extend(d);
+        pages.extend(page);
+    }
+    let mut drafts = BTreeSet::new();
+    if !opts.drafts {
+        pages.retain(|p| {
+            if p.is_draft() {
+                drafts.insert(p.slug.clone());
+            }
+            !p.is_draft()
+        });
+        // A draft's own notes are not this build's business.
+        diags.retain(|d| d.severity == diag::Severity::Error || !loaded.files.iter().any(|f| f.source.rel == d.path && drafts.contains(&f.slug)));
+    }
+    let graph = LinkGraph::build(&pages, &drafts, &mut diags);
+
+    for f in loaded.files {
+        sources.insert(f.source.rel.clone(), f.source);
+    }
+    outcome.diagnostics = locate_all(&diags, &sources);
+    let has_errors = outcome.diagnostics.iter().any(|d| d.severity == diag::Severity::Error);
+    if opts.stage == Stage::Render && !has_errors {
+        let theme = Theme::load(&opts.root)?;
+        let renderer = SiteRenderer::new(&config, &pages, &graph, &theme)?;
+        let bar = (opts.progress && pages.len() > PROGRESS_THRESHOLD && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
+            let bar = indicatif::ProgressBar::new(pages.len() as u64);
+            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+            bar
+        });
+        let done = AtomicUsize::new(0);
+        let tick = || {
+            let n = done.fetch_add(1, Ordering::Relaxed);
+            if let Some(b) = &bar {
+                if n % 64 == 0 {
+                    b.set_position(n as u64);
+                }
+            }
+        };
+        let mut outputs = renderer.render_all(opts.today, &tick)?;
+        if let Some(b) = bar {
+            b.finish_and_clear();
+        }
+        for (rel, bytes) in &theme.statics {
+            outputs.push((rel.clone(), bytes.clone()));
+        }
+        outputs.extend(crate::index::search_files(&pages, &config)?);
+        outputs.sort_by(|a, b| a.0.cmp(&b.0));
+        outputs.dedup_by(|a, b| a.0 == b.0);
+        outcome.outputs = Some(outputs);
+    }
+    outcome.pages = pages;
+    outcome.config = Some(config);
+    Ok(outcome)
+}
+
+fn locate_all(diags: &[Diagnostic], sources: &HashMap<String, SourceFile>) -> Vec<Located> {
+    let mut located: Vec<Located> = diags.iter().map(|d| diag::locate(d, sources)).collect();
+    diag::sort(&mut located);
+    located
+}

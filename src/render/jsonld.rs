@@ -1,0 +1,56 @@
+//! schema.org JSON-LD for a page: `MedicalWebPage` about a `MedicalCondition`.
+//!
+//! Built from the same view the template shows, so the structured data can never
+//! say more than the visible page (Google's rule, and ours).
+
+use serde_json::{json, Value};
+
+use super::views::PageView;
+use crate::config::SiteConfig;
+use crate::parse::markdown::SectionKind;
+use crate::parse::{Page, PageKind};
+
+pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
+    let items = |kind: SectionKind, ty: &str| -> Vec<Value> {
+        page.section(kind).map(|s| s.items.iter().map(|i| json!({ "@type": ty, "name": i })).collect()).unwrap_or_default()
+    };
+    let mut doc = json!({
+        "@context": "https://schema.org",
+        "@type": "MedicalWebPage",
+        "name": view.title,
+        "url": view.permalink,
+        "description": view.summary,
+        "inLanguage": config.locale,
+        "audience": { "@type": "MedicalAudience", "audienceType": "Patient" },
+    });
+    if let Some(d) = page.fm.last_reviewed {
+        doc["lastReviewed"] = json!(d.to_string());
+    }
+    if !page.fm.reviewed_by.is_empty() {
+        doc["reviewedBy"] = page.fm.reviewed_by.iter().map(|n| json!({ "@type": "Person", "name": n })).collect();
+    }
+    if page.kind == PageKind::Condition {
+        let mut about = json!({ "@type": "MedicalCondition", "name": page.fm.medical_name.clone().unwrap_or_else(|| page.fm.title.clone()) });
+        let mut alternates: Vec<String> = Vec::new();
+        if page.fm.medical_name.is_some() {
+            alternates.push(page.fm.title.clone());
+        }
+        alternates.extend(page.fm.also_called.iter().cloned());
+        if !alternates.is_empty() {
+            about["alternateName"] = json!(alternates);
+        }
+        for (key, kind, ty) in [
+            ("signOrSymptom", SectionKind::Symptoms, "MedicalSignOrSymptom"),
+            ("cause", SectionKind::Causes, "MedicalCause"),
+            ("possibleTreatment", SectionKind::Fixes, "MedicalTherapy"),
+        ] {
+            let list = items(kind, ty);
+            if !list.is_empty() {
+                about[key] = Value::Array(list);
+            }
+        }
+        doc["about"] = about;
+    }
+    // `</script>` inside a string must not end the script element.
+    serde_json::to_string(&doc).unwrap_or_default().replace("</", "<\\/")
+}

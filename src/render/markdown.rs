@@ -1,0 +1,124 @@
+//! Markdown to safe HTML, with cross-links resolved to pretty URLs.
+//!
+//! Everything an author writes passes through [`ammonia`] on its way out, so raw
+//! HTML in a page can format text but never run script: `<script>`, `on*=`
+//! handlers and `javascript:` URLs are removed whatever the page says.
+
+use pulldown_cmark::{html, CowStr, Event, Parser, Tag};
+
+use crate::graph::LinkGraph;
+use crate::parse::links::{markdown_options, markdown_page_target, resolve_relative, scan_wikilinks, PageRef};
+use crate::parse::Page;
+
+pub struct MarkdownRenderer<'a> {
+    pages: &'a [Page],
+    graph: &'a LinkGraph,
+    sanitizer: ammonia::Builder<'static>,
+}
+
+impl<'a> MarkdownRenderer<'a> {
+    pub fn new(pages: &'a [Page], graph: &'a LinkGraph) -> Self {
+        let mut sanitizer = ammonia::Builder::default();
+        for h in ["h2", "h3", "h4", "h5", "h6"] {
+            sanitizer.add_tag_attributes(h, &["id"]);
+        }
+        sanitizer.add_tags(&["mark"]);
+        sanitizer.link_rel(None);
+        MarkdownRenderer { pages, graph, sanitizer }
+    }
+
+    /// Renders block Markdown from `page`. `heading_ids` are given to its headings in order.
+    pub fn block(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
+        self.render(md, page, heading_ids)
+    }
+
+    /// Renders one line of inline Markdown (a red flag, a timeline phase) without a `<p>`.
+    pub fn inline(&self, md: &str, page: &Page) -> String {
+        let html = self.render(md, page, &[]);
+        let trimmed = html.trim();
+        match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+            Some(inner) if !inner.contains("<p>") => inner.to_string(),
+            _ => trimmed.to_string(),
+        }
+    }
+
+    /// Plain text with no markup at all, HTML-escaped by the caller's template.
+    pub fn sanitize(&self, html: &str) -> String {
+        self.sanitizer.clean(html).to_string()
+    }
+
+    fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
+        let md = self.expand_wikilinks(md);
+        let mut ids = heading_ids.iter();
+        let events = Parser::new_ext(&md, markdown_options()).map(|event| match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+            }
+            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
+                let id = ids.next().map(|s| CowStr::from(s.clone()));
+                Event::Start(Tag::Heading { level, id, classes, attrs })
+            }
+            other => other,
+        });
+        let mut out = String::with_capacity(md.len() * 3 / 2);
+        html::push_html(&mut out, events);
+        self.sanitizer.clean(&out).to_string()
+    }
+
+    /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
+    fn expand_wikilinks(&self, md: &str) -> String {
+        let links = scan_wikilinks(md);
+        if links.is_empty() {
+            return md.to_string();
+        }
+        let mut out = String::with_capacity(md.len() + 64);
+        let mut last = 0;
+        for w in links {
+            out.push_str(&md[last..w.start]);
+            let label = w.label.clone().unwrap_or_else(|| match self.graph.resolve(self.pages, &PageRef { slug: w.target.slug.clone(), anchor: None }) {
+                Some(r) => r.title,
+                None => w.target.slug.clone(),
+            });
+            let anchor = w.target.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default();
+            out.push('[');
+            out.push_str(&escape_label(&label));
+            out.push_str("](medkb:");
+            out.push_str(&w.target.slug);
+            out.push_str(&anchor);
+            out.push(')');
+            last = w.end;
+        }
+        out.push_str(&md[last..]);
+        out
+    }
+
+    fn link_url(&self, dest: &str, page: &Page) -> Option<String> {
+        let target = if let Some(rest) = dest.strip_prefix("medkb:") {
+            let (slug, anchor) = match rest.split_once('#') {
+                Some((s, a)) => (s, Some(a.to_string())),
+                None => (rest, None),
+            };
+            PageRef { slug: slug.to_string(), anchor }
+        } else {
+            let (path, anchor) = markdown_page_target(dest)?;
+            let full = resolve_relative(&page.path, path)?;
+            let slug = full.rsplit('/').next()?.trim_end_matches(".md").to_string();
+            PageRef { slug, anchor: anchor.map(str::to_string) }
+        };
+        // An unresolvable link was reported by `check`; publish it as plain text's neighbour: the 404.
+        Some(self.graph.resolve(self.pages, &target).map(|r| r.url).unwrap_or_else(|| "/404.html".into()))
+    }
+}
+
+fn escape_label(label: &str) -> String {
+    let mut s = String::with_capacity(label.len());
+    for c in label.chars() {
+        if matches!(c, '[' | ']' | '\\' | '*' | '_' | '`' | '<') {
+            s.push('\\');
+        }
+        s.push(c);
+    }
+    s
+}
+

@@ -1,0 +1,395 @@
+//! Render: pages and index pages through the theme's Tera templates.
+//!
+//! Input is the validated model and the [`LinkGraph`]; output is a list of
+//! (relative path, bytes) in memory. Writing to disk is someone else's job
+//! ([`crate::output`]), which keeps rendering pure and lets `serve` hold the
+//! whole site in memory.
+
+pub mod jsonld;
+pub mod markdown;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::SiteConfig;
+use crate::graph::LinkGraph;
+use crate::parse::markdown::{SectionKind, Urgency};
+use crate::parse::{Page, PageKind};
+use markdown::MarkdownRenderer;
+use theme::Theme;
+use views::*;
+
+/// One file of the built site.
+pub type Output = (String, Vec<u8>);
+
+pub struct SiteRenderer<'a> {
+    config: &'a SiteConfig,
+    pages: &'a [Page],
+    graph: &'a LinkGraph,
+    tera: tera::Tera,
+    md: MarkdownRenderer<'a>,
+    site: SiteView,
+}
+
+/// Prints a Tera error with its whole cause chain: the useful part is usually last.
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut cur = e.source();
+    while let Some(c) = cur {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cur = c.source();
+    }
+    s
+}
+
+impl<'a> SiteRenderer<'a> {
+    pub fn new(config: &'a SiteConfig, pages: &'a [Page], graph: &'a LinkGraph, theme: &Theme) -> anyhow::Result<Self> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
+            .map_err(|e| anyhow::anyhow!("the theme's templates do not load: {}", chain(&e)))?;
+        let regions = config
+            .body_regions
+            .iter()
+            .map(|r| RegionView {
+                slug: r.slug.clone(),
+                name: r.name.clone(),
+                url: format!("/regions/{}/", r.slug),
+                count: pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count(),
+            })
+            .collect();
+        let site = SiteView {
+            title: config.title.clone(),
+            base_url: config.base_url.clone(),
+            description: config.description.clone(),
+            disclaimer: config.disclaimer.clone(),
+            locale: config.locale.clone(),
+            lang: config.locale.clone(),
+            regions,
+            emergency_heading: config.care_cards.emergency.clone(),
+        };
+        Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site })
+    }
+
+    fn render(&self, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
+        let mut ctx = tera::Context::from_serialize(extra).context("building the template context")?;
+        ctx.insert("site", &self.site);
+        self.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))
+    }
+
+    fn link(&self, i: usize) -> LinkView {
+        let p = &self.pages[i];
+        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone() }
+    }
+
+    fn card_heading(&self, u: Urgency) -> String {
+        let w = &self.config.care_cards;
+        match u {
+            Urgency::Emergency => w.emergency.clone(),
+            Urgency::Urgent => w.urgent.clone(),
+            Urgency::Routine => w.routine.clone(),
+        }
+    }
+
+    /// The view of one page: everything its template shows.
+    pub fn page_view(&self, index: usize, today: NaiveDate) -> PageView {
+        let page = &self.pages[index];
+        let md = &self.md;
+        let mut sections = Vec::new();
+        let mut red_flags_anchor = None;
+        let mut red_flags_heading = None;
+        let mut red_flags_intro_html = String::new();
+        let mut timeline = None;
+        for s in &page.body.sections {
+            match s.kind {
+                SectionKind::RedFlags => {
+                    red_flags_anchor = Some(s.anchor.clone());
+                    red_flags_heading = Some(s.heading.clone());
+                    red_flags_intro_html = md.block(&s.intro, page, &[]);
+                }
+                SectionKind::Timeline if !page.body.phases.is_empty() => {
+                    timeline = Some(TimelineView {
+                        heading: s.heading.clone(),
+                        anchor: s.anchor.clone(),
+                        intro_html: md.block(&s.intro, page, &[]),
+                        phases: page.body.phases.iter().map(|p| PhaseView { phase: p.clone(), html: md.inline(&p.text, page) }).collect(),
+                    });
+                    sections.push(SectionView { kind: s.kind, heading: s.heading.clone(), anchor: s.anchor.clone(), html: String::new() });
+                }
+                _ => sections.push(SectionView { kind: s.kind, heading: s.heading.clone(), anchor: s.anchor.clone(), html: md.block(&s.body, page, &s.sub_anchors) }),
+            }
+        }
+        let care_cards = Urgency::ALL
+            .iter()
+            .filter_map(|&u| {
+                let items: Vec<String> = page.body.red_flags.iter().filter(|f| f.urgency == u).map(|f| md.inline(&f.text, page)).collect();
+                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
+            })
+            .collect();
+        let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags() } else { Vec::new() };
+        let region = page.fm.body_region.as_ref().and_then(|r| self.site.regions.iter().find(|v| v.slug == r.value)).cloned();
+        let mut toc: Vec<TocEntry> = Vec::new();
+        if page.body.sections.len() >= 4 {
+            if !page.body.red_flags.is_empty() {
+                toc.push(TocEntry { level: 2, text: red_flags_heading.clone().unwrap_or_default(), anchor: red_flags_anchor.clone().unwrap_or_default() });
+            }
+            for s in page.body.sections.iter().filter(|s| s.kind != SectionKind::RedFlags) {
+                toc.push(TocEntry { level: 2, text: s.heading.clone(), anchor: s.anchor.clone() });
+            }
+        }
+        let overdue = page.next_review_due.is_some_and(|d| d < today);
+        let permalink = format!("{}{}", self.config.base_url, page.url);
+        let mut view = PageView {
+            slug: page.slug.clone(),
+            kind: page.kind,
+            page_type: match (page.kind, page.fm.page_type) {
+                (PageKind::Condition, crate::parse::frontmatter::PageType::Symptom) => "symptom",
+                (PageKind::Condition, _) => "condition",
+                (PageKind::Guide, _) => "guide",
+                _ => "page",
+            },
+            url: page.url.clone(),
+            permalink,
+            title: page.fm.title.clone(),
+            medical_name: page.fm.medical_name.clone(),
+            also_called: page.fm.also_called.clone(),
+            summary: page.fm.summary.clone(),
+            region,
+            lead_html: md.block(&page.body.lead, page, &page.body.lead_anchors),
+            sections,
+            red_flags_anchor,
+            red_flags_heading,
+            red_flags_intro_html,
+            care_cards,
+            timeline,
+            related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
+            backlinks: {
+                let mut b: Vec<LinkView> = self.graph.backlinks[index].iter().filter(|&&i| matches!(self.pages[i].kind, PageKind::Condition | PageKind::Guide)).map(|&i| self.link(i)).collect();
+                b.sort_by(|x, y| x.title.cmp(&y.title));
+                b
+            },
+            sources: page.fm.sources.clone(),
+            review: ReviewView {
+                last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
+                next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
+                reviewed_by: page.fm.reviewed_by.clone(),
+                awaiting_review: page.fm.reviewed_by.is_empty(),
+                overdue,
+            },
+            toc,
+            gathered_flags,
+            jsonld: String::new(),
+        };
+        view.jsonld = jsonld::for_page(page, &view, self.config);
+        view
+    }
+
+    /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides.
+    fn gathered_flags(&self) -> Vec<GatheredCard> {
+        [Urgency::Emergency, Urgency::Urgent]
+            .iter()
+            .map(|&u| {
+                let mut items: Vec<GatheredFlag> = self
+                    .pages
+                    .iter()
+                    .filter(|p| p.kind == PageKind::Condition)
+                    .flat_map(|p| {
+                        p.body.red_flags.iter().filter(move |f| f.urgency == u).map(move |f| GatheredFlag {
+                            // Plain text: emergency items must carry no links, and the page link sits beside it.
+                            html: tera::escape_html(&f.plain),
+                            page_title: p.fm.title.clone(),
+                            page_url: p.url.clone(),
+                        })
+                    })
+                    .collect();
+                items.sort_by(|a, b| (&a.page_title, &a.html).cmp(&(&b.page_title, &b.html)));
+                GatheredCard { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items }
+            })
+            .collect()
+    }
+
+    /// Renders the whole site: every page, the index pages and the feeds.
+    pub fn render_all(&self, today: NaiveDate, progress: &(dyn Fn() + Sync)) -> anyhow::Result<Vec<Output>> {
+        let mut outputs: Vec<Output> = (0..self.pages.len())
+            .into_par_iter()
+            .map(|i| {
+                let page = &self.pages[i];
+                let view = self.page_view(i, today);
+                let template = match page.kind {
+                    PageKind::Condition => "condition.html",
+                    PageKind::Guide => "guide.html",
+                    PageKind::About => "page.html",
+                    PageKind::Home => "index.html",
+                };
+                let mut extra = tera::Context::new();
+                extra.insert("page", &view);
+                if page.kind == PageKind::Home {
+                    self.home_context(&mut extra);
+                }
+                let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
+                progress();
+                Ok((format!("{}index.html", page.url.trim_start_matches('/')), bytes))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
+            let mut extra = tera::Context::new();
+            self.home_context(&mut extra);
+            outputs.push(("index.html".into(), self.render("index.html", extra.into_json())?));
+        }
+        outputs.extend(self.index_pages()?);
+        for (path, bytes) in outputs.iter_mut() {
+            // Templates end up with ragged whitespace; readers and validators don't care, diffs do.
+            if path.ends_with(".html") {
+                *bytes = tidy(bytes);
+            }
+        }
+        Ok(outputs)
+    }
+
+    fn conditions(&self) -> impl Iterator<Item = (usize, &Page)> {
+        self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Condition)
+    }
+
+    fn home_context(&self, ctx: &mut tera::Context) {
+        let mut symptoms: Vec<LinkView> = self.conditions().filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom).map(|(i, _)| self.link(i)).collect();
+        symptoms.sort_by(|a, b| a.title.cmp(&b.title));
+        let mut guides: Vec<LinkView> = self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+        guides.sort_by(|a, b| a.title.cmp(&b.title));
+        let mut recent: Vec<(NaiveDate, usize)> = self.pages.iter().enumerate().filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide)).filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i))).collect();
+        recent.sort_by(|a, b| b.0.cmp(&a.0).then(self.pages[a.1].fm.title.cmp(&self.pages[b.1].fm.title)));
+        let recent: Vec<LinkView> = recent.into_iter().take(8).map(|(_, i)| self.link(i)).collect();
+        ctx.insert("symptoms", &symptoms);
+        ctx.insert("guides", &guides);
+        ctx.insert("recent", &recent);
+        ctx.insert("condition_count", &self.conditions().count());
+    }
+
+    fn index_pages(&self) -> anyhow::Result<Vec<Output>> {
+        let mut out = Vec::new();
+        // A–Z: every condition under its title, plus each "also called" name pointing to it.
+        let mut entries: Vec<AzEntry> = Vec::new();
+        for (_, p) in self.conditions() {
+            entries.push(AzEntry { letter: initial(&p.fm.title), title: p.fm.title.clone(), url: p.url.clone(), see: None });
+            for alias in &p.fm.also_called {
+                entries.push(AzEntry { letter: initial(alias), title: alias.clone(), url: p.url.clone(), see: Some(p.fm.title.clone()) });
+            }
+        }
+        entries.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        let mut letters: BTreeMap<String, Vec<AzEntry>> = BTreeMap::new();
+        for e in entries {
+            letters.entry(e.letter.clone()).or_default().push(e);
+        }
+        let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
+        out.push(("a-z/index.html".into(), self.render("az.html", serde_json::json!({ "letters": letters }))?));
+
+        for region in &self.site.regions {
+            let mut pages: Vec<LinkView> =
+                self.conditions().filter(|(_, p)| p.fm.body_region.as_ref().is_some_and(|r| r.value == region.slug)).map(|(i, _)| self.link(i)).collect();
+            pages.sort_by(|a, b| a.title.cmp(&b.title));
+            out.push((format!("regions/{}/index.html", region.slug), self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?));
+        }
+        out.push(("regions/index.html".into(), self.render("regions.html", serde_json::json!({}))?));
+
+        let mut guides: Vec<LinkView> = self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+        guides.sort_by(|a, b| a.title.cmp(&b.title));
+        out.push(("guides/index.html".into(), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
+
+        // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
+        let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
+        for (i, p) in self.conditions() {
+            if let Some(s) = p.section(SectionKind::Symptoms) {
+                for item in &s.items {
+                    let key = short_symptom(item);
+                    if !key.is_empty() {
+                        by_symptom.entry(key).or_default().push(self.link(i));
+                    }
+                }
+            }
+        }
+        let mut hubs: Vec<LinkView> = self.conditions().filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom).map(|(i, _)| self.link(i)).collect();
+        hubs.sort_by(|a, b| a.title.cmp(&b.title));
+        let symptoms: Vec<serde_json::Value> = by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
+        out.push(("symptoms/index.html".into(), self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?));
+
+        out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+
+        let mut dated: Vec<&Page> = self.pages.iter().collect();
+        dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
+        let feed: Vec<FeedEntry> = dated
+            .iter()
+            .filter(|p| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .take(self.config.feed_limit)
+            .map(|p| FeedEntry {
+                title: p.fm.title.clone(),
+                permalink: format!("{}{}", self.config.base_url, p.url),
+                summary: p.fm.summary.clone(),
+                updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+            })
+            .collect();
+        let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        out.push(("atom.xml".into(), self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?));
+
+        let mut urls: Vec<serde_json::Value> = self
+            .pages
+            .iter()
+            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.config.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
+            .collect();
+        for extra in ["/a-z/", "/regions/", "/guides/", "/symptoms/"] {
+            urls.push(serde_json::json!({ "loc": format!("{}{}", self.config.base_url, extra), "lastmod": null }));
+        }
+        for r in &self.site.regions {
+            urls.push(serde_json::json!({ "loc": format!("{}{}", self.config.base_url, r.url), "lastmod": null }));
+        }
+        if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
+            urls.push(serde_json::json!({ "loc": format!("{}/", self.config.base_url), "lastmod": null }));
+        }
+        urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
+        out.push(("sitemap.xml".into(), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
+        out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
+        Ok(out)
+    }
+}
+
+fn initial(s: &str) -> String {
+    s.chars().find(|c| c.is_alphanumeric()).map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_uppercase() }).unwrap_or('#').to_string()
+}
+
+/// A symptom list item as an index entry: its first clause, lower-cased.
+fn short_symptom(item: &str) -> String {
+    let first = item.split(['.', ';', ':', '(', ',']).next().unwrap_or("").trim();
+    if first.split_whitespace().count() > 8 {
+        return String::new();
+    }
+    let mut s = first.to_string();
+    if let Some(c) = s.get(0..1) {
+        s.replace_range(0..1, &c.to_uppercase());
+    }
+    s
+}
+
+/// Drops blank lines and trailing spaces that template logic leaves behind.
+fn tidy(bytes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    let mut in_pre = false;
+    for line in text.lines() {
+        if line.contains("<pre") {
+            in_pre = true;
+        }
+        if in_pre || !line.trim().is_empty() {
+            out.push_str(if in_pre { line } else { line.trim_end() });
+            out.push('\n');
+        }
+        if line.contains("</pre>") {
+            in_pre = false;
+        }
+    }
+    out.into_bytes()
+}
