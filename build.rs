@@ -15,7 +15,8 @@ fn main() {
     writeln!(f, "pub static THEME_FILES: &[(&str, &[u8])] = &[").unwrap();
     let root = std::env::var("CARGO_MANIFEST_DIR").unwrap();
     for rel in files {
-        writeln!(f, "    ({rel:?}, include_bytes!({:?})),", Path::new(&root).join("themes/default").join(&rel).display().to_string()).unwrap();
+        writeln!(f, "    ({rel:?}, include_bytes!({:?})),", Path::new(&root).join("themes/default").join(&rel).display().to_string())
+            .unwrap();
     }
     writeln!(f, "];").unwrap();
 }

@@ -50,7 +50,9 @@ pub enum Command {
         deny_warnings: bool,
     },
     /// Start a new page from a template, with the parts to fill in marked TODO.
-    #[command(after_help = "Examples:\n  medkb new condition \"Plantar fasciitis\" --region ankle-foot\n  medkb new guide \"Returning to running after injury\"")]
+    #[command(
+        after_help = "Examples:\n  medkb new condition \"Plantar fasciitis\" --region ankle-foot\n  medkb new guide \"Returning to running after injury\""
+    )]
     New {
         #[arg(value_enum)]
         kind: NewKind,
@@ -61,6 +63,24 @@ pub enum Command {
         region: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+    },
+    /// Preview the site: build it, serve it, and rebuild and reload the browser on every save.
+    #[command(after_help = "Examples:\n  medkb serve --open\n  medkb serve --root my-site --port 8080\n  medkb serve --port 0   # any free port; the address is printed")]
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (0: any free port).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on. Anything but loopback makes the preview reachable from other machines.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages with status = "draft".
+        #[arg(long)]
+        drafts: bool,
     },
 }
 

@@ -183,7 +183,11 @@ pub fn render_human(d: &Located) -> String {
     if let Some(src) = &d.source_line {
         let gutter = d.line.to_string().len();
         let pad = " ".repeat(gutter);
-        let width = if d.end_line == d.line { d.end_column.saturating_sub(d.column).max(1) } else { src.chars().count().saturating_sub(d.column - 1).max(1) };
+        let width = if d.end_line == d.line {
+            d.end_column.saturating_sub(d.column).max(1)
+        } else {
+            src.chars().count().saturating_sub(d.column - 1).max(1)
+        };
         let lead: String = src.chars().take(d.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
         let _ = writeln!(out, "{pad} |");
         let _ = writeln!(out, "{} | {}", d.line, src);

@@ -11,6 +11,13 @@ use crate::diag::Diagnostic;
 use crate::parse::links::PageRef;
 use crate::parse::{Page, PageKind};
 
+/// Slugs that have a file but no page in this build, and why.
+#[derive(Debug, Default, Clone)]
+pub struct Absent {
+    pub drafts: BTreeSet<String>,
+    pub broken: BTreeSet<String>,
+}
+
 /// A link target resolved to a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {
@@ -29,9 +36,16 @@ pub struct LinkGraph {
 }
 
 impl LinkGraph {
-    /// `pages` are the pages being published; `drafts` are slugs left out of this build.
-    pub fn build(pages: &[Page], drafts: &BTreeSet<String>, diags: &mut Vec<Diagnostic>) -> LinkGraph {
-        let by_slug: HashMap<String, usize> = pages.iter().enumerate().filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide)).map(|(i, p)| (p.slug.clone(), i)).collect();
+    /// `pages` are the pages being published; `absent` are slugs whose files exist but
+    /// are not in this build: drafts, and pages too broken to parse (already reported,
+    /// so links to them are not reported again).
+    pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
+        let by_slug: HashMap<String, usize> = pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .map(|(i, p)| (p.slug.clone(), i))
+            .collect();
         let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
         let slugs = || g.by_slug.keys().map(String::as_str);
         let mut inbound = vec![false; pages.len()];
@@ -47,11 +61,20 @@ impl LinkGraph {
                                 known.sort_unstable();
                                 let help = match crate::diag::did_you_mean(anchor, known.iter().copied()) {
                                     Some(a) => format!("did you mean `#{a}`?"),
-                                    None => format!("sections of `{}`: {}", link.target.slug, known.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")),
+                                    None => format!(
+                                        "sections of `{}`: {}",
+                                        link.target.slug,
+                                        known.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")
+                                    ),
                                 };
                                 diags.push(
-                                    Diagnostic::error("broken-anchor", &page.path, Some(link.span), format!("`{}` has no section `#{anchor}`", link.target.slug))
-                                        .with_help(help),
+                                    Diagnostic::error(
+                                        "broken-anchor",
+                                        &page.path,
+                                        Some(link.span),
+                                        format!("`{}` has no section `#{anchor}`", link.target.slug),
+                                    )
+                                    .with_help(help),
                                 );
                             }
                         }
@@ -60,12 +83,16 @@ impl LinkGraph {
                             backlinks[t].insert(i);
                         }
                     }
-                    None => diags.push(broken(&page.path, link.span, &link.target.slug, drafts, slugs())),
+                    None if absent.broken.contains(&link.target.slug) => {}
+                    None => diags.push(broken(&page.path, link.span, &link.target.slug, &absent.drafts, slugs())),
                 }
             }
             for rel in &page.fm.related {
                 match g.by_slug.get(&rel.value) {
-                    Some(&t) if t == i => diags.push(Diagnostic::warning("related-self", &page.path, Some(rel.span), "a page cannot be related to itself").with_help("remove it from `related`")),
+                    Some(&t) if t == i => diags.push(
+                        Diagnostic::warning("related-self", &page.path, Some(rel.span), "a page cannot be related to itself")
+                            .with_help("remove it from `related`"),
+                    ),
                     Some(&t) => {
                         inbound[t] = true;
                         if !g.related[i].contains(&t) {
@@ -73,12 +100,21 @@ impl LinkGraph {
                         }
                         if !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
                             diags.push(
-                                Diagnostic::warning("one-way-related", &page.path, Some(rel.span), format!("`{}` does not list this page as related", rel.value))
-                                    .with_help(format!("add \"{}\" to `related` in {}, so readers find the link from both ends", page.slug, pages[t].path)),
+                                Diagnostic::warning(
+                                    "one-way-related",
+                                    &page.path,
+                                    Some(rel.span),
+                                    format!("`{}` does not list this page as related", rel.value),
+                                )
+                                .with_help(format!(
+                                    "add \"{}\" to `related` in {}, so readers find the link from both ends",
+                                    page.slug, pages[t].path
+                                )),
                             );
                         }
                     }
-                    None => diags.push(broken(&page.path, rel.span, &rel.value, drafts, slugs())),
+                    None if absent.broken.contains(&rel.value) => {}
+                    None => diags.push(broken(&page.path, rel.span, &rel.value, &absent.drafts, slugs())),
                 }
             }
         }

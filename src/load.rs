@@ -33,6 +33,8 @@ pub struct ContentFile {
 pub struct Loaded {
     pub files: Vec<ContentFile>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Slugs of page files that exist but could not be read (already reported).
+    pub unreadable: Vec<String>,
 }
 
 /// Walks `<root>/content`. Files are returned sorted by path, so builds are reproducible.
@@ -67,8 +69,13 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
                 Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
                 Ok(target) => {
                     out.diagnostics.push(
-                        Diagnostic::error("invalid-file", &rel, None, format!("this is a link to {}, which is outside the site", target.display()))
-                            .with_help("copy the file into content/ instead of linking to it"),
+                        Diagnostic::error(
+                            "invalid-file",
+                            &rel,
+                            None,
+                            format!("this is a link to {}, which is outside the site", target.display()),
+                        )
+                        .with_help("copy the file into content/ instead of linking to it"),
                     );
                     continue;
                 }
@@ -104,7 +111,8 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
                     format!("the slug `{slug}` differs only in case from {first}")
                 };
                 out.diagnostics.push(
-                    Diagnostic::error("duplicate-slug", &rel, None, message).with_help("slugs must be unique across conditions and guides; rename one file"),
+                    Diagnostic::error("duplicate-slug", &rel, None, message)
+                        .with_help("slugs must be unique across conditions and guides; rename one file"),
                 );
                 continue;
             }
@@ -112,7 +120,10 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         }
         match read_page(path, &rel) {
             Ok(text) => out.files.push(ContentFile { source: SourceFile::new(rel, path.to_path_buf(), text), placement, slug }),
-            Err(d) => out.diagnostics.push(*d),
+            Err(d) => {
+                out.diagnostics.push(*d);
+                out.unreadable.push(slug);
+            }
         }
     }
     Ok(out)
@@ -129,12 +140,19 @@ fn placement_of(rel: &str) -> Option<Placement> {
     }
 }
 
-fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
+/// Reads one page file, or says why it cannot be a page (too big, not UTF-8, empty).
+/// Public so `serve` can re-read just the file an editor saved.
+pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
     let meta = std::fs::metadata(path).map_err(|e| Box::new(Diagnostic::error("invalid-file", rel, None, format!("cannot read: {e}"))))?;
     if meta.len() > MAX_PAGE_BYTES {
         return Err(Box::new(
-            Diagnostic::error("invalid-file", rel, None, format!("this file is {} KiB; a page may be at most {} KiB", meta.len() / 1024, MAX_PAGE_BYTES / 1024))
-                .with_help("split it into several pages"),
+            Diagnostic::error(
+                "invalid-file",
+                rel,
+                None,
+                format!("this file is {} KiB; a page may be at most {} KiB", meta.len() / 1024, MAX_PAGE_BYTES / 1024),
+            )
+            .with_help("split it into several pages"),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| Box::new(Diagnostic::error("invalid-file", rel, None, format!("cannot read: {e}"))))?;
@@ -149,7 +167,8 @@ fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
     })?;
     if text.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::error("invalid-file", rel, None, "this file is empty").with_help("run `medkb new condition \"Title\"` for a page to start from"),
+            Diagnostic::error("invalid-file", rel, None, "this file is empty")
+                .with_help("run `medkb new condition \"Title\"` for a page to start from"),
         ));
     }
     Ok(text)

@@ -17,8 +17,11 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Build { root, output, drafts, deny_warnings } => cmd::build::run(&root, output.as_deref(), drafts, deny_warnings),
-        Command::Check { root, format, drafts, notes, readability, deny_warnings } => cmd::check::run(&root, format, drafts, notes, readability, deny_warnings),
+        Command::Check { root, format, drafts, notes, readability, deny_warnings } => {
+            cmd::check::run(&root, format, drafts, notes, readability, deny_warnings)
+        }
         Command::New { kind, title, region, root } => cmd::new::run(&root, kind, &title, region.as_deref()),
+        Command::Serve { root, port, bind, open, drafts } => cmd::serve::run(&root, port, bind, open, drafts),
     };
     match result {
         Ok(code) => code,

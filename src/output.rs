@@ -31,7 +31,10 @@ pub fn write_site(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<WriteSta
     let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let staging = tempfile::Builder::new().prefix(&format!(".{name}.new-")).tempdir_in(parent).with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(parent)
+        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
     let mut stats = WriteStats::default();
     for (rel, bytes) in outputs {
         let rel = safe_rel(rel)?;
@@ -62,7 +65,8 @@ fn same_bytes(path: &Path, bytes: &[u8]) -> bool {
 /// Moves `staged` to `out_dir`, putting any previous output aside first and deleting it after.
 fn swap_in(staged: &Path, out_dir: &Path) -> anyhow::Result<()> {
     let old: Option<PathBuf> = if out_dir.exists() {
-        let aside = out_dir.with_file_name(format!(".{}.old-{}", out_dir.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+        let aside =
+            out_dir.with_file_name(format!(".{}.old-{}", out_dir.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
         let _ = std::fs::remove_dir_all(&aside);
         std::fs::rename(out_dir, &aside).with_context(|| format!("cannot move the previous {} aside", out_dir.display()))?;
         Some(aside)

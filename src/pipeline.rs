@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
-use crate::graph::LinkGraph;
+use crate::graph::{Absent, LinkGraph};
 use crate::load::{self, Placement};
 use crate::parse::{self, Page};
 use crate::render::{theme::Theme, Output, SiteRenderer};
@@ -39,8 +39,17 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: &Path, stage: Stage) -> Self {
-        BuildOptions { root: root.to_path_buf(), drafts: false, today: chrono::Local::now().date_naive(), stage, progress: false }
+        BuildOptions { root: root.to_path_buf(), drafts: false, today: today(), stage, progress: false }
     }
+}
+
+/// Today's date, or `MEDKB_TODAY` (YYYY-MM-DD) when set: review-date checks depend
+/// on the date, and tests and reproducible builds need to pin it.
+pub fn today() -> NaiveDate {
+    std::env::var("MEDKB_TODAY")
+        .ok()
+        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
+        .unwrap_or_else(|| chrono::Local::now().date_naive())
 }
 
 /// Everything one run produced.
@@ -77,8 +86,12 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
     };
     let loaded = load::load_content(&opts.root)?;
     let mut diags: Vec<Diagnostic> = loaded.diagnostics;
-    let known_paths: HashMap<String, String> =
-        loaded.files.iter().filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide)).map(|f| (f.source.rel.clone(), f.slug.clone())).collect();
+    let known_paths: HashMap<String, String> = loaded
+        .files
+        .iter()
+        .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
+        .map(|f| (f.source.rel.clone(), f.slug.clone()))
+        .collect();
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = loaded
@@ -95,18 +108,23 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
         diags.extend(d);
         pages.extend(page);
     }
-    let mut drafts = BTreeSet::new();
+    let mut absent = Absent::default();
     if !opts.drafts {
         pages.retain(|p| {
             if p.is_draft() {
-                drafts.insert(p.slug.clone());
+                absent.drafts.insert(p.slug.clone());
             }
             !p.is_draft()
         });
-        // A draft's own notes are not this build's business.
-        diags.retain(|d| d.severity == diag::Severity::Error || !loaded.files.iter().any(|f| f.source.rel == d.path && drafts.contains(&f.slug)));
+        // A draft's own warnings and notes are not this build's business; its errors are.
+        let draft_paths: BTreeSet<&str> =
+            loaded.files.iter().filter(|f| absent.drafts.contains(&f.slug)).map(|f| f.source.rel.as_str()).collect();
+        diags.retain(|d| d.severity == diag::Severity::Error || !draft_paths.contains(d.path.as_str()));
     }
-    let graph = LinkGraph::build(&pages, &drafts, &mut diags);
+    let parsed_slugs: BTreeSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
+    absent.broken = loaded.unreadable.iter().cloned().collect();
+    absent.broken.extend(known_paths.values().filter(|s| !parsed_slugs.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned());
+    let graph = LinkGraph::build(&pages, &absent, &mut diags);
 
     for f in loaded.files {
         sources.insert(f.source.rel.clone(), f.source);
@@ -118,7 +136,10 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
         let renderer = SiteRenderer::new(&config, &pages, &graph, &theme)?;
         let bar = (opts.progress && pages.len() > PROGRESS_THRESHOLD && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let bar = indicatif::ProgressBar::new(pages.len() as u64);
-            bar.set_style(indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()));
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} rendering {pos}/{len} pages {wide_bar} {eta}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
             bar
         });
         let done = AtomicUsize::new(0);

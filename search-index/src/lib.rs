@@ -82,6 +82,7 @@ pub enum SectionKind {
 }
 
 impl SectionKind {
+    #[cfg(feature = "write")]
     pub(crate) fn code(self) -> char {
         match self {
             SectionKind::Lead => 'L',
@@ -138,6 +139,7 @@ pub struct Document {
 /// A search request. `limit` 0 means the default (10); it is capped at 100.
 /// `region`, when set and not empty, keeps only pages with that `body_region`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Query {
     pub text: String,
     pub limit: usize,

@@ -1,14 +1,16 @@
 //! The Tantivy schema, shared by the writer and the reader.
 
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, STORED, STRING,
-};
+use tantivy::schema::{Field, Schema};
+#[cfg(feature = "write")]
+use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions, STORED, STRING};
 
+#[cfg(feature = "write")]
 use crate::analysis::ANALYZER;
 
 /// Field handles. Built from a schema by name so the reader does not depend
 /// on field order.
 #[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "write"), allow(dead_code))]
 pub(crate) struct Fields {
     pub slug: Field,
     pub url: Field,
@@ -38,6 +40,7 @@ pub(crate) const TEXT_FIELDS: &[(&str, f32)] = &[
     ("body", 1.0),
 ];
 
+#[cfg(feature = "write")]
 pub(crate) fn schema() -> Schema {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(

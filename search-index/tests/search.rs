@@ -318,3 +318,48 @@ fn relevance_harness_reports_metrics() {
     assert!((report.mrr - 0.75).abs() < 1e-9, "{report}");
     assert!(report.to_string().contains("MISS"));
 }
+
+mod fuzz {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn token() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("\"".to_string()),
+            Just("*".to_string()),
+            Just(" ".to_string()),
+            Just("-".to_string()),
+            Just("+".to_string()),
+            Just("AND".to_string()),
+            Just(":".to_string()),
+            Just("heel".to_string()),
+            Just("shin".to_string()),
+            Just("the".to_string()),
+            Just("fasciitus".to_string()),
+            Just("“".to_string()),
+            "[a-z]{1,12}",
+            "\\PC{0,6}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_unicode_never_panics(text in "\\PC{0,300}", limit in 0usize..200) {
+            let hits = index().search(&Query { text, limit, region: None });
+            prop_assert!(hits.len() <= 100);
+        }
+
+        #[test]
+        fn random_query_syntax_never_panics(parts in prop::collection::vec(token(), 0..40)) {
+            let text = parts.concat();
+            let hits = index().search(&Query { text, limit: 5, region: Some("lower-leg".into()) });
+            prop_assert!(hits.len() <= 5);
+            for h in hits {
+                prop_assert!(h.score.is_finite());
+                prop_assert!(h.url.starts_with('/'));
+            }
+        }
+    }
+}

@@ -14,7 +14,8 @@ pub fn run(root: &Path, format: Format, drafts: bool, notes: bool, readability: 
     let outcome = pipeline::build(&opts)?;
     let tally = outcome.tally();
     let failed = tally.errors > 0 || (deny_warnings && tally.warnings > 0);
-    let mut grades: Vec<(f64, &str)> = outcome.pages.iter().filter(|p| p.kind != PageKind::Home).filter_map(|p| p.grade.map(|g| (g, p.path.as_str()))).collect();
+    let mut grades: Vec<(f64, &str)> =
+        outcome.pages.iter().filter(|p| p.kind != PageKind::Home).filter_map(|p| p.grade.map(|g| (g, p.path.as_str()))).collect();
     grades.sort_by(|a, b| a.0.total_cmp(&b.0));
     let median = grades.get(grades.len() / 2).map(|g| g.0);
     let target = outcome.config.as_ref().map(|c| c.readability_target_grade).unwrap_or(8.0);
@@ -41,7 +42,11 @@ pub fn run(root: &Path, format: Format, drafts: bool, notes: bool, readability: 
             }
             if let Some(m) = median {
                 let above = grades.iter().filter(|g| g.0 > target).count();
-                eprintln!("medkb: readability: median grade {m:.1} (target ≤ {target}); {above} of {} pages above target{}", grades.len(), if readability { "" } else { " (--readability lists them)" });
+                eprintln!(
+                    "medkb: readability: median grade {m:.1} (target ≤ {target}); {above} of {} pages above target{}",
+                    grades.len(),
+                    if readability { "" } else { " (--readability lists them)" }
+                );
             }
             let awaiting = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Note && d.code == "awaiting-review").count();
             if awaiting > 0 && !notes {

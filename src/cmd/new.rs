@@ -16,7 +16,7 @@ pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>) -> any
     }
     let (_, config) = SiteConfig::load(root)?;
     let config = config.map_err(|_| anyhow::anyhow!("site.toml has errors; run `medkb check` to see them"))?;
-    let today = chrono::Local::now().date_naive();
+    let today = crate::pipeline::today();
     let (dir, text) = match kind {
         NewKind::Condition => {
             let region = match region {
@@ -38,7 +38,10 @@ pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>) -> any
     std::fs::create_dir_all(path.parent().unwrap()).with_context(|| format!("cannot create {}", path.parent().unwrap().display()))?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     println!("{}", path.display());
-    eprintln!("medkb: created {} as a draft; fill in every TODO, then set status = \"published\" (`medkb check` shows what is left)", path.display());
+    eprintln!(
+        "medkb: created {} as a draft; fill in every TODO, then set status = \"published\" (`medkb check` shows what is left)",
+        path.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

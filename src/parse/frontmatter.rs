@@ -26,8 +26,13 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
     let mut lines = text[bom..].split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Err(Diagnostic::error("front-matter", path, Some((bom, bom + first.trim_end().len())), "a page must start with front matter between `+++` lines")
-            .with_help("put `+++` on the first line, then `title = \"...\"` and the other keys, then `+++` again (see docs/authoring.md)"));
+        return Err(Diagnostic::error(
+            "front-matter",
+            path,
+            Some((bom, bom + first.trim_end().len())),
+            "a page must start with front matter between `+++` lines",
+        )
+        .with_help("put `+++` on the first line, then `title = \"...\"` and the other keys, then `+++` again (see docs/authoring.md)"));
     }
     let toml_start = bom + first.len();
     let mut offset = toml_start;
@@ -154,8 +159,13 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error("front-matter", path, e.span().map(shift), format!("the front matter is not valid TOML: {}", e.message().trim()))
-                    .with_help("strings need double quotes, lists need [brackets], dates are written 2026-11-21 without quotes"),
+                Diagnostic::error(
+                    "front-matter",
+                    path,
+                    e.span().map(shift),
+                    format!("the front matter is not valid TOML: {}", one_line(e.message())),
+                )
+                .with_help("strings need double quotes, lists need [brackets], dates are written 2026-11-21 without quotes"),
             );
             return None;
         }
@@ -176,7 +186,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error("invalid-field", path, e.span().map(shift), e.message().trim().to_string())
+                Diagnostic::error("invalid-field", path, e.span().map(shift), one_line(e.message()))
                     .with_help("see the front-matter table in docs/authoring.md for each key's type"),
             );
             return None;
@@ -187,13 +197,20 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     let mut require = |name: &str, present: bool, help: &str| {
         if !present {
             ok = false;
-            diags.push(Diagnostic::error("missing-field", path, Some(whole), format!("the front matter has no `{name}`")).with_help(help.to_string()));
+            diags.push(
+                Diagnostic::error("missing-field", path, Some(whole), format!("the front matter has no `{name}`"))
+                    .with_help(help.to_string()),
+            );
         }
     };
     require("title", typed.title.is_some(), "add a plain-English title, e.g. title = \"Shin splints\"");
     require("summary", typed.summary.is_some(), "add a one-sentence summary for lists and search results");
     if needs != Requirements::Plain {
-        require("last_reviewed", typed.last_reviewed.is_some(), "add the date of the last whole-page review, e.g. last_reviewed = 2026-11-21");
+        require(
+            "last_reviewed",
+            typed.last_reviewed.is_some(),
+            "add the date of the last whole-page review, e.g. last_reviewed = 2026-11-21",
+        );
         require("sources", typed.sources.is_some(), "add at least one [[sources]] table with the title of the source you wrote from");
     }
     if needs == Requirements::Condition {
@@ -236,7 +253,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Some((other, span)) => {
             ok = false;
             diags.push(
-                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown status `{other}`")).with_help("use \"published\" or \"draft\""),
+                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown status `{other}`"))
+                    .with_help("use \"published\" or \"draft\""),
             );
             Status::Published
         }
@@ -250,7 +268,9 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         for (key, present) in [("body_region", typed.body_region.is_some()), ("page_type", typed.page_type.is_some())] {
             if present {
                 let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
-                diags.push(Diagnostic::warning("invalid-field", path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"));
+                diags.push(
+                    Diagnostic::warning("invalid-field", path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"),
+                );
             }
         }
     }
@@ -267,8 +287,15 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             );
         }
         for s in list.get_ref() {
-            let date = s.date.as_ref().and_then(|d| d.date).and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32));
-            sources.push(Source { title: s.title.clone(), author: s.author.clone(), publisher: s.publisher.clone(), date, url: s.url.clone() });
+            let date =
+                s.date.as_ref().and_then(|d| d.date).and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32));
+            sources.push(Source {
+                title: s.title.clone(),
+                author: s.author.clone(),
+                publisher: s.publisher.clone(),
+                date,
+                url: s.url.clone(),
+            });
         }
     }
     let fm = Frontmatter {
@@ -295,6 +322,11 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     }
     let _ = ok;
     Some(fm)
+}
+
+/// TOML's messages span lines; a diagnostic's message is one line.
+fn one_line(message: &str) -> String {
+    message.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; ")
 }
 
 /// Byte span of a top-level key (`key = …`, `[key]` or `[[key]]`) in TOML text.

@@ -124,11 +124,21 @@ pub fn resolve_relative(from_rel: &str, dest: &str) -> Option<String> {
 }
 
 /// Every cross-link in `body` (which starts at byte `offset` of the file at `rel`).
-pub fn find_links(body: &str, offset: usize, rel: &str, slug_of_path: &dyn Fn(&str) -> Option<String>) -> (Vec<LinkRef>, Vec<(usize, usize, String)>) {
+pub fn find_links(
+    body: &str,
+    offset: usize,
+    rel: &str,
+    slug_of_path: &dyn Fn(&str) -> Option<String>,
+) -> (Vec<LinkRef>, Vec<(usize, usize, String)>) {
     let mut links = Vec::new();
     let mut unresolved = Vec::new();
     for w in scan_wikilinks(body) {
-        links.push(LinkRef { target: w.target, span: (offset + w.start, offset + w.end), syntax: LinkSyntax::Wiki, written: String::new() });
+        links.push(LinkRef {
+            target: w.target,
+            span: (offset + w.start, offset + w.end),
+            syntax: LinkSyntax::Wiki,
+            written: String::new(),
+        });
     }
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         if let Event::Start(Tag::Link { dest_url, .. }) = event {

@@ -32,12 +32,22 @@ impl SectionKind {
         match h {
             "symptoms" | "signs and symptoms" | "signs" | "check if you have it" | "what it feels like" => SectionKind::Symptoms,
             "causes" | "why it happens" | "risk factors and causes" | "causes and risk factors" | "what causes it" => SectionKind::Causes,
-            "fixes" | "treatment" | "treatments" | "things you can do" | "things you can do yourself" | "self-care" | "self care" | "what helps"
-            | "how to fix it" | "treatment and fixes" => SectionKind::Fixes,
+            "fixes"
+            | "treatment"
+            | "treatments"
+            | "things you can do"
+            | "things you can do yourself"
+            | "self-care"
+            | "self care"
+            | "what helps"
+            | "how to fix it"
+            | "treatment and fixes" => SectionKind::Fixes,
             "red flags" | "when to get help" | "when to see a doctor" | "warning signs" | "urgent advice" | "when to get medical help" => {
                 SectionKind::RedFlags
             }
-            "timeline" | "recovery" | "recovery timeline" | "how long it lasts" | "how long it takes" | "recovery time" => SectionKind::Timeline,
+            "timeline" | "recovery" | "recovery timeline" | "how long it lasts" | "how long it takes" | "recovery time" => {
+                SectionKind::Timeline
+            }
             _ => SectionKind::Other,
         }
     }
@@ -261,7 +271,9 @@ fn headings(body: &str) -> Vec<Heading> {
     let mut current: Option<Heading> = None;
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => current = Some(Heading { level, text: String::new(), start: range.start, end: range.end }),
+            Event::Start(Tag::Heading { level, .. }) => {
+                current = Some(Heading { level, text: String::new(), start: range.start, end: range.end })
+            }
             Event::Text(t) | Event::Code(t) => {
                 if let Some(h) = current.as_mut() {
                     h.text.push_str(&t);
@@ -413,8 +425,13 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let kind = SectionKind::from_heading(&h.text);
         if kind != SectionKind::Other && !seen_kinds.insert(kind) {
             diags.push(
-                Diagnostic::error("duplicate-section", path, Some((offset + h.start, offset + h.end)), format!("a second `{}` section", kind.name()))
-                    .with_help("merge the two sections into one"),
+                Diagnostic::error(
+                    "duplicate-section",
+                    path,
+                    Some((offset + h.start, offset + h.end)),
+                    format!("a second `{}` section", kind.name()),
+                )
+                .with_help("merge the two sections into one"),
             );
         }
         let anchor = unique(&h.text);
@@ -461,15 +478,9 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         parse_phase_label(label).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
                     });
                     match parsed {
-                        Some((label, rest, (from, to, open_ended, unit))) => out.phases.push(Phase {
-                            label: label.to_string(),
-                            from,
-                            to,
-                            open_ended,
-                            unit,
-                            text: rest.to_string(),
-                            span,
-                        }),
+                        Some((label, rest, (from, to, open_ended, unit))) => {
+                            out.phases.push(Phase { label: label.to_string(), from, to, open_ended, unit, text: rest.to_string(), span })
+                        }
                         None => {
                             let label_len = text.find(':').unwrap_or(text.len().min(30));
                             diags.push(

@@ -93,20 +93,32 @@ pub fn parse_page(
     let body_text = &text[split.body_start..];
     if body_text.trim().is_empty() {
         diags.push(
-            Diagnostic::error("invalid-file", path, Some((split.body_start.saturating_sub(4), split.body_start.saturating_sub(1))), "this page has front matter but no text")
-                .with_help("write the page's lead and sections after the closing `+++`"),
+            Diagnostic::error(
+                "invalid-file",
+                path,
+                Some((split.body_start.saturating_sub(4), split.body_start.saturating_sub(1))),
+                "this page has front matter but no text",
+            )
+            .with_help("write the page's lead and sections after the closing `+++`"),
         );
         return None;
     }
     let body = parse_body(body_text, split.body_start, path, diags);
 
     if kind == PageKind::Condition {
-        let end = (text.len().saturating_sub(1), text.len());
         for required in [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags] {
             if !body.sections.iter().any(|s| s.kind == required) {
                 diags.push(
-                    Diagnostic::error("missing-section", path, Some(end), format!("this condition page has no `## {}` section", required.name()))
-                        .with_help(format!("add a `## {}` section; every condition page needs Symptoms, Causes, Fixes and Red flags", required.name())),
+                    Diagnostic::error(
+                        "missing-section",
+                        path,
+                        Some(fm.title_span),
+                        format!("this condition page has no `## {}` section", required.name()),
+                    )
+                    .with_help(format!(
+                        "add a `## {}` section; every condition page needs Symptoms, Causes, Fixes and Red flags",
+                        required.name()
+                    )),
                 );
             }
         }
@@ -118,13 +130,20 @@ pub fn parse_page(
                     None => format!("use one of: {}", names.join(", ")),
                 };
                 diags.push(
-                    Diagnostic::error("invalid-field", path, Some(region.span), format!("`{}` is not one of the site's body regions", region.value)).with_help(help),
+                    Diagnostic::error(
+                        "invalid-field",
+                        path,
+                        Some(region.span),
+                        format!("`{}` is not one of the site's body regions", region.value),
+                    )
+                    .with_help(help),
                 );
             }
         }
     }
     if fm.summary.chars().count() > config.summary_max_chars {
-        let span = frontmatter::key_span(&text[split.toml_start..split.toml_end], "summary").map(|(s, e)| (s + split.toml_start, e + split.toml_start));
+        let span = frontmatter::key_span(&text[split.toml_start..split.toml_end], "summary")
+            .map(|(s, e)| (s + split.toml_start, e + split.toml_start));
         diags.push(
             Diagnostic::warning("long-summary", path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
                 .with_help(format!("keep it to {} characters so search engines show all of it", config.summary_max_chars)),
@@ -132,17 +151,21 @@ pub fn parse_page(
     }
     for (i, _) in text.match_indices("TODO") {
         diags.push(
-            Diagnostic::error("unfinished", path, Some((i, i + 4)), "this page still has a TODO placeholder").with_help("replace the placeholder with real content"),
+            Diagnostic::error("unfinished", path, Some((i, i + 4)), "this page still has a TODO placeholder")
+                .with_help("replace the placeholder with real content"),
         );
     }
-    let next_review_due = fm.next_review_due.as_ref().map(|n| n.value).or_else(|| {
-        fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(12 * config.review_interval_years)))
-    });
+    let next_review_due = fm
+        .next_review_due
+        .as_ref()
+        .map(|n| n.value)
+        .or_else(|| fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(12 * config.review_interval_years))));
     if kind != PageKind::Home && kind != PageKind::About {
         if let Some(due) = next_review_due {
             if due < today {
                 let span = fm.next_review_due.as_ref().map(|n| n.span).or_else(|| {
-                    frontmatter::key_span(&text[split.toml_start..split.toml_end], "last_reviewed").map(|(s, e)| (s + split.toml_start, e + split.toml_start))
+                    frontmatter::key_span(&text[split.toml_start..split.toml_end], "last_reviewed")
+                        .map(|(s, e)| (s + split.toml_start, e + split.toml_start))
                 });
                 diags.push(
                     Diagnostic::warning("review-overdue", path, span, format!("this page was due for review on {due}"))
@@ -152,8 +175,13 @@ pub fn parse_page(
         }
         if fm.reviewed_by.is_empty() {
             diags.push(
-                Diagnostic::note("awaiting-review", path, fm.reviewed_by_span.or(Some(fm.title_span)), "no clinician has reviewed this page yet")
-                    .with_help("the page shows an \"awaiting clinical review\" notice until reviewed_by names a reviewer"),
+                Diagnostic::note(
+                    "awaiting-review",
+                    path,
+                    fm.reviewed_by_span.or(Some(fm.title_span)),
+                    "no clinician has reviewed this page yet",
+                )
+                .with_help("the page shows an \"awaiting clinical review\" notice until reviewed_by names a reviewer"),
             );
         }
     }
@@ -165,7 +193,17 @@ pub fn parse_page(
         );
     }
     let grade = super::readability::grade(&page_prose(&fm, &body));
-    Some(Page { slug: file.slug.clone(), kind, path: path.to_string(), url: url_for(kind, &file.slug), fm, body, links, next_review_due, grade })
+    Some(Page {
+        slug: file.slug.clone(),
+        kind,
+        path: path.to_string(),
+        url: url_for(kind, &file.slug),
+        fm,
+        body,
+        links,
+        next_review_due,
+        grade,
+    })
 }
 
 /// The prose a reader reads, for the readability score.

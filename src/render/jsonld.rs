@@ -30,7 +30,8 @@ pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
         doc["reviewedBy"] = page.fm.reviewed_by.iter().map(|n| json!({ "@type": "Person", "name": n })).collect();
     }
     if page.kind == PageKind::Condition {
-        let mut about = json!({ "@type": "MedicalCondition", "name": page.fm.medical_name.clone().unwrap_or_else(|| page.fm.title.clone()) });
+        let mut about =
+            json!({ "@type": "MedicalCondition", "name": page.fm.medical_name.clone().unwrap_or_else(|| page.fm.title.clone()) });
         let mut alternates: Vec<String> = Vec::new();
         if page.fm.medical_name.is_some() {
             alternates.push(page.fm.title.clone());

@@ -76,9 +76,11 @@ impl<'a> MarkdownRenderer<'a> {
         let mut last = 0;
         for w in links {
             out.push_str(&md[last..w.start]);
-            let label = w.label.clone().unwrap_or_else(|| match self.graph.resolve(self.pages, &PageRef { slug: w.target.slug.clone(), anchor: None }) {
-                Some(r) => r.title,
-                None => w.target.slug.clone(),
+            let label = w.label.clone().unwrap_or_else(|| {
+                match self.graph.resolve(self.pages, &PageRef { slug: w.target.slug.clone(), anchor: None }) {
+                    Some(r) => r.title,
+                    None => w.target.slug.clone(),
+                }
             });
             let anchor = w.target.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default();
             out.push('[');
@@ -121,4 +123,3 @@ fn escape_label(label: &str) -> String {
     }
     s
 }
-

@@ -123,7 +123,12 @@ impl<'a> SiteRenderer<'a> {
                     });
                     sections.push(SectionView { kind: s.kind, heading: s.heading.clone(), anchor: s.anchor.clone(), html: String::new() });
                 }
-                _ => sections.push(SectionView { kind: s.kind, heading: s.heading.clone(), anchor: s.anchor.clone(), html: md.block(&s.body, page, &s.sub_anchors) }),
+                _ => sections.push(SectionView {
+                    kind: s.kind,
+                    heading: s.heading.clone(),
+                    anchor: s.anchor.clone(),
+                    html: md.block(&s.body, page, &s.sub_anchors),
+                }),
             }
         }
         let care_cards = Urgency::ALL
@@ -138,7 +143,11 @@ impl<'a> SiteRenderer<'a> {
         let mut toc: Vec<TocEntry> = Vec::new();
         if page.body.sections.len() >= 4 {
             if !page.body.red_flags.is_empty() {
-                toc.push(TocEntry { level: 2, text: red_flags_heading.clone().unwrap_or_default(), anchor: red_flags_anchor.clone().unwrap_or_default() });
+                toc.push(TocEntry {
+                    level: 2,
+                    text: red_flags_heading.clone().unwrap_or_default(),
+                    anchor: red_flags_anchor.clone().unwrap_or_default(),
+                });
             }
             for s in page.body.sections.iter().filter(|s| s.kind != SectionKind::RedFlags) {
                 toc.push(TocEntry { level: 2, text: s.heading.clone(), anchor: s.anchor.clone() });
@@ -171,7 +180,11 @@ impl<'a> SiteRenderer<'a> {
             timeline,
             related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
             backlinks: {
-                let mut b: Vec<LinkView> = self.graph.backlinks[index].iter().filter(|&&i| matches!(self.pages[i].kind, PageKind::Condition | PageKind::Guide)).map(|&i| self.link(i)).collect();
+                let mut b: Vec<LinkView> = self.graph.backlinks[index]
+                    .iter()
+                    .filter(|&&i| matches!(self.pages[i].kind, PageKind::Condition | PageKind::Guide))
+                    .map(|&i| self.link(i))
+                    .collect();
                 b.sort_by(|x, y| x.title.cmp(&y.title));
                 b
             },
@@ -220,24 +233,38 @@ impl<'a> SiteRenderer<'a> {
         let mut outputs: Vec<Output> = (0..self.pages.len())
             .into_par_iter()
             .map(|i| {
-                let page = &self.pages[i];
-                let view = self.page_view(i, today);
-                let template = match page.kind {
-                    PageKind::Condition => "condition.html",
-                    PageKind::Guide => "guide.html",
-                    PageKind::About => "page.html",
-                    PageKind::Home => "index.html",
-                };
-                let mut extra = tera::Context::new();
-                extra.insert("page", &view);
-                if page.kind == PageKind::Home {
-                    self.home_context(&mut extra);
-                }
-                let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
+                let out = self.render_page(i, today)?;
                 progress();
-                Ok((format!("{}index.html", page.url.trim_start_matches('/')), bytes))
+                Ok(out)
             })
             .collect::<anyhow::Result<Vec<_>>>()?;
+        outputs.extend(self.render_indexes()?);
+        Ok(outputs)
+    }
+
+    /// Renders one page (`pages[i]`). `serve` calls this for just the pages an edit affects.
+    pub fn render_page(&self, i: usize, today: NaiveDate) -> anyhow::Result<Output> {
+        let page = &self.pages[i];
+        let view = self.page_view(i, today);
+        let template = match page.kind {
+            PageKind::Condition => "condition.html",
+            PageKind::Guide => "guide.html",
+            PageKind::About => "page.html",
+            PageKind::Home => "index.html",
+        };
+        let mut extra = tera::Context::new();
+        extra.insert("page", &view);
+        if page.kind == PageKind::Home {
+            self.home_context(&mut extra);
+        }
+        let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
+        Ok((format!("{}index.html", page.url.trim_start_matches('/')), tidy(&bytes)))
+    }
+
+    /// Renders the pages that list other pages: the home page when there is no
+    /// `content/_index.md`, the A–Z, regions, guides and symptoms indexes, 404 and feeds.
+    pub fn render_indexes(&self) -> anyhow::Result<Vec<Output>> {
+        let mut outputs = Vec::new();
         if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
             let mut extra = tera::Context::new();
             self.home_context(&mut extra);
@@ -258,11 +285,22 @@ impl<'a> SiteRenderer<'a> {
     }
 
     fn home_context(&self, ctx: &mut tera::Context) {
-        let mut symptoms: Vec<LinkView> = self.conditions().filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom).map(|(i, _)| self.link(i)).collect();
+        let mut symptoms: Vec<LinkView> = self
+            .conditions()
+            .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
+            .map(|(i, _)| self.link(i))
+            .collect();
         symptoms.sort_by(|a, b| a.title.cmp(&b.title));
-        let mut guides: Vec<LinkView> = self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+        let mut guides: Vec<LinkView> =
+            self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
-        let mut recent: Vec<(NaiveDate, usize)> = self.pages.iter().enumerate().filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide)).filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i))).collect();
+        let mut recent: Vec<(NaiveDate, usize)> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i)))
+            .collect();
         recent.sort_by(|a, b| b.0.cmp(&a.0).then(self.pages[a.1].fm.title.cmp(&self.pages[b.1].fm.title)));
         let recent: Vec<LinkView> = recent.into_iter().take(8).map(|(_, i)| self.link(i)).collect();
         ctx.insert("symptoms", &symptoms);
@@ -290,14 +328,21 @@ impl<'a> SiteRenderer<'a> {
         out.push(("a-z/index.html".into(), self.render("az.html", serde_json::json!({ "letters": letters }))?));
 
         for region in &self.site.regions {
-            let mut pages: Vec<LinkView> =
-                self.conditions().filter(|(_, p)| p.fm.body_region.as_ref().is_some_and(|r| r.value == region.slug)).map(|(i, _)| self.link(i)).collect();
+            let mut pages: Vec<LinkView> = self
+                .conditions()
+                .filter(|(_, p)| p.fm.body_region.as_ref().is_some_and(|r| r.value == region.slug))
+                .map(|(i, _)| self.link(i))
+                .collect();
             pages.sort_by(|a, b| a.title.cmp(&b.title));
-            out.push((format!("regions/{}/index.html", region.slug), self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?));
+            out.push((
+                format!("regions/{}/index.html", region.slug),
+                self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?,
+            ));
         }
         out.push(("regions/index.html".into(), self.render("regions.html", serde_json::json!({}))?));
 
-        let mut guides: Vec<LinkView> = self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+        let mut guides: Vec<LinkView> =
+            self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
         out.push(("guides/index.html".into(), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
 
@@ -313,9 +358,14 @@ impl<'a> SiteRenderer<'a> {
                 }
             }
         }
-        let mut hubs: Vec<LinkView> = self.conditions().filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom).map(|(i, _)| self.link(i)).collect();
+        let mut hubs: Vec<LinkView> = self
+            .conditions()
+            .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
+            .map(|(i, _)| self.link(i))
+            .collect();
         hubs.sort_by(|a, b| a.title.cmp(&b.title));
-        let symptoms: Vec<serde_json::Value> = by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
+        let symptoms: Vec<serde_json::Value> =
+            by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
         out.push(("symptoms/index.html".into(), self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?));
 
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
@@ -358,7 +408,11 @@ impl<'a> SiteRenderer<'a> {
 }
 
 fn initial(s: &str) -> String {
-    s.chars().find(|c| c.is_alphanumeric()).map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_uppercase() }).unwrap_or('#').to_string()
+    s.chars()
+        .find(|c| c.is_alphanumeric())
+        .map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_uppercase() })
+        .unwrap_or('#')
+        .to_string()
 }
 
 /// A symptom list item as an index entry: its first clause, lower-cased.

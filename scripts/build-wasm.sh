@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the browser search module, themes/default/static/search/medkb_search.wasm,
+# from search-index/wasm (search-index compiled to wasm32 with a C ABI).
+#
+#   scripts/build-wasm.sh           rebuild and replace the shipped module
+#   scripts/build-wasm.sh --check   rebuild in a scratch place and fail if the
+#                                   shipped module differs (for CI)
+#
+# Why the module is committed: `medkb serve` on a fresh machine must work
+# without a wasm toolchain. Why --check: CI proves the committed bytes come
+# from the current source. For that the build is made reproducible:
+#   * a pinned toolchain (TOOLCHAIN below; rustup installs it on demand),
+#   * the committed search-index/wasm/Cargo.lock (--locked),
+#   * every machine-specific path remapped (checkout, cargo home, target dir),
+#   * no debug info, one codegen unit, LTO, stripped, no incremental.
+# Needs: rustup. Nothing else (no wasm-bindgen, no wasm-opt: it made the
+# module bigger after brotli).
+set -euo pipefail
+
+TOOLCHAIN="1.95.0"
+TARGET="wasm32-unknown-unknown"
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+CRATE="$ROOT/search-index/wasm"
+SHIPPED="$ROOT/themes/default/static/search/medkb_search.wasm"
+CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/medkb-search-wasm"
+
+check=0
+case "${1:-}" in
+  --check) check=1 ;;
+  "") ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+if ! rustup run "$TOOLCHAIN" rustc --print target-libdir --target "$TARGET" >/dev/null 2>&1 \
+   || [ ! -d "$(rustup run "$TOOLCHAIN" rustc --print target-libdir --target "$TARGET")" ]; then
+  rustup toolchain install "$TOOLCHAIN" --profile minimal --target "$TARGET" >&2
+fi
+
+# \x1f-separated so paths with spaces survive.
+flags=(
+  "--cfg" "getrandom_backend=\"unsupported\""
+  "--remap-path-prefix=$ROOT=/medkb"
+  "--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
+  "--remap-path-prefix=$TARGET_DIR=/target"
+  "-Cdebuginfo=0"
+)
+encoded="$(printf '%s\x1f' "${flags[@]}")"
+encoded="${encoded%$'\x1f'}"
+
+(
+  cd "$CRATE"
+  env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS -u RUSTC_WRAPPER \
+    CARGO_ENCODED_RUSTFLAGS="$encoded" \
+    SOURCE_DATE_EPOCH=0 \
+    rustup run "$TOOLCHAIN" cargo build --release --locked \
+      --target "$TARGET" --target-dir "$TARGET_DIR" >&2
+)
+
+built="$TARGET_DIR/$TARGET/release/medkb_search_wasm.wasm"
+size=$(wc -c <"$built")
+
+if [ "$check" = 1 ]; then
+  if cmp -s "$built" "$SHIPPED"; then
+    echo "ok: $SHIPPED matches the source ($size bytes)"
+  else
+    echo "error: $SHIPPED is not the build of the current source." >&2
+    echo "       shipped: $(wc -c <"$SHIPPED" 2>/dev/null || echo missing) bytes, rebuilt: $size bytes" >&2
+    echo "       Run scripts/build-wasm.sh and commit the result." >&2
+    exit 1
+  fi
+else
+  mkdir -p "$(dirname "$SHIPPED")"
+  cp "$built" "$SHIPPED"
+  echo "wrote $SHIPPED ($size bytes)"
+fi

@@ -1,0 +1,12 @@
+//! `medkb serve`
+
+use std::net::IpAddr;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::serve::{self, ServeOptions};
+
+pub fn run(root: &Path, port: u16, bind: IpAddr, open: bool, drafts: bool) -> anyhow::Result<ExitCode> {
+    serve::run(&ServeOptions { root: root.to_path_buf(), port, bind, open, drafts })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,777 @@
+//! Incremental rebuilds for `medkb serve`: after an edit, redo only the work the
+//! edit can have changed, and end with exactly the site `pipeline::build` makes.
+//!
+//! Why not just call [`crate::pipeline::build`] on every save? On a 10,000-page
+//! site a full build takes seconds; an author saving one page wants the browser
+//! to show it in well under a tenth of one. So the [`Engine`] keeps every stage's
+//! result between saves and redoes a stage only for what changed:
+//!
+//! * **load**: a saved page is re-read on its own. Anything that can change which
+//!   files are pages (a file created, deleted or renamed, a folder moved, a read that
+//!   fails) walks `content/` again, and only files whose text changed are re-parsed.
+//! * **parse**: per file, in parallel; a file is re-parsed when its text changed,
+//!   when `site.toml` (or the date) changed, or when a page its relative links may
+//!   name appeared or disappeared.
+//! * **link graph and diagnostics**: rebuilt whole on every change. Both are linear
+//!   in the number of links and cheap next to parsing and rendering, and rebuilding
+//!   them is what keeps broken-link and orphan reports exactly right.
+//! * **render**: every page output gets a fingerprint of everything it is rendered
+//!   from: its own text and the *public part* (front matter, headings, anchors, red
+//!   flags) of every page it links to, is linked from or is related to. Only pages
+//!   whose fingerprint changed are rendered again. So an edit to a page's prose
+//!   re-renders that page alone; a changed title re-renders its neighbours too; and
+//!   the index pages (home, A–Z, regions, symptoms, feeds) re-render only when some
+//!   page's listing data changed. A template or `site.toml` change re-renders all.
+//! * **search**: [`crate::index::search_files`] builds the search files from all
+//!   pages, so it runs again whenever any page's text changed.
+//!
+//! The contract is that [`Engine::outputs`] always equals `pipeline::build`'s
+//! `outputs` byte for byte, and [`Engine::diagnostics`] its diagnostics; the tests
+//! at the bottom check this after sequences of edits of every kind.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::diag::{self, Diagnostic, Located, Severity, SourceFile};
+use crate::graph::{Absent, LinkGraph};
+use crate::load::{self, ContentFile, Placement};
+use crate::parse::markdown::SectionKind;
+use crate::parse::{self, Page, PageKind};
+use crate::render::{theme::Theme, Output, SiteRenderer};
+
+/// What changed on disk, as far as a rebuild cares. Made by `serve::watch` from
+/// file-system events; paths are site-relative with `/` separators.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Change {
+    /// A page file under `content/` was written, created or removed.
+    Page(String),
+    /// Something under `content/` that is not a page file: a folder created,
+    /// renamed or removed. Which files are pages must be worked out again.
+    ContentTree,
+    /// `site.toml`.
+    Config,
+    /// A template: the site's `templates/` or `themes/default/templates/`.
+    Templates,
+    /// A static file: the site's `static/` or `themes/default/static/`.
+    Static,
+}
+
+/// Shared bytes of one output file: the engine, the server and every past
+/// version of the site point at the same allocation.
+pub type Bytes = Arc<[u8]>;
+
+/// What one [`Engine::apply`] did.
+#[derive(Debug, Default, Clone)]
+pub struct Update {
+    /// Output paths whose bytes changed, appeared or disappeared, sorted.
+    pub changed: Vec<String>,
+    /// Pages parsed again.
+    pub parsed: usize,
+    /// Page and index outputs rendered again.
+    pub rendered: usize,
+    /// Whether every page was rendered (template, config or page-set change).
+    pub full_render: bool,
+    /// Whether the search files were rebuilt, and how long that took.
+    pub search: Option<Duration>,
+    /// False when the site has errors: the last good outputs stay as they were.
+    pub ok: bool,
+}
+
+/// One content file as last loaded, with its parse.
+struct Slot {
+    file: ContentFile,
+    is_symlink: bool,
+    text_hash: u64,
+    parsed: Option<Parsed>,
+}
+
+struct Parsed {
+    /// The config generation the page was parsed under.
+    generation: u64,
+    page: Option<Page>,
+    diags: Vec<Diagnostic>,
+    /// Front matter, headings, anchors, red flags: what other pages show of it.
+    public: u64,
+    /// `public` plus what index pages list from its body (symptoms).
+    listing: u64,
+    /// Slugs its output may show something of: links, related, `[[...]]` anywhere.
+    forward: Vec<String>,
+}
+
+/// The state the current outputs were rendered from.
+struct Rendered {
+    order: Vec<String>,
+    site: u64,
+    pages: Vec<u64>,
+    indexes: u64,
+    search: u64,
+}
+
+pub struct Engine {
+    root: PathBuf,
+    drafts: bool,
+    today: NaiveDate,
+    /// Follow the clock (serve) or keep `today` fixed (tests).
+    follow_clock: bool,
+    config_text: Option<String>,
+    config_file: Option<SourceFile>,
+    config: Result<SiteConfig, Vec<Diagnostic>>,
+    generation: u64,
+    theme: Option<Theme>,
+    templates_hash: u64,
+    load_diags: Vec<Diagnostic>,
+    /// Slugs of page files that could not be read (reported by load).
+    unreadable: Vec<String>,
+    slots: Vec<Slot>,
+    by_rel: HashMap<String, usize>,
+    known_paths: HashMap<String, String>,
+    diagnostics: Vec<Located>,
+    page_count: usize,
+    rendered: Option<Rendered>,
+    /// Rendered pages and index pages.
+    pages_layer: BTreeMap<String, Bytes>,
+    statics_layer: BTreeMap<String, Bytes>,
+    search_layer: BTreeMap<String, Bytes>,
+    /// What is published: the layers merged, rendered over statics over search.
+    site: BTreeMap<String, Bytes>,
+}
+
+fn hash_of(x: impl Hash) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    x.hash(&mut h);
+    h.finish()
+}
+
+fn debug_hash(h: &mut impl Hasher, x: &impl std::fmt::Debug) {
+    // Debug output of the model types is deterministic and covers every field,
+    // including ones added later: safer for a fingerprint than a hand-picked list.
+    format!("{x:?}").hash(h);
+}
+
+impl Engine {
+    /// An engine for the site at `root`. Nothing is read until [`Engine::full`].
+    pub fn new(root: &Path, drafts: bool, today: NaiveDate) -> Engine {
+        Engine {
+            root: root.to_path_buf(),
+            drafts,
+            today,
+            follow_clock: false,
+            config_text: None,
+            config_file: None,
+            config: Err(Vec::new()),
+            generation: 0,
+            theme: None,
+            templates_hash: 0,
+            load_diags: Vec::new(),
+            unreadable: Vec::new(),
+            slots: Vec::new(),
+            by_rel: HashMap::new(),
+            known_paths: HashMap::new(),
+            diagnostics: Vec::new(),
+            page_count: 0,
+            rendered: None,
+            pages_layer: BTreeMap::new(),
+            statics_layer: BTreeMap::new(),
+            search_layer: BTreeMap::new(),
+            site: BTreeMap::new(),
+        }
+    }
+
+    /// Re-reads the date on every rebuild, so a preview left running past midnight
+    /// shows review dates the way a build that day would.
+    pub fn follow_clock(mut self) -> Self {
+        self.follow_clock = true;
+        self
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Diagnostics of the current files, sorted, as `pipeline::build` reports them.
+    pub fn diagnostics(&self) -> &[Located] {
+        &self.diagnostics
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    /// Published pages in the current files.
+    pub fn page_count(&self) -> usize {
+        self.page_count
+    }
+
+    /// The last good site, path → bytes.
+    pub fn site(&self) -> &BTreeMap<String, Bytes> {
+        &self.site
+    }
+
+    /// The last good site in `pipeline::build`'s form: sorted (path, bytes).
+    pub fn outputs(&self) -> Vec<Output> {
+        self.site.iter().map(|(p, b)| (p.clone(), b.to_vec())).collect()
+    }
+
+    /// Reads everything and builds the whole site.
+    pub fn full(&mut self) -> anyhow::Result<Update> {
+        let all: BTreeSet<Change> = [Change::Config, Change::Templates, Change::ContentTree].into_iter().collect();
+        self.apply(&all)
+    }
+
+    /// Brings the site up to date with `changes`. An `Err` is a problem that stops
+    /// the build as a whole (no `content/` folder, a template that does not
+    /// compile); the last good outputs stay, as they do when pages have errors.
+    pub fn apply(&mut self, changes: &BTreeSet<Change>) -> anyhow::Result<Update> {
+        let mut update = Update::default();
+        if self.follow_clock {
+            let today = chrono::Local::now().date_naive();
+            if today != self.today {
+                self.today = today;
+                self.generation += 1;
+            }
+        }
+        if changes.contains(&Change::Config) {
+            self.reload_config()?;
+        }
+        if changes.contains(&Change::Templates) || changes.contains(&Change::Static) || self.theme.is_none() {
+            self.reload_theme()?;
+        }
+        let mut rescan = changes.contains(&Change::ContentTree) || (self.slots.is_empty() && self.by_rel.is_empty());
+        let mut reread: Vec<usize> = Vec::new();
+        for c in changes {
+            if let Change::Page(rel) = c {
+                match self.by_rel.get(rel) {
+                    Some(&i) if self.root.join(rel).symlink_metadata().is_ok_and(|m| m.is_file()) => reread.push(i),
+                    _ => rescan = true,
+                }
+            }
+        }
+        if !rescan && !changes.is_empty() {
+            // A symlinked page changes when its target does, which no event names.
+            reread.extend(self.slots.iter().enumerate().filter(|(_, s)| s.is_symlink).map(|(i, _)| i));
+        }
+        if rescan {
+            self.rescan()?;
+        } else {
+            for i in reread {
+                let slot = &mut self.slots[i];
+                match load::read_page(&slot.file.source.abs, &slot.file.source.rel) {
+                    Ok(text) => {
+                        if text != slot.file.source.text {
+                            slot.text_hash = hash_of(&text);
+                            slot.file.source = SourceFile::new(slot.file.source.rel.clone(), slot.file.source.abs.clone(), text);
+                            slot.parsed = None;
+                        }
+                    }
+                    // It stopped being a page (emptied, too big, not UTF-8): walk again.
+                    Err(_) => {
+                        self.rescan()?;
+                        break;
+                    }
+                }
+            }
+        }
+        self.refresh(&mut update)?;
+        Ok(update)
+    }
+
+    fn reload_config(&mut self) -> anyhow::Result<()> {
+        let (file, config) = SiteConfig::load(&self.root)?;
+        if self.config_text.as_deref() != Some(file.text.as_str()) {
+            self.config_text = Some(file.text.clone());
+            self.config = config;
+            self.config_file = Some(file);
+            self.generation += 1;
+        }
+        Ok(())
+    }
+
+    fn reload_theme(&mut self) -> anyhow::Result<()> {
+        let theme = Theme::load(&self.root)?;
+        self.templates_hash = hash_of(&theme.templates);
+        self.theme = Some(theme);
+        Ok(())
+    }
+
+    /// Walks `content/` again, keeping the parse of every file whose text is unchanged.
+    fn rescan(&mut self) -> anyhow::Result<()> {
+        let loaded = load::load_content(&self.root)?;
+        let mut old: HashMap<String, Slot> = self.slots.drain(..).map(|s| (s.file.source.rel.clone(), s)).collect();
+        let known: HashMap<String, String> = loaded
+            .files
+            .iter()
+            .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
+            .map(|f| (f.source.rel.clone(), f.slug.clone()))
+            .collect();
+        // Pages whose relative links may name a file that appeared or went away are parsed again.
+        let moved: Vec<String> = known
+            .keys()
+            .filter(|k| !self.known_paths.contains_key(*k))
+            .chain(self.known_paths.keys().filter(|k| !known.contains_key(*k)))
+            .map(|k| k.rsplit('/').next().unwrap_or(k).to_string())
+            .collect();
+        self.known_paths = known;
+        for f in loaded.files {
+            let rel = f.source.rel.clone();
+            let is_symlink = f.source.abs.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+            let slot = match old.remove(&rel) {
+                Some(mut s) if s.file.source.text == f.source.text && s.file.placement == f.placement && s.file.slug == f.slug => {
+                    s.is_symlink = is_symlink;
+                    if moved.iter().any(|name| s.file.source.text.contains(name.as_str())) {
+                        s.parsed = None;
+                    }
+                    s
+                }
+                _ => Slot { text_hash: hash_of(&f.source.text), file: f, is_symlink, parsed: None },
+            };
+            self.slots.push(slot);
+        }
+        self.by_rel = self.slots.iter().enumerate().map(|(i, s)| (s.file.source.rel.clone(), i)).collect();
+        self.load_diags = loaded.diagnostics;
+        self.unreadable = loaded.unreadable;
+        Ok(())
+    }
+
+    /// Parse what needs it, rebuild graph and diagnostics, render what changed.
+    fn refresh(&mut self, update: &mut Update) -> anyhow::Result<()> {
+        let config = match &self.config {
+            Ok(c) => c.clone(),
+            Err(diags) => {
+                // As `pipeline::build`: a bad site.toml is the only thing reported.
+                let sources: HashMap<String, SourceFile> =
+                    self.config_file.iter().map(|f| (f.rel.clone(), f.clone())).collect();
+                self.diagnostics = diags.iter().map(|d| diag::locate(d, &sources)).collect();
+                diag::sort(&mut self.diagnostics);
+                self.page_count = 0;
+                return Ok(());
+            }
+        };
+        let generation = self.generation;
+        let today = self.today;
+        let known = &self.known_paths;
+        let slug_of_path = |p: &str| known.get(p).cloned();
+        let todo: Vec<&mut Slot> =
+            self.slots.iter_mut().filter(|s| s.parsed.as_ref().is_none_or(|p| p.generation != generation)).collect();
+        update.parsed = todo.len();
+        todo.into_par_iter().for_each(|slot| {
+            let mut diags = Vec::new();
+            let page = parse::parse_page(&slot.file, &config, today, &slug_of_path, &mut diags);
+            slot.parsed = Some(fingerprint_page(page, diags, generation));
+        });
+
+        // Published pages, borrowed out of their slots for the graph and the renderer.
+        let mut owners: Vec<usize> = Vec::new();
+        let mut pages: Vec<Page> = Vec::new();
+        let mut draft_slugs: BTreeSet<String> = BTreeSet::new();
+        for (k, slot) in self.slots.iter_mut().enumerate() {
+            let parsed = slot.parsed.as_mut().expect("parsed above");
+            if let Some(page) = parsed.page.take() {
+                if !self.drafts && page.is_draft() {
+                    draft_slugs.insert(page.slug.clone());
+                    parsed.page = Some(page);
+                } else {
+                    owners.push(k);
+                    pages.push(page);
+                }
+            }
+        }
+        let result = self.refresh_with(&config, &pages, &owners, &draft_slugs, update);
+        for (page, k) in pages.into_iter().zip(owners) {
+            self.slots[k].parsed.as_mut().expect("parsed above").page = Some(page);
+        }
+        result
+    }
+
+    fn refresh_with(
+        &mut self,
+        config: &SiteConfig,
+        pages: &[Page],
+        owners: &[usize],
+        draft_slugs: &BTreeSet<String>,
+        update: &mut Update,
+    ) -> anyhow::Result<()> {
+        // Diagnostics in the order `pipeline::build` gathers them.
+        let mut diags: Vec<Diagnostic> = self.load_diags.clone();
+        for slot in &self.slots {
+            diags.extend(slot.parsed.as_ref().map(|p| p.diags.iter().cloned()).into_iter().flatten());
+        }
+        if !self.drafts {
+            let draft_paths: HashSet<&str> =
+                self.slots.iter().filter(|s| draft_slugs.contains(&s.file.slug)).map(|s| s.file.source.rel.as_str()).collect();
+            diags.retain(|d| d.severity == Severity::Error || !draft_paths.contains(d.path.as_str()));
+        }
+        // Slugs with a file but no page here: as `pipeline::build` works them out.
+        let mut absent = Absent { drafts: draft_slugs.clone(), ..Absent::default() };
+        let published: HashSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
+        absent.broken = self.unreadable.iter().cloned().collect();
+        absent.broken.extend(
+            self.known_paths.values().filter(|s| !published.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned(),
+        );
+        let graph = LinkGraph::build(pages, &absent, &mut diags);
+        // As in `pipeline::build`, only content files are quoted once site.toml is valid.
+        let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
+        self.diagnostics = diags.iter().map(|d| diag::locate(d, &lookup)).collect();
+        diag::sort(&mut self.diagnostics);
+        self.page_count = pages.len();
+        if self.has_errors() {
+            return Ok(());
+        }
+        let theme = self.theme.as_ref().expect("loaded in apply");
+
+        // Fingerprints of what each output is made from.
+        let parsed = |i: usize| self.slots[owners[i]].parsed.as_ref().expect("parsed");
+        let order: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
+        let mut site_h = std::collections::hash_map::DefaultHasher::new();
+        debug_hash(&mut site_h, config);
+        self.templates_hash.hash(&mut site_h);
+        self.today.hash(&mut site_h);
+        for r in &config.body_regions {
+            pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count().hash(&mut site_h);
+        }
+        let site_fp = site_h.finish();
+        let index_fp = hash_of((site_fp, (0..pages.len()).map(|i| parsed(i).listing).collect::<Vec<_>>()));
+        let search_fp = hash_of((site_fp, (0..pages.len()).map(|i| (owners[i], self.slots[owners[i]].text_hash)).collect::<Vec<_>>()));
+        let page_fps: Vec<u64> = (0..pages.len())
+            .map(|i| {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                site_fp.hash(&mut h);
+                self.slots[owners[i]].text_hash.hash(&mut h);
+                for &t in &graph.related[i] {
+                    (t, parsed(t).public).hash(&mut h);
+                }
+                1u8.hash(&mut h);
+                for &b in &graph.backlinks[i] {
+                    (b, parsed(b).public).hash(&mut h);
+                }
+                2u8.hash(&mut h);
+                for slug in &parsed(i).forward {
+                    graph.index_of(slug).map(|t| (t, parsed(t).public)).hash(&mut h);
+                }
+                if pages[i].fm.gather_red_flags || pages[i].kind == PageKind::Home {
+                    index_fp.hash(&mut h);
+                }
+                h.finish()
+            })
+            .collect();
+
+        let previous = self.rendered.as_ref().filter(|r| r.order == order && r.site == site_fp);
+        update.full_render = previous.is_none();
+        let dirty: Vec<usize> = match previous {
+            Some(r) => (0..pages.len()).filter(|&i| r.pages[i] != page_fps[i]).collect(),
+            None => (0..pages.len()).collect(),
+        };
+        let indexes = previous.is_none_or(|r| r.indexes != index_fp);
+        let search = previous.is_none_or(|r| r.search != search_fp);
+
+        // Render everything that needs it before touching any layer: a template
+        // error half-way must leave the last good site whole.
+        let mut new_pages: Vec<Output> = Vec::new();
+        if !dirty.is_empty() || indexes {
+            let renderer = SiteRenderer::new(config, pages, &graph, theme)?;
+            let today = self.today;
+            new_pages = dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>()?;
+            if indexes {
+                new_pages.extend(renderer.render_indexes()?);
+            }
+        }
+        let started = Instant::now();
+        let new_search = if search { Some(crate::index::search_files(pages, config)?) } else { None };
+        update.search = search.then(|| started.elapsed());
+        update.rendered = new_pages.len();
+
+        let mut touched: BTreeSet<String> = BTreeSet::new();
+        if previous.is_none() {
+            // The page set or the whole look changed: outputs nobody made this time go.
+            let made: HashSet<&str> = new_pages.iter().map(|(p, _)| p.as_str()).collect();
+            let gone: Vec<String> = self.pages_layer.keys().filter(|k| !made.contains(k.as_str())).cloned().collect();
+            for k in gone {
+                self.pages_layer.remove(&k);
+                touched.insert(k);
+            }
+        }
+        for (path, bytes) in new_pages {
+            put(&mut self.pages_layer, &mut touched, path, bytes);
+        }
+        let statics: Vec<Output> = theme.statics.iter().map(|(p, b)| (p.clone(), b.clone())).collect();
+        replace_layer(&mut self.statics_layer, &mut touched, statics);
+        if let Some(files) = new_search {
+            replace_layer(&mut self.search_layer, &mut touched, files);
+        }
+        for path in touched {
+            let now = self.pages_layer.get(&path).or_else(|| self.statics_layer.get(&path)).or_else(|| self.search_layer.get(&path)).cloned();
+            let before = match &now {
+                Some(b) => self.site.insert(path.clone(), b.clone()),
+                None => self.site.remove(&path),
+            };
+            if before.as_deref() != now.as_deref() {
+                update.changed.push(path);
+            }
+        }
+        self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, indexes: index_fp, search: search_fp });
+        update.ok = true;
+        Ok(())
+    }
+}
+
+/// Sets one output, noting the path if its bytes changed.
+fn put(layer: &mut BTreeMap<String, Bytes>, touched: &mut BTreeSet<String>, path: String, bytes: Vec<u8>) {
+    if layer.get(&path).is_none_or(|old| **old != *bytes) {
+        layer.insert(path.clone(), Arc::from(bytes));
+        touched.insert(path);
+    }
+}
+
+fn replace_layer(layer: &mut BTreeMap<String, Bytes>, touched: &mut BTreeSet<String>, files: Vec<Output>) {
+    let made: HashSet<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+    let gone: Vec<String> = layer.keys().filter(|k| !made.contains(k.as_str())).cloned().collect();
+    for k in gone {
+        layer.remove(&k);
+        touched.insert(k);
+    }
+    for (path, bytes) in files {
+        put(layer, touched, path, bytes);
+    }
+}
+
+/// Source text for quoting in diagnostics, straight from the slots (no copies).
+struct SlotSources<'a> {
+    slots: &'a [Slot],
+    by_rel: &'a HashMap<String, usize>,
+    config: Option<&'a SourceFile>,
+}
+
+impl diag::SourceLookup for SlotSources<'_> {
+    fn source(&self, rel: &str) -> Option<&SourceFile> {
+        match self.by_rel.get(rel) {
+            Some(&i) => Some(&self.slots[i].file.source),
+            None => self.config.filter(|c| c.rel == rel),
+        }
+    }
+}
+
+fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64) -> Parsed {
+    let (mut public, mut listing, mut forward) = (0, 0, Vec::new());
+    if let Some(p) = &page {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&p.slug, &p.url, p.kind, &p.path).hash(&mut h);
+        debug_hash(&mut h, &p.fm);
+        for s in &p.body.sections {
+            (&s.kind, &s.heading, &s.anchor).hash(&mut h);
+        }
+        let mut anchors: Vec<&String> = p.body.anchors.iter().collect();
+        anchors.sort();
+        anchors.hash(&mut h);
+        for f in &p.body.red_flags {
+            (f.urgency, &f.text, &f.plain).hash(&mut h);
+        }
+        public = h.finish();
+        listing = hash_of((public, p.section(SectionKind::Symptoms).map(|s| &s.items)));
+        let mut slugs: BTreeSet<String> = p.links.iter().map(|l| l.target.slug.clone()).collect();
+        slugs.extend(p.fm.related.iter().map(|r| r.value.clone()));
+        let texts = std::iter::once(&p.body.lead)
+            .chain(p.body.sections.iter().flat_map(|s| [&s.body, &s.intro]))
+            .chain(p.body.red_flags.iter().map(|f| &f.text))
+            .chain(p.body.phases.iter().map(|f| &f.text));
+        for t in texts {
+            slugs.extend(crate::parse::links::scan_wikilinks(t).into_iter().map(|w| w.target.slug));
+        }
+        forward = slugs.into_iter().collect();
+    }
+    Parsed { generation, page, diags, public, listing, forward }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{self, BuildOptions, Stage};
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    fn full_build(root: &Path) -> pipeline::BuildOutcome {
+        let mut opts = BuildOptions::new(root, Stage::Render);
+        opts.today = today();
+        pipeline::build(&opts).unwrap()
+    }
+
+    fn page(title: &str, region: &str, related: &[&str], body_extra: &str) -> String {
+        let related: Vec<String> = related.iter().map(|r| format!("\"{r}\"")).collect();
+        format!(
+            "+++\ntitle = \"{title}\"\nsummary = \"A short summary of {title}.\"\nbody_region = \"{region}\"\nrelated = [{}]\nlast_reviewed = 2026-01-10\nreviewed_by = [\"Dr A\"]\n\n[[sources]]\ntitle = \"A source\"\n+++\n\nLead text about {title}. {body_extra}\n\n## Symptoms\n\n- pain when running\n- swelling\n\n## Causes\n\n- too much too soon\n\n## Fixes\n\n- rest\n\n## Red flags\n\n- emergency: the leg is cold and pale\n- routine: no better after two weeks\n",
+            related.join(", ")
+        )
+    }
+
+    pub(crate) fn fixture(dir: &Path) {
+        std::fs::create_dir_all(dir.join("content/conditions")).unwrap();
+        std::fs::create_dir_all(dir.join("content/guides")).unwrap();
+        std::fs::write(
+            dir.join("site.toml"),
+            "title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("content/conditions/shin-splints.md"), page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].")).unwrap();
+        std::fs::write(dir.join("content/conditions/calf-strain.md"), page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")).unwrap();
+        std::fs::write(
+            dir.join("content/guides/when-to-see-a-doctor.md"),
+            "+++\ntitle = \"When to see a doctor\"\nsummary = \"Signs that need help.\"\nlast_reviewed = 2026-01-10\ngather_red_flags = true\n\n[[sources]]\ntitle = \"A source\"\n+++\n\nWhen to get help. Read [[shin-splints]] and [[calf-strain#fixes]].\n",
+        )
+        .unwrap();
+    }
+
+    fn assert_same(engine: &Engine, step: &str) {
+        let full = full_build(engine.root());
+        assert_eq!(engine.diagnostics().len(), full.diagnostics.len(), "{step}: diagnostics {:#?}", engine.diagnostics());
+        for (a, b) in engine.diagnostics().iter().zip(&full.diagnostics) {
+            assert_eq!(diag::render_human(a), diag::render_human(b), "{step}");
+        }
+        if let Some(outputs) = full.outputs {
+            let mine = engine.outputs();
+            let names = |o: &[Output]| o.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+            assert_eq!(names(&mine), names(&outputs), "{step}: output paths");
+            for ((p, a), (_, b)) in mine.iter().zip(&outputs) {
+                assert!(a == b, "{step}: {p} differs from a full build");
+            }
+        } else {
+            assert!(engine.has_errors(), "{step}: full build failed but the engine has no errors");
+        }
+    }
+
+    fn edit(engine: &mut Engine, rel: &str, text: Option<&str>) -> Update {
+        let path = engine.root().join(rel);
+        match text {
+            Some(t) => {
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::write(&path, t).unwrap()
+            }
+            None => std::fs::remove_file(&path).unwrap(),
+        }
+        let change = if rel == "site.toml" {
+            Change::Config
+        } else if rel.starts_with("templates/") {
+            Change::Templates
+        } else if rel.starts_with("static/") {
+            Change::Static
+        } else {
+            Change::Page(rel.to_string())
+        };
+        engine.apply(&[change].into_iter().collect()).unwrap()
+    }
+
+    #[test]
+    fn incremental_equals_full_build_after_every_kind_of_edit() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let mut e = Engine::new(dir.path(), false, today());
+        let u = e.full().unwrap();
+        assert!(u.ok && u.full_render, "{:#?}", e.diagnostics());
+        assert_same(&e, "initial");
+
+        let shin = "content/conditions/shin-splints.md";
+        let calf = "content/conditions/calf-strain.md";
+        // Prose only: that page alone.
+        let u = edit(&mut e, shin, Some(&page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]]. New words: zebra.")));
+        assert!(!u.full_render);
+        assert_eq!(u.rendered, 1, "{u:?}");
+        assert_eq!(u.changed.iter().filter(|p| p.ends_with(".html")).collect::<Vec<_>>(), vec!["conditions/shin-splints/index.html"]);
+        assert_same(&e, "prose");
+        // Title: neighbours and indexes too.
+        let u = edit(&mut e, calf, Some(&page("Calf muscle strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")));
+        assert!(u.changed.contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        assert!(u.changed.contains(&"a-z/index.html".to_string()), "{u:?}");
+        assert_same(&e, "title");
+        // Region: counts change everywhere.
+        edit(&mut e, calf, Some(&page("Calf muscle strain", "thigh-knee", &["shin-splints"], "Not [[shin-splints]].")));
+        assert_same(&e, "region");
+        // Broken: errors, last good site kept.
+        let before = e.outputs();
+        let u = edit(&mut e, calf, Some(&page("Calf muscle strain", "thigh-knee", &["shin-splints"], "Broken [[no-such-page]].")));
+        assert!(!u.ok && e.has_errors());
+        assert!(e.outputs() == before);
+        assert_same(&e, "broken");
+        // Fixed.
+        edit(&mut e, calf, Some(&page("Calf strain", "lower-leg", &["shin-splints"], "Fixed [[shin-splints#causes]].")));
+        assert_same(&e, "fixed");
+        // New page, linked both ways.
+        edit(&mut e, "content/conditions/runners-knee.md", Some(&page("Runner's knee", "thigh-knee", &["calf-strain"], "See [[calf-strain]].")));
+        assert_same(&e, "new page (one-way related warning)");
+        edit(&mut e, calf, Some(&page("Calf strain", "lower-leg", &["shin-splints", "runners-knee"], "Fixed [[shin-splints#causes]].")));
+        assert_same(&e, "related both ways");
+        // Relative Markdown link to a page that comes and goes.
+        edit(&mut e, shin, Some(&page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]] and [knee](runners-knee.md).")));
+        assert_same(&e, "relative link");
+        edit(&mut e, calf, Some(&page("Calf strain", "lower-leg", &["shin-splints"], "Fixed [[shin-splints#causes]].")));
+        edit(&mut e, "content/conditions/runners-knee.md", None);
+        assert!(e.has_errors());
+        assert_same(&e, "deleted page still linked");
+        edit(&mut e, "content/conditions/runners-knee.md", Some(&page("Runner's knee", "thigh-knee", &[], "See [[calf-strain]].")));
+        assert_same(&e, "recreated");
+        // Draft.
+        let draft = page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].").replace("+++\n\n", "status = \"draft\"\n+++\n\n");
+        edit(&mut e, "content/conditions/shin-splints.md", Some(&draft));
+        assert_same(&e, "draft");
+        edit(&mut e, shin, Some(&page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].")));
+        assert_same(&e, "published again");
+        // An emptied file, then written again.
+        edit(&mut e, shin, Some(""));
+        assert_same(&e, "emptied");
+        edit(&mut e, shin, Some(&page("Shin splints", "lower-leg", &["calf-strain"], "Back.")));
+        assert_same(&e, "refilled");
+        // Templates, static files, site.toml.
+        edit(&mut e, "templates/404.html", Some("{% extends \"base.html\" %}{% block content %}<h1>Lost</h1>{% endblock content %}"));
+        assert_same(&e, "template override");
+        let u = edit(&mut e, "static/style.css", Some("body { color: red }"));
+        assert_eq!(u.changed, vec!["style.css".to_string()]);
+        assert_same(&e, "stylesheet");
+        std::fs::write(dir.path().join("templates/404.html"), "{% extends \"base.html\" %}{% if %}").unwrap();
+        assert!(e.apply(&[Change::Templates].into_iter().collect()).is_err(), "a template that does not compile stops the build");
+        edit(&mut e, "templates/404.html", None);
+        assert_same(&e, "template removed");
+        edit(&mut e, "site.toml", Some("title = \"Renamed KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-GB\"\ndisclaimer = \"Not advice.\"\n"));
+        assert_same(&e, "config");
+        edit(&mut e, "site.toml", Some("title = \"Renamed KB\"\nbase_url = \"https://example.org\"\ntitel = 1\ndisclaimer = \"Not advice.\"\n"));
+        assert!(e.has_errors());
+        assert_same(&e, "bad config");
+        edit(&mut e, "site.toml", Some("title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n"));
+        assert_same(&e, "config back");
+    }
+
+    #[test]
+    fn incremental_equals_full_build_on_the_bundled_site() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let dir = tempfile::tempdir().unwrap();
+        for entry in walkdir::WalkDir::new(repo.join("content")) {
+            let entry = entry.unwrap();
+            let rel = entry.path().strip_prefix(repo).unwrap();
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(dir.path().join(rel)).unwrap();
+            } else {
+                std::fs::copy(entry.path(), dir.path().join(rel)).unwrap();
+            }
+        }
+        std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+        let mut e = Engine::new(dir.path(), false, today());
+        e.full().unwrap();
+        assert_same(&e, "bundled: initial");
+        let mut files: Vec<String> = e.slots.iter().map(|s| s.file.source.rel.clone()).filter(|r| r.contains("/conditions/")).collect();
+        files.sort();
+        for (n, rel) in files.iter().take(6).enumerate() {
+            let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
+            let edited = match n % 3 {
+                0 => text.replacen("\n\n", "\n\nAn added sentence about zebras.\n\n", 1),
+                1 => text.replacen("title = \"", "title = \"Renamed ", 1),
+                _ => text.replacen("summary = \"", "summary = \"Changed. ", 1),
+            };
+            edit(&mut e, rel, Some(&edited));
+            assert_same(&e, &format!("bundled: edit {n} of {rel}"));
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! `medkb serve`: the authors' preview. Build, serve from memory, watch, rebuild
+//! what an edit touched, and tell the open tabs.
+//!
+//! Three parts, on their own threads, joined by channels:
+//!
+//! * [`watch`]: file-system events → a set of [`Change`]s (editor noise dropped,
+//!   bursts merged);
+//! * the rebuild loop (here): changes → [`Engine::apply`] → a new immutable
+//!   [`server::Site`] swapped in whole, then one event for the tabs (reload these
+//!   pages, swap this stylesheet, show these errors, errors gone);
+//! * [`server`]: HTTP from the current `Site`, plus the SSE stream of those events.
+//!
+//! A save that breaks the site never replaces the last good pages: the tabs show
+//! an [`overlay`] with the diagnostics over the last good version, the terminal
+//! prints the same, and the next good save clears both. The reload script is added
+//! to HTML as it is served, so `medkb build` output never contains it.
+
+pub mod overlay;
+pub mod server;
+pub mod watch;
+
+use std::collections::BTreeSet;
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use crate::diag::Severity;
+use crate::incremental::{Change, Engine, Update};
+use server::{AppState, Site};
+
+/// How long the watcher waits for quiet before reporting a batch. Editors finish a
+/// save (temp file, rename, swap file) within a few milliseconds.
+pub const QUIET: Duration = Duration::from_millis(20);
+
+/// A batch naming more files than this is a burst (a checkout, a search-and-replace):
+/// wait for [`BURST_QUIET`] without events, then rebuild once.
+const BURST_FILES: usize = 8;
+const BURST_QUIET: Duration = Duration::from_millis(150);
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// Runs until interrupted.
+pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
+    if !opts.root.join("site.toml").is_file() {
+        anyhow::bail!(
+            "no site.toml in {}\nhelp: run medkb serve in the folder that holds site.toml, or pass --root DIR",
+            crate::load::display_root(&opts.root).display()
+        );
+    }
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "medkb: warning: serving on {} makes the preview (drafts, unreviewed pages and all) reachable from other machines",
+            opts.bind
+        );
+    }
+    let root = opts.root.canonicalize()?;
+    let started = Instant::now();
+    let mut engine = Engine::new(&root, opts.drafts, chrono::Local::now().date_naive()).follow_clock();
+    let first = engine.full();
+    let state = AppState::new(Site::from_all(engine.site()));
+    report(&engine, &state, first, &BTreeSet::new(), started, true);
+
+    let (tx, rx) = mpsc::channel();
+    let watcher = watch::Watcher::start(&root, QUIET, tx)?;
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let listener = rt.block_on(tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)))?;
+    let addr = listener.local_addr()?;
+    let host = if addr.ip().is_unspecified() { "127.0.0.1".to_string() } else { addr.ip().to_string() };
+    let host = if addr.is_ipv6() && !host.starts_with('[') { format!("[{host}]") } else { host };
+    let url = format!("http://{host}:{}/", addr.port());
+    // On stdout, on its own line, flushed: scripts and tests read the address from it.
+    println!("medkb: serving {url}");
+    let _ = std::io::stdout().flush();
+    eprintln!("medkb: watching {} for changes; press Ctrl-C to stop", root.display());
+
+    let loop_state = state.clone();
+    std::thread::Builder::new().name("medkb-rebuild".into()).spawn(move || rebuild_loop(engine, watcher, rx, loop_state))?;
+    if opts.open {
+        if let Err(e) = opener::open(&url) {
+            eprintln!("medkb: could not open a browser: {e}");
+        }
+    }
+    rt.block_on(async move {
+        axum::serve(listener, server::router(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+    })?;
+    Ok(())
+}
+
+fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Receiver<watch::Batch>, state: Arc<AppState>) {
+    let absorb = |batch: watch::Batch, changes: &mut BTreeSet<Change>| match batch {
+        Ok(c) => changes.extend(c),
+        Err(e) => {
+            eprintln!("medkb: watcher: {e}; rescanning");
+            changes.insert(Change::ContentTree);
+        }
+    };
+    while let Ok(batch) = rx.recv() {
+        let mut changes = BTreeSet::new();
+        absorb(batch, &mut changes);
+        if changes.len() > BURST_FILES {
+            while let Ok(b) = rx.recv_timeout(BURST_QUIET) {
+                absorb(b, &mut changes);
+            }
+        }
+        while let Ok(b) = rx.try_recv() {
+            absorb(b, &mut changes);
+        }
+        watcher.ensure_watches();
+        if changes.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        let result = engine.apply(&changes);
+        report(&engine, &state, result, &changes, started, false);
+    }
+}
+
+/// Publishes the outcome of a build: new site version and tab events, terminal lines.
+fn report(engine: &Engine, state: &AppState, result: anyhow::Result<Update>, changes: &BTreeSet<Change>, started: Instant, first: bool) {
+    let had_errors = !state.errors.load().is_empty();
+    let what = describe(changes);
+    match result {
+        Ok(update) if update.ok => {
+            let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
+            if !update.changed.is_empty() {
+                let old = state.site.load_full();
+                state.site.store(Arc::new(Site::patched(&old, engine.site(), &update.changed)));
+            }
+            state.errors.store(Arc::new(String::new()));
+            if had_errors {
+                state.send("ok", serde_json::json!({ "version": version }));
+            }
+            let pages: Vec<&String> = update.changed.iter().filter(|p| p.ends_with(".html")).collect();
+            let css: Vec<String> = update.changed.iter().filter(|p| p.ends_with(".css")).map(|p| format!("/{p}")).collect();
+            // Scripts, images and fonts can change any page's behaviour: reload every tab.
+            let all = update.changed.iter().any(|p| {
+                !(p.ends_with(".html") || p.ends_with(".css") || p.ends_with(".xml") || p.ends_with(".txt") || p.starts_with("search/"))
+            });
+            if !css.is_empty() {
+                state.send("css", serde_json::json!({ "version": version, "hrefs": css }));
+            }
+            if all || !pages.is_empty() {
+                state.send("reload", serde_json::json!({ "version": version, "all": all, "pages": pages }));
+            }
+            let warnings = engine.diagnostics().iter().filter(|d| d.severity == Severity::Warning).count();
+            if first {
+                crate::cmd::print_diagnostics(engine.diagnostics(), false);
+            }
+            let search = update.search.map(|d| format!(", search {} ms", d.as_millis())).unwrap_or_default();
+            eprintln!(
+                "medkb: {what}{} pages, {} rendered, {} files changed in {} ms{search}{}",
+                engine.page_count(),
+                update.rendered,
+                update.changed.len(),
+                started.elapsed().as_millis(),
+                if warnings > 0 { format!(" ({warnings} warnings)") } else { String::new() },
+            );
+        }
+        Ok(_) => {
+            let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
+            let errors = overlay::payload(engine.diagnostics());
+            state.errors.store(Arc::new(errors.to_string()));
+            state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
+            let shown: Vec<_> = engine.diagnostics().iter().filter(|d| d.severity == Severity::Error).cloned().collect();
+            crate::cmd::print_diagnostics(&shown, false);
+            eprintln!(
+                "medkb: {what}{} errors; still serving the last good version ({} ms)",
+                shown.len(),
+                started.elapsed().as_millis()
+            );
+        }
+        Err(e) => {
+            let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
+            let errors = overlay::fatal_payload(&e);
+            state.errors.store(Arc::new(errors.to_string()));
+            state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
+            eprintln!("error: {e:#}");
+            eprintln!("medkb: {what}the site cannot be built; still serving the last good version");
+        }
+    }
+}
+
+/// "content/x.md: " for the terminal line.
+fn describe(changes: &BTreeSet<Change>) -> String {
+    let names: Vec<String> = changes
+        .iter()
+        .map(|c| match c {
+            Change::Page(p) => p.clone(),
+            Change::ContentTree => "content/".into(),
+            Change::Config => "site.toml".into(),
+            Change::Templates => "templates".into(),
+            Change::Static => "static files".into(),
+        })
+        .collect();
+    match names.len() {
+        0 => "built: ".into(),
+        1..=3 => format!("{}: ", names.join(", ")),
+        n => format!("{n} changes: "),
+    }
+}

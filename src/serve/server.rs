@@ -1,0 +1,332 @@
+//! The preview's HTTP side: the site from memory, live-reload events over SSE.
+//!
+//! The whole site is an immutable [`Site`] behind an [`ArcSwap`]: a request takes
+//! the current one and keeps it for its whole life, and a rebuild swaps in a new
+//! one in a single pointer store. So a reader never sees half of one build and
+//! half of another, and no request waits for a rebuild. Nothing is read from disk,
+//! so nothing outside the site can be served whatever the URL says; odd URLs
+//! (`..`, encoded or double-encoded, backslashes) are still refused with 400
+//! rather than looked up, so probes get a clear answer.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use futures_util::stream::{self, Stream};
+use tokio::sync::broadcast;
+use tower_http::compression::CompressionLayer;
+
+use crate::incremental::Bytes as SiteBytes;
+
+/// The reload script, served at [`SCRIPT_PATH`] and referenced from every HTML response.
+pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
+pub const SCRIPT_PATH: &str = "/__medkb/livereload.js";
+pub const EVENTS_PATH: &str = "/__medkb/events";
+
+/// One servable file.
+#[derive(Clone)]
+pub struct Entry {
+    bytes: Bytes,
+    etag: HeaderValue,
+    content_type: HeaderValue,
+    html: bool,
+}
+
+struct Shared(SiteBytes);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl Entry {
+    pub fn new(path: &str, bytes: &SiteBytes) -> Entry {
+        let html = path.ends_with(".html");
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.hash(&mut h);
+            h.finish()
+        };
+        // Weak: compression changes the bytes on the wire, not the resource.
+        let etag = HeaderValue::from_str(&format!("W/\"{hash:016x}{}\"", if html { "-lr" } else { "" })).expect("ascii");
+        Entry { bytes: Bytes::from_owner(Shared(bytes.clone())), etag, content_type: HeaderValue::from_static(content_type(path)), html }
+    }
+}
+
+pub fn content_type(path: &str) -> &'static str {
+    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "xml" if path.ends_with("atom.xml") => "application/atom+xml",
+        "xml" => "application/xml",
+        "svg" => "image/svg+xml",
+        "wasm" => "application/wasm",
+        "woff2" => "font/woff2",
+        "gz" => "application/gzip",
+        _ => mime_guess::from_ext(&ext).first_raw().unwrap_or("application/octet-stream"),
+    }
+}
+
+/// One immutable version of the site.
+#[derive(Clone, Default)]
+pub struct Site {
+    pub files: HashMap<String, Entry>,
+}
+
+impl Site {
+    /// A new version: `old` with `changed` paths taken from `source` (absent there = removed).
+    pub fn patched(old: &Site, source: &std::collections::BTreeMap<String, SiteBytes>, changed: &[String]) -> Site {
+        let mut files = old.files.clone();
+        for path in changed {
+            match source.get(path) {
+                Some(b) => files.insert(path.clone(), Entry::new(path, b)),
+                None => files.remove(path),
+            };
+        }
+        Site { files }
+    }
+
+    pub fn from_all(source: &std::collections::BTreeMap<String, SiteBytes>) -> Site {
+        Site { files: source.iter().map(|(p, b)| (p.clone(), Entry::new(p, b))).collect() }
+    }
+}
+
+/// A live-reload event, as sent on the SSE stream.
+#[derive(Clone, Debug)]
+pub struct LiveEvent {
+    pub name: &'static str,
+    pub data: String,
+}
+
+/// Everything the handlers share.
+pub struct AppState {
+    pub site: ArcSwap<Site>,
+    pub version: AtomicU64,
+    /// The current errors as the JSON array the overlay shows; empty when the site builds.
+    pub errors: ArcSwap<String>,
+    pub events: broadcast::Sender<LiveEvent>,
+}
+
+impl AppState {
+    pub fn new(site: Site) -> Arc<AppState> {
+        let (events, _) = broadcast::channel(64);
+        Arc::new(AppState { site: ArcSwap::from_pointee(site), version: AtomicU64::new(1), errors: ArcSwap::from_pointee(String::new()), events })
+    }
+
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::SeqCst)
+    }
+
+    pub fn send(&self, name: &'static str, data: serde_json::Value) {
+        let _ = self.events.send(LiveEvent { name, data: data.to_string() });
+    }
+}
+
+pub fn router(state: Arc<AppState>) -> Router {
+    Router::new()
+        .route(SCRIPT_PATH, get(script))
+        .route(EVENTS_PATH, get(events))
+        .fallback_service(get(serve_file).with_state(state.clone()))
+        .with_state(state)
+        .layer(CompressionLayer::new())
+}
+
+async fn script() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "no-cache")], LIVERELOAD_JS)
+}
+
+async fn events(State(state): State<Arc<AppState>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let rx = state.events.subscribe();
+    let errors = state.errors.load_full();
+    let hello = serde_json::json!({
+        "version": state.version(),
+        "errors": if errors.is_empty() { serde_json::Value::Array(vec![]) } else { serde_json::from_str(&errors).unwrap_or_default() },
+    });
+    let first = stream::iter([Ok(Event::default().event("hello").data(hello.to_string()))]);
+    let rest = stream::unfold((rx, state), |(mut rx, state)| async move {
+        let event = match rx.recv().await {
+            Ok(e) => Event::default().event(e.name).data(e.data),
+            // Too slow to keep up: tell the tab to reload everything.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("reload").data(serde_json::json!({ "version": state.version(), "all": true, "pages": [] }).to_string())
+            }
+            Err(broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(event), (rx, state)))
+    });
+    Sse::new(futures_util::StreamExt::chain(first, rest)).keep_alive(KeepAlive::default())
+}
+
+/// Where a request path leads.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Target {
+    File(String),
+    Redirect(String),
+    BadRequest,
+    NotFound,
+}
+
+/// Maps a raw request path to a file of the site. Never touches the disk.
+pub fn resolve(raw: &str, query: Option<&str>, exists: impl Fn(&str) -> bool) -> Target {
+    if !raw.starts_with('/') || raw.contains('\\') {
+        return Target::BadRequest;
+    }
+    let Ok(decoded) = percent_encoding::percent_decode_str(raw).decode_utf8() else { return Target::BadRequest };
+    if decoded.contains(['\\', '\0']) {
+        return Target::BadRequest;
+    }
+    // Double encoding (`%252e%252e`) is a probe, not a file name medkb writes.
+    if decoded.contains('%') && percent_encoding::percent_decode_str(&decoded).decode_utf8_lossy() != decoded {
+        return Target::BadRequest;
+    }
+    let rel = &decoded[1..];
+    if rel.split('/').any(|s| s == ".." || s == ".") {
+        return Target::BadRequest;
+    }
+    if rel.split('/').rev().skip(1).any(str::is_empty) {
+        return Target::NotFound;
+    }
+    if rel.is_empty() || rel.ends_with('/') {
+        let index = format!("{rel}index.html");
+        return if exists(&index) { Target::File(index) } else { Target::NotFound };
+    }
+    if exists(rel) {
+        return Target::File(rel.to_string());
+    }
+    if exists(&format!("{rel}/index.html")) {
+        let q = query.map(|q| format!("?{q}")).unwrap_or_default();
+        return Target::Redirect(format!("{raw}/{q}"));
+    }
+    Target::NotFound
+}
+
+/// The script tag added before `</body>`, naming the output file so the tab knows
+/// whether a rebuild touched it.
+fn with_script(bytes: &[u8], page: &str) -> Vec<u8> {
+    let tag = format!("<script src=\"{SCRIPT_PATH}\" data-page=\"{page}\" defer></script>\n");
+    let at = bytes.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len() + tag.len());
+    out.extend_from_slice(&bytes[..at]);
+    out.extend_from_slice(tag.as_bytes());
+    out.extend_from_slice(&bytes[at..]);
+    out
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let strip = |s: &str| s.trim().trim_start_matches("W/").to_string();
+    let want = strip(etag.to_str().unwrap_or(""));
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|t| t.trim() == "*" || strip(t) == want)
+}
+
+async fn serve_file(State(state): State<Arc<AppState>>, headers: HeaderMap, uri: Uri) -> Response {
+    let site = state.site.load_full();
+    match resolve(uri.path(), uri.query(), |p| site.files.contains_key(p)) {
+        Target::BadRequest => (StatusCode::BAD_REQUEST, "bad request path\n").into_response(),
+        Target::Redirect(to) => (StatusCode::FOUND, [(header::LOCATION, to)]).into_response(),
+        Target::File(path) => {
+            let entry = &site.files[&path];
+            if etag_matches(&headers, &entry.etag) {
+                return (StatusCode::NOT_MODIFIED, [(header::ETAG, entry.etag.clone())]).into_response();
+            }
+            file_response(StatusCode::OK, &path, entry)
+        }
+        Target::NotFound => match site.files.get("404.html") {
+            Some(entry) => file_response(StatusCode::NOT_FOUND, "404.html", entry),
+            None => {
+                let body = with_script(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1></body>", "404.html");
+                (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
+            }
+        },
+    }
+}
+
+fn file_response(status: StatusCode, path: &str, entry: &Entry) -> Response {
+    let body = if entry.html { Body::from(with_script(&entry.bytes, path)) } else { Body::from(entry.bytes.clone()) };
+    let mut res = Response::new(body);
+    *res.status_mut() = status;
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, entry.content_type.clone());
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    if status == StatusCode::OK {
+        h.insert(header::ETAG, entry.etag.clone());
+    }
+    res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(path: &str) -> Target {
+        let files = ["index.html", "conditions/gout/index.html", "style.css", "404.html", "search/index.json"];
+        resolve(path, Some("a=1").filter(|_| path == "/conditions/gout"), |p| files.contains(&p))
+    }
+
+    #[test]
+    fn resolves_pretty_urls() {
+        assert_eq!(r("/"), Target::File("index.html".into()));
+        assert_eq!(r("/conditions/gout/"), Target::File("conditions/gout/index.html".into()));
+        assert_eq!(r("/conditions/gout/index.html"), Target::File("conditions/gout/index.html".into()));
+        assert_eq!(r("/conditions/gout"), Target::Redirect("/conditions/gout/?a=1".into()));
+        assert_eq!(r("/style.css"), Target::File("style.css".into()));
+        assert_eq!(r("/conditions%2Fgout/"), Target::File("conditions/gout/index.html".into()));
+        assert_eq!(r("/nothing/"), Target::NotFound);
+        assert_eq!(r("/conditions//gout/"), Target::NotFound);
+    }
+
+    #[test]
+    fn refuses_traversal() {
+        for bad in [
+            "/../etc/passwd",
+            "/conditions/../../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/%2E%2E%2Fetc%2Fpasswd",
+            "/..%2f..%2fetc/passwd",
+            "/%252e%252e/%252e%252e/etc/passwd",
+            "/..\\..\\etc\\passwd",
+            "/%5c..%5c..%5cetc",
+            "/./style.css",
+            "/a%00b",
+            "/%ff",
+        ] {
+            assert_eq!(r(bad), Target::BadRequest, "{bad}");
+        }
+    }
+
+    #[test]
+    fn script_goes_before_body_end() {
+        let out = with_script(b"<html><body><p>x</p></BODY></html>", "a/index.html");
+        let s = String::from_utf8(out).unwrap();
+        assert!(s.contains("<p>x</p><script src=\"/__medkb/livereload.js\" data-page=\"a/index.html\" defer></script>\n</BODY>"), "{s}");
+    }
+
+    #[test]
+    fn etags_compare_weakly() {
+        let mut h = HeaderMap::new();
+        let etag = HeaderValue::from_static("W/\"abc\"");
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\", \"abc\""));
+        assert!(etag_matches(&h, &etag));
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("W/\"other\""));
+        assert!(!etag_matches(&h, &etag));
+    }
+}

@@ -1,0 +1,250 @@
+// medkb search box: as-you-type search over the site's prebuilt index, run
+// in the browser by medkb_search.wasm (the same Rust code as `medkb search`).
+//
+// Plain JS module, no build step. It binds to the theme's markup:
+//   <form role="search" class="site-search" action="/a-z/" data-search-root="/search/">
+//     <input id="search-input" type="search" aria-controls="search-results" aria-expanded="false">
+//   </form>
+//   <div id="search-results" role="listbox" hidden></div>
+// Optional: data-search-region="ankle-foot" on the form limits results to a body region.
+//
+// Nothing is downloaded until the search box is first focused. Then the
+// module (medkb_search.wasm, next to this file) and the index
+// (<data-search-root>/manifest.json, then index.pack.gz or index.pack) are
+// fetched once. The wasm module exports a tiny C ABI (see
+// search-index/wasm/src/lib.rs): bytes in through medkb_alloc, JSON out at
+// medkb_result_ptr.
+
+const DEBOUNCE_MS = 60;
+const LIMIT = 8;
+
+const form = document.querySelector("form.site-search");
+const input = document.getElementById("search-input");
+const list = document.getElementById("search-results");
+
+if (form && input && list) setUp();
+
+function setUp() {
+  const root = new URL(form.dataset.searchRoot || "/search/", document.baseURI);
+  const wasmUrl = new URL("medkb_search.wasm", import.meta.url);
+  const region = form.dataset.searchRegion || null;
+
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+  if (!list.getAttribute("aria-label")) list.setAttribute("aria-label", "Search results");
+
+  // Announces result counts and loading problems to screen readers.
+  const status = document.createElement("div");
+  status.setAttribute("role", "status");
+  status.className = "search-status";
+  status.style.cssText =
+    "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap";
+  form.appendChild(status);
+
+  let engine = null; // Promise<{search(text): hits[]}>
+  let hits = [];
+  let selected = -1;
+  let timer = 0;
+  let lastText = null;
+
+  function load() {
+    if (!engine) {
+      engine = loadEngine(wasmUrl, root).catch((err) => {
+        engine = null; // allow a retry on next focus
+        console.error("medkb search:", err);
+        status.textContent = "Search could not be loaded. Use the A–Z index instead.";
+        throw err;
+      });
+    }
+    return engine;
+  }
+
+  async function run() {
+    const text = input.value;
+    if (text === lastText) return;
+    if (!text.trim()) {
+      lastText = text;
+      render([]);
+      return;
+    }
+    let e;
+    try {
+      e = await load();
+    } catch {
+      return;
+    }
+    if (input.value !== text) return; // a newer keystroke will run
+    lastText = text;
+    render(e.search({ text, limit: LIMIT, region }));
+  }
+
+  function render(newHits) {
+    hits = newHits;
+    selected = -1;
+    input.removeAttribute("aria-activedescendant");
+    list.replaceChildren();
+    hits.forEach((hit, i) => {
+      const a = document.createElement("a");
+      a.id = `search-result-${i}`;
+      a.className = "search-result";
+      a.setAttribute("role", "option");
+      a.setAttribute("aria-selected", "false");
+      a.tabIndex = -1;
+      a.href = hit.url;
+      const title = document.createElement("span");
+      title.className = "search-result-title";
+      title.textContent = hit.title;
+      const snippet = document.createElement("span");
+      snippet.className = "search-result-snippet";
+      snippet.innerHTML = hit.snippet; // escaped by the engine; only <mark> is markup
+      a.append(title, snippet);
+      a.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep focus in the box
+      list.appendChild(a);
+    });
+    const open = input.value.trim() !== "";
+    if (open && hits.length === 0) {
+      const none = document.createElement("div");
+      none.className = "search-empty";
+      none.textContent = "No pages found. Try other words, or browse the A–Z index.";
+      list.appendChild(none);
+    }
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", String(open));
+    status.textContent = open
+      ? hits.length === 0
+        ? "No results"
+        : `${hits.length} result${hits.length === 1 ? "" : "s"}, use up and down arrows to choose`
+      : "";
+  }
+
+  function select(i) {
+    const items = list.querySelectorAll('[role="option"]');
+    if (!items.length) return;
+    selected = (i + items.length) % items.length;
+    items.forEach((el, j) => el.setAttribute("aria-selected", String(j === selected)));
+    const el = items[selected];
+    input.setAttribute("aria-activedescendant", el.id);
+    el.scrollIntoView({ block: "nearest" });
+  }
+
+  function close() {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    selected = -1;
+  }
+
+  input.addEventListener("focus", () => {
+    load().catch(() => {});
+    if (input.value.trim() && hits.length) {
+      list.hidden = false;
+      input.setAttribute("aria-expanded", "true");
+    }
+  });
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  });
+
+  input.addEventListener("keydown", (ev) => {
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      if (list.hidden && hits.length) {
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+      }
+      select(selected + (ev.key === "ArrowDown" ? 1 : selected === -1 ? 0 : -1));
+      ev.preventDefault();
+    } else if (ev.key === "Enter") {
+      const target = hits[selected >= 0 ? selected : 0];
+      if (target && !list.hidden) {
+        ev.preventDefault();
+        window.location.assign(target.url);
+      } // otherwise the form submits to its action (the A–Z index)
+    } else if (ev.key === "Escape") {
+      if (!list.hidden) close();
+      else input.value = "";
+      ev.preventDefault();
+    }
+  });
+
+  document.addEventListener("keydown", (ev) => {
+    if (ev.key !== "/" || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+    const t = ev.target;
+    if (t instanceof HTMLElement && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    ev.preventDefault();
+    input.focus();
+    input.select();
+  });
+
+  document.addEventListener("click", (ev) => {
+    if (!form.contains(ev.target) && !list.contains(ev.target)) close();
+  });
+}
+
+async function loadEngine(wasmUrl, root) {
+  const manifestUrl = new URL("manifest.json", root);
+  const [instance, manifest] = await Promise.all([
+    instantiate(wasmUrl),
+    fetch(manifestUrl, { cache: "no-cache" }).then((r) => ok(r).json()),
+  ]);
+  const pack = await fetchPack(root, manifest);
+  const ex = instance.exports;
+  const enc = new TextEncoder();
+  const dec = new TextDecoder();
+
+  const put = (bytes) => {
+    const ptr = ex.medkb_alloc(bytes.length);
+    new Uint8Array(ex.memory.buffer, ptr, bytes.length).set(bytes);
+    return ptr;
+  };
+  const result = (len) => dec.decode(new Uint8Array(ex.memory.buffer, ex.medkb_result_ptr(), len));
+
+  const errLen = ex.medkb_open(put(pack), pack.length);
+  if (errLen !== 0) throw new Error(result(errLen));
+
+  return {
+    search(query) {
+      const bytes = enc.encode(JSON.stringify(query));
+      try {
+        return JSON.parse(result(ex.medkb_search(put(bytes), bytes.length)));
+      } catch (err) {
+        console.error("medkb search:", err);
+        return [];
+      }
+    },
+  };
+}
+
+async function instantiate(url) {
+  if (WebAssembly.instantiateStreaming) {
+    try {
+      return (await WebAssembly.instantiateStreaming(fetch(url), {})).instance;
+    } catch {
+      // Wrong MIME type on some static hosts: fall back to bytes.
+    }
+  }
+  const bytes = await fetch(url).then((r) => ok(r).arrayBuffer());
+  return (await WebAssembly.instantiate(bytes, {})).instance;
+}
+
+async function fetchPack(root, manifest) {
+  const v = encodeURIComponent(manifest.version || "");
+  if (manifest.pack_gz && typeof DecompressionStream === "function") {
+    try {
+      const r = ok(await fetch(new URL(`${manifest.pack_gz}?v=${v}`, root)));
+      const stream = r.body.pipeThrough(new DecompressionStream("gzip"));
+      return new Uint8Array(await new Response(stream).arrayBuffer());
+    } catch {
+      // fall through to the uncompressed pack
+    }
+  }
+  const r = ok(await fetch(new URL(`${manifest.pack || "index.pack"}?v=${v}`, root)));
+  return new Uint8Array(await r.arrayBuffer());
+}
+
+function ok(response) {
+  if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
+  return response;
+}
