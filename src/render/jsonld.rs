@@ -52,6 +52,6 @@ pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
         }
         doc["about"] = about;
     }
-    // `</script>` inside a string must not end the script element.
-    serde_json::to_string(&doc).unwrap_or_default().replace("</", "<\\/")
+    // `<`, `>` and `&` escaped: nothing in a string can end or confuse the script element.
+    serde_json::to_string(&doc).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }

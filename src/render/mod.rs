@@ -53,6 +53,8 @@ impl<'a> SiteRenderer<'a> {
     pub fn new(config: &'a SiteConfig, pages: &'a [Page], graph: &'a LinkGraph, theme: &Theme) -> anyhow::Result<Self> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's default also escapes `/`, which bloats every URL; these five are what HTML and XML need.
+        tera.set_escape_fn(escape_markup);
         tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| anyhow::anyhow!("the theme's templates do not load: {}", chain(&e)))?;
         let regions = config
@@ -216,7 +218,7 @@ impl<'a> SiteRenderer<'a> {
                     .flat_map(|p| {
                         p.body.red_flags.iter().filter(move |f| f.urgency == u).map(move |f| GatheredFlag {
                             // Plain text: emergency items must carry no links, and the page link sits beside it.
-                            html: tera::escape_html(&f.plain),
+                            html: escape_markup(&f.plain),
                             page_title: p.fm.title.clone(),
                             page_url: p.url.clone(),
                         })
@@ -273,7 +275,7 @@ impl<'a> SiteRenderer<'a> {
         outputs.extend(self.index_pages()?);
         for (path, bytes) in outputs.iter_mut() {
             // Templates end up with ragged whitespace; readers and validators don't care, diffs do.
-            if path.ends_with(".html") {
+            if path.ends_with(".html") || path.ends_with(".xml") {
                 *bytes = tidy(bytes);
             }
         }
@@ -405,6 +407,22 @@ impl<'a> SiteRenderer<'a> {
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// Escapes text for HTML and XML content and quoted attribute values.
+pub fn escape_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn initial(s: &str) -> String {

@@ -1,0 +1,208 @@
+//! `medkb build` on fixture sites, with the output read back through an HTML parser.
+
+mod util;
+
+use std::os::unix::fs::MetadataExt;
+
+use util::*;
+
+fn built() -> Site {
+    let site = Site::base();
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    site
+}
+
+#[test]
+fn condition_page_structure() {
+    let site = built();
+    let doc = site.html("conditions/shin-splints/index.html");
+    assert_eq!(texts(&doc, "h1"), ["Shin Splints"]);
+    assert_eq!(texts(&doc, ".medical-name"), ["Medical name: Medial tibial stress syndrome"]);
+    assert_eq!(texts(&doc, ".also-called"), ["Also called: MTSS, Sore shins"]);
+    // Care cards: emergency first whatever the order written, with the locale's wording.
+    let cards = attrs(&doc, ".care-card", "class");
+    assert_eq!(cards, ["care-card care-card--emergency", "care-card care-card--urgent", "care-card care-card--routine"]);
+    let headings = texts(&doc, ".care-card__heading");
+    assert_eq!(headings[0], "Immediate action required: Call 999 or go to A&E now if:");
+    assert_eq!(headings[1], "Urgent advice: Ask for an urgent GP appointment or call 111 if:");
+    assert_eq!(texts(&doc, ".care-card--emergency li"), ["your lower leg is cold, pale and numb"]);
+    // Cards come before the symptoms.
+    let html = site.read("public/conditions/shin-splints/index.html");
+    assert!(html.find("care-card--emergency").unwrap() < html.find("id=\"symptoms\"").unwrap());
+    // Timeline: an ordered list of phases.
+    assert_eq!(texts(&doc, "ol.timeline__phases > li .timeline__label"), ["Days 0–3", "Weeks 2–6"]);
+    // Cross-links resolve to pretty URLs, with section anchors.
+    let links = attrs(&doc, ".lead a, .section a", "href");
+    assert!(links.contains(&"/conditions/calf-strain/".to_string()), "{links:?}");
+    assert!(links.contains(&"/guides/running-guide/".to_string()), "{links:?}");
+    assert!(links.contains(&"/conditions/calf-strain/#fixes".to_string()), "{links:?}");
+    assert!(texts(&doc, ".lead a").contains(&"our running guide".to_string()));
+    // Related (both ends), mentioned in, sources, review box, disclaimer, breadcrumb.
+    assert_eq!(texts(&doc, ".related a"), ["Calf Strain"]);
+    assert_eq!(texts(&doc, ".backlinks a"), ["Calf Strain", "Running Guide"]);
+    assert!(texts(&doc, ".sources li")[0].starts_with("A source about shins. A. Author. Example Press, 2024-03-01"));
+    assert!(texts(&doc, ".review-box")[0].contains("Reviewed by Dr Example Reviewer"));
+    assert!(texts(&doc, ".review-box dd").contains(&"10 January 2029".to_string()), "next review = last + 3 years");
+    assert!(texts(&doc, ".disclaimer")[0].contains("Fixture disclaimer"));
+    assert_eq!(texts(&doc, ".breadcrumb li"), ["Home", "Lower leg", "Shin Splints"]);
+}
+
+#[test]
+fn awaiting_review_notice_when_no_reviewer() {
+    let site = built();
+    let doc = site.html("conditions/calf-strain/index.html");
+    assert_eq!(texts(&doc, ".notice--review").len(), 1);
+    assert!(texts(&doc, ".review-notice")[0].contains("Awaiting clinical review"));
+    // Related shows on both ends.
+    assert_eq!(texts(&doc, ".related a"), ["Shin Splints"]);
+}
+
+#[test]
+fn json_ld_matches_visible_text() {
+    let site = built();
+    let doc = site.html("conditions/shin-splints/index.html");
+    let sel = scraper::Selector::parse("script[type='application/ld+json']").unwrap();
+    let json: serde_json::Value = serde_json::from_str(&doc.select(&sel).next().unwrap().inner_html()).unwrap();
+    assert_eq!(json["@type"], "MedicalWebPage");
+    assert_eq!(json["lastReviewed"], "2026-01-10");
+    assert_eq!(json["reviewedBy"][0]["name"], "Dr Example Reviewer");
+    let about = &json["about"];
+    assert_eq!(about["@type"], "MedicalCondition");
+    assert_eq!(about["name"], "Medial tibial stress syndrome");
+    let symptoms: Vec<String> = about["signOrSymptom"].as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(symptoms, texts(&doc, "#symptoms + ul li"));
+    assert_eq!(about["possibleTreatment"].as_array().unwrap().len(), texts(&doc, "#fixes + ul li").len());
+    assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://fixture.example/conditions/shin-splints/"]);
+    assert_eq!(attrs(&doc, "meta[property='og:title']", "content"), ["Shin Splints"]);
+}
+
+#[test]
+fn index_pages_feeds_and_404() {
+    let site = built();
+    let az = site.html("a-z/index.html");
+    let entries = texts(&az, "section li");
+    assert!(entries.contains(&"MTSS: see Shin Splints".to_string()), "{entries:?}");
+    assert!(entries.contains(&"Calf Strain".to_string()));
+    let region = site.html("regions/lower-leg/index.html");
+    assert_eq!(texts(&region, "main li a"), ["Calf Strain", "Shin Splints"]);
+    assert_eq!(texts(&site.html("guides/index.html"), "main li a"), ["Running Guide"]);
+    assert_eq!(texts(&site.html("404.html"), "h1"), ["Page not found"]);
+    let home = site.html("index.html");
+    assert!(texts(&home, ".region-grid a").iter().any(|t| t.starts_with("Lower leg 2 pages")));
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://fixture.example/conditions/shin-splints/</loc><lastmod>2026-01-10</lastmod>"));
+    let feed = site.read("public/atom.xml");
+    assert!(feed.contains("<id>https://fixture.example/conditions/calf-strain/</id>"), "{feed}");
+    assert!(site.read("public/robots.txt").contains("Sitemap: https://fixture.example/sitemap.xml"));
+    // Every page shows the disclaimer.
+    for page in ["index.html", "a-z/index.html", "guides/running-guide/index.html", "404.html", "regions/lower-leg/index.html"] {
+        assert_eq!(texts(&site.html(page), ".disclaimer").len(), 1, "{page}");
+    }
+}
+
+#[test]
+fn raw_html_never_executes() {
+    let site = Site::base();
+    let page = site.read("content/conditions/calf-strain.md");
+    let page = page
+        .replace("title = \"Calf Strain\"", "title = \"Calf <script>alert(1)</script> Strain\"")
+        .replace("- sudden pain in the calf", "- sudden pain <img src=x onerror=alert(1)> <a href=\"javascript:alert(2)\">x</a>\n\n<script>alert(3)</script>\n\n<p onclick=\"alert(4)\">para</p>");
+    site.write("content/conditions/calf-strain.md", page);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = site.read("public/conditions/calf-strain/index.html");
+    for bad in ["<script>alert", "onerror", "javascript:", "onclick"] {
+        assert!(!html.contains(bad), "`{bad}` survived:\n{html}");
+    }
+    let doc = site.html("conditions/calf-strain/index.html");
+    assert_eq!(texts(&doc, "h1"), ["Calf <script>alert(1)</script> Strain"], "the title is shown as text");
+    assert_eq!(texts(&doc, "#symptoms ~ p"), ["para"]);
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_identical() {
+    let site = built();
+    let snapshot = |site: &Site| -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<_> = walkdir::WalkDir::new(site.root().join("public"))
+            .into_iter()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| (e.path().display().to_string(), std::fs::read(e.path()).unwrap()))
+            .collect();
+        v.sort();
+        v
+    };
+    let before = snapshot(&site);
+    site.write("content/conditions/calf-strain.md", site.read("content/conditions/calf-strain.md").replace("- urgent:", "-"));
+    let out = site.build();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("left as it was"), "{}", stderr(&out));
+    assert_eq!(snapshot(&site), before);
+}
+
+#[test]
+fn unchanged_files_are_not_rewritten() {
+    let site = built();
+    let inode = |rel: &str| std::fs::metadata(site.root().join("public").join(rel)).unwrap().ino();
+    let (a, b) = (inode("guides/running-guide/index.html"), inode("conditions/calf-strain/index.html"));
+    site.write("content/conditions/calf-strain.md", site.read("content/conditions/calf-strain.md").replace("- no warm-up", "- no warm-up at all"));
+    assert!(site.build().status.success());
+    assert_eq!(inode("guides/running-guide/index.html"), a, "untouched page keeps its file");
+    assert_ne!(inode("conditions/calf-strain/index.html"), b, "edited page is rewritten");
+    assert!(site.read("public/conditions/calf-strain/index.html").contains("no warm-up at all"));
+}
+
+#[test]
+fn output_flag_and_drafts() {
+    let site = Site::with_overlay("draft-link");
+    assert_eq!(site.build().status.code(), Some(1), "links to a draft fail a normal build");
+    let out_dir = tempfile::tempdir().unwrap();
+    let target = out_dir.path().join("site");
+    let out = site.medkb(&["build", "--drafts", "--output", target.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(target.join("conditions/calf-strain/index.html").exists());
+    assert!(stderr(&out).contains("medkb: built 3 pages"), "one summary line: {}", stderr(&out));
+}
+
+#[test]
+fn gathered_red_flags_guide() {
+    let site = Site::base();
+    site.write("content/guides/running-guide.md", site.read("content/guides/running-guide.md").replace("related = []", "related = []\ngather_red_flags = true"));
+    assert!(site.build().status.success());
+    let doc = site.html("guides/running-guide/index.html");
+    let emergency = texts(&doc, ".gathered .care-card--emergency li");
+    assert_eq!(emergency, ["your lower leg is cold, pale and numb"]);
+    let urgent = texts(&doc, ".gathered .care-card--urgent li");
+    assert_eq!(urgent.len(), 2, "{urgent:?}");
+    assert!(texts(&doc, ".gathered .care-card--emergency a").is_empty(), "no links inside emergency cards");
+    assert!(texts(&doc, ".gathered-sources a").contains(&"Shin Splints".to_string()));
+}
+
+#[test]
+fn new_scaffolds_a_page_that_fails_only_on_its_todos() {
+    let site = Site::base();
+    let out = site.medkb(&["new", "condition", "Plantar Fasciitis", "--region", "ankle-foot"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(site.root().join("content/conditions/plantar-fasciitis.md").exists());
+    let check = site.medkb(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&check.stdout).unwrap();
+    let codes: std::collections::BTreeSet<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.into_iter().collect::<Vec<_>>(), ["unfinished"]);
+    // Filling in the TODOs makes it pass.
+    let text = site.read("content/conditions/plantar-fasciitis.md");
+    let filled: String = text.replace("TODO: ", "").replace("TODO ", "").replace("TODO", "Heel pain").replace("status = \"draft\"", "status = \"draft\"");
+    site.write("content/conditions/plantar-fasciitis.md", filled);
+    let check = site.medkb(&["check"]);
+    assert!(check.status.success(), "{}", stderr(&check));
+    // Guides too, and an existing file is never overwritten.
+    assert!(site.medkb(&["new", "guide", "Warm Up Well"]).status.success());
+    assert_eq!(site.medkb(&["new", "guide", "Warm Up Well"]).status.code(), Some(2));
+    assert_eq!(site.medkb(&["new", "condition", "X", "--region", "nowhere"]).status.code(), Some(2));
+}
