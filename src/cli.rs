@@ -64,6 +64,25 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Search the built site's index, with the same code the browser runs.
+    #[command(after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot")]
+    Search {
+        /// What a reader would type.
+        query: String,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The built site [default: ROOT/public].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Print {"results": [{slug, title, url, score, snippet}, …]}.
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Only pages of this body region.
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Preview the site: build it, serve it, and rebuild and reload the browser on every save.
     #[command(after_help = "Examples:\n  medkb serve --open\n  medkb serve --root my-site --port 8080\n  medkb serve --port 0   # any free port; the address is printed")]
     Serve {

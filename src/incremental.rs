@@ -80,8 +80,24 @@ pub struct Update {
     pub full_render: bool,
     /// Whether the search files were rebuilt, and how long that took.
     pub search: Option<Duration>,
+    /// In background-search mode: the search index to build off the rebuild thread.
+    pub search_job: Option<SearchJob>,
     /// False when the site has errors: the last good outputs stay as they were.
     pub ok: bool,
+}
+
+/// The search documents of one state of the site; [`SearchJob::run`] builds its
+/// files, [`Engine::set_search`] publishes them if no newer job was made since.
+#[derive(Debug, Clone)]
+pub struct SearchJob {
+    pub fingerprint: u64,
+    pub docs: Vec<search_index::Document>,
+}
+
+impl SearchJob {
+    pub fn run(&self) -> anyhow::Result<Vec<Output>> {
+        crate::index::search_files_of(&self.docs)
+    }
 }
 
 /// One content file as last loaded, with its parse.
@@ -120,6 +136,8 @@ pub struct Engine {
     today: NaiveDate,
     /// Follow the clock (serve) or keep `today` fixed (tests).
     follow_clock: bool,
+    /// Hand the search index to the caller as a [`SearchJob`] instead of building it inline.
+    background_search: bool,
     config_text: Option<String>,
     config_file: Option<SourceFile>,
     config: Result<SiteConfig, Vec<Diagnostic>>,
@@ -163,6 +181,7 @@ impl Engine {
             drafts,
             today,
             follow_clock: false,
+            background_search: false,
             config_text: None,
             config_file: None,
             config: Err(Vec::new()),
@@ -189,6 +208,40 @@ impl Engine {
     pub fn follow_clock(mut self) -> Self {
         self.follow_clock = true;
         self
+    }
+
+    /// Leaves building the search index to the caller (see [`Update::search_job`]):
+    /// on a large site it takes far longer than rendering the page that changed.
+    pub fn background_search(mut self) -> Self {
+        self.background_search = true;
+        self
+    }
+
+    /// Publishes the search files of a finished job, unless a newer one was made
+    /// since. Returns the output paths that changed.
+    pub fn set_search(&mut self, fingerprint: u64, files: Vec<Output>) -> Vec<String> {
+        if self.rendered.as_ref().is_none_or(|r| r.search != fingerprint) {
+            return Vec::new();
+        }
+        let mut touched = BTreeSet::new();
+        replace_layer(&mut self.search_layer, &mut touched, files);
+        self.merge(touched)
+    }
+
+    /// Updates the published site for these touched paths; returns those whose bytes changed.
+    fn merge(&mut self, touched: BTreeSet<String>) -> Vec<String> {
+        let mut changed = Vec::new();
+        for path in touched {
+            let now = self.pages_layer.get(&path).or_else(|| self.statics_layer.get(&path)).or_else(|| self.search_layer.get(&path)).cloned();
+            let before = match &now {
+                Some(b) => self.site.insert(path.clone(), b.clone()),
+                None => self.site.remove(&path),
+            };
+            if before.as_deref() != now.as_deref() {
+                changed.push(path);
+            }
+        }
+        changed
     }
 
     pub fn root(&self) -> &Path {
@@ -482,8 +535,14 @@ impl Engine {
             }
         }
         let started = Instant::now();
-        let new_search = if search { Some(crate::index::search_files(pages, config)?) } else { None };
-        update.search = search.then(|| started.elapsed());
+        let mut new_search = None;
+        if search && self.background_search {
+            let docs = crate::index::searchable(pages).map(crate::index::document).collect();
+            update.search_job = Some(SearchJob { fingerprint: search_fp, docs });
+        } else if search {
+            new_search = Some(crate::index::search_files(pages, config)?);
+            update.search = Some(started.elapsed());
+        }
         update.rendered = new_pages.len();
 
         let mut touched: BTreeSet<String> = BTreeSet::new();
@@ -504,16 +563,7 @@ impl Engine {
         if let Some(files) = new_search {
             replace_layer(&mut self.search_layer, &mut touched, files);
         }
-        for path in touched {
-            let now = self.pages_layer.get(&path).or_else(|| self.statics_layer.get(&path)).or_else(|| self.search_layer.get(&path)).cloned();
-            let before = match &now {
-                Some(b) => self.site.insert(path.clone(), b.clone()),
-                None => self.site.remove(&path),
-            };
-            if before.as_deref() != now.as_deref() {
-                update.changed.push(path);
-            }
-        }
+        update.changed = self.merge(touched);
         self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, indexes: index_fp, search: search_fp });
         update.ok = true;
         Ok(())

@@ -1,13 +1,85 @@
 //! Index: turn pages into search documents and write the search index files.
 //!
 //! The search engine itself lives in the `search-index` crate, which knows nothing
-//! of pages or files; this module is the adapter between the two.
+//! of pages or files; this module is the adapter between the two. The files go to
+//! `public/search/`, next to the browser's search module from the theme.
+
+use search_index::{Document, Section, SectionKind as SearchKind};
 
 use crate::config::SiteConfig;
-use crate::parse::Page;
+use crate::parse::markdown::SectionKind;
+use crate::parse::{Page, PageKind};
 use crate::render::Output;
 
+/// Where the index files live in the built site.
+pub const SEARCH_DIR: &str = "search";
+
+/// The search document of one page.
+pub fn document(page: &Page) -> Document {
+    let mut sections = Vec::with_capacity(page.body.sections.len() + 1);
+    if !page.body.lead_plain.is_empty() {
+        sections.push(Section { anchor: String::new(), heading: String::new(), kind: SearchKind::Lead, text: page.body.lead_plain.clone() });
+    }
+    for s in &page.body.sections {
+        let kind = match s.kind {
+            SectionKind::Symptoms => SearchKind::Symptoms,
+            SectionKind::Causes => SearchKind::Causes,
+            SectionKind::Fixes => SearchKind::Fixes,
+            SectionKind::RedFlags => SearchKind::RedFlags,
+            SectionKind::Timeline => SearchKind::Timeline,
+            SectionKind::Other => SearchKind::Other,
+        };
+        sections.push(Section { anchor: s.anchor.clone(), heading: s.heading.clone(), kind, text: s.plain.clone() });
+    }
+    Document {
+        slug: page.slug.clone(),
+        url: page.url.clone(),
+        title: page.fm.title.clone(),
+        medical_name: page.fm.medical_name.clone().unwrap_or_default(),
+        also_called: page.fm.also_called.clone(),
+        search_terms: page.fm.search_terms.clone(),
+        summary: page.fm.summary.clone(),
+        body_region: page.fm.body_region.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
+        page_type: match (page.kind, page.fm.page_type) {
+            (PageKind::Guide, _) => "guide",
+            (_, crate::parse::frontmatter::PageType::Symptom) => "symptom",
+            _ => "condition",
+        }
+        .to_string(),
+        sections,
+    }
+}
+
+/// Pages readers search for: conditions and guides (not the home or about page).
+pub fn searchable(pages: &[Page]) -> impl Iterator<Item = &Page> {
+    pages.iter().filter(|p| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+}
+
 /// The files of `public/search/` for these pages.
-pub fn search_files(_pages: &[Page], _config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
-    Ok(Vec::new())
+pub fn search_files(pages: &[Page], _config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
+    let docs: Vec<Document> = searchable(pages).map(document).collect();
+    search_files_of(&docs)
+}
+
+/// The files of `public/search/` for these documents. `serve` builds the documents
+/// on its rebuild thread and the index on a background one, so pages reload first.
+pub fn search_files_of(docs: &[Document]) -> anyhow::Result<Vec<Output>> {
+    let files = search_index::build_index(docs).map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
+    Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
+}
+
+/// Opens the index of a built site from its output folder.
+pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::SearchIndex> {
+    let dir = out_dir.join(SEARCH_DIR);
+    let manifest = dir.join("manifest.json");
+    if !manifest.exists() {
+        anyhow::bail!("there is no search index at {}\nhelp: run `medkb build` first", dir.display());
+    }
+    let mut files = Vec::new();
+    for name in ["manifest.json", "index.pack"] {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        files.push((name.to_string(), bytes));
+    }
+    search_index::SearchIndex::open(files).map_err(|e| anyhow::anyhow!("the search index in {} cannot be read: {e}\nhelp: rebuild with `medkb build`", dir.display()))
 }

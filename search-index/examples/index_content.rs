@@ -90,18 +90,11 @@ fn main() {
 fn parse_page(slug: &str, dir: &str, text: &str) -> Document {
     let mut parts = text.splitn(3, "+++");
     let _ = parts.next();
-    let front: toml::Table = parts
-        .next()
-        .and_then(|f| f.parse().ok())
-        .unwrap_or_default();
+    let front: toml::Table = parts.next().and_then(|f| f.parse().ok()).unwrap_or_default();
     let body = parts.next().unwrap_or("");
     let s = |k: &str| front.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
     let list = |k: &str| -> Vec<String> {
-        front
-            .get(k)
-            .and_then(|v| v.as_array())
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect())
-            .unwrap_or_default()
+        front.get(k).and_then(|v| v.as_array()).map(|a| a.iter().filter_map(|v| v.as_str().map(String::from)).collect()).unwrap_or_default()
     };
     let mut sections = Vec::new();
     let mut heading = String::new();
@@ -116,17 +109,8 @@ fn parse_page(slug: &str, dir: &str, text: &str) -> Document {
             "timeline" => SectionKind::Timeline,
             _ => SectionKind::Other,
         };
-        let anchor = heading
-            .to_lowercase()
-            .chars()
-            .map(|c| if c.is_alphanumeric() { c } else { '-' })
-            .collect::<String>();
-        sections.push(Section {
-            anchor,
-            heading: heading.to_string(),
-            kind,
-            text: plain(buf),
-        });
+        let anchor = heading.to_lowercase().chars().map(|c| if c.is_alphanumeric() { c } else { '-' }).collect::<String>();
+        sections.push(Section { anchor, heading: heading.to_string(), kind, text: plain(buf) });
     };
     for line in body.lines() {
         if let Some(h) = line.strip_prefix("## ") {

@@ -11,8 +11,7 @@
 //! clauses when the query has other words (see [`crate::search`]).
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer,
-    Stemmer, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
 };
 
 /// The name the analyzer is registered under in the index.
@@ -42,9 +41,7 @@ pub fn folding_analyzer() -> TextAnalyzer {
 
 /// Stems one already folded word.
 pub fn stemmer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default())
-        .filter(Stemmer::new(Language::English))
-        .build()
+    TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build()
 }
 
 /// The index terms for `text`, in order.
@@ -59,10 +56,7 @@ pub fn words(text: &str) -> Vec<String> {
 
 /// Stems a single folded word (`running` → `run`).
 pub fn stem(word: &str) -> String {
-    collect(&mut stemmer(), word)
-        .into_iter()
-        .next()
-        .unwrap_or_default()
+    collect(&mut stemmer(), word).into_iter().next().unwrap_or_default()
 }
 
 fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
@@ -79,13 +73,11 @@ fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// them), ignored as stand-alone query words when other words are present.
 pub fn is_stop_word(folded: &str) -> bool {
     const STOP: &[&str] = &[
-        "a", "about", "after", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before",
-        "but", "by", "can", "could", "did", "do", "does", "doing", "during", "for", "from", "get",
-        "gets", "got", "had", "has", "have", "having", "how", "i", "if", "im", "in", "into", "is",
-        "it", "its", "it's", "just", "me", "my", "of", "on", "or", "should", "so", "some", "that",
-        "the", "their", "them", "then", "there", "these", "they", "this", "to", "too", "up", "very",
-        "was", "we", "what", "when", "where", "which", "while", "who", "why", "will", "with",
-        "would", "you", "your",
+        "a", "about", "after", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "but", "by", "can", "could", "did",
+        "do", "does", "doing", "during", "for", "from", "get", "gets", "got", "had", "has", "have", "having", "how", "i", "if", "im", "in",
+        "into", "is", "it", "its", "it's", "just", "me", "my", "of", "on", "or", "should", "so", "some", "that", "the", "their", "them",
+        "then", "there", "these", "they", "this", "to", "too", "up", "very", "was", "we", "what", "when", "where", "which", "while", "who",
+        "why", "will", "with", "would", "you", "your",
     ];
     STOP.contains(&folded)
 }

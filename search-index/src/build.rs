@@ -34,10 +34,7 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
         ..IndexSettings::default()
     };
     let dir = RamDirectory::create();
-    let index = Index::builder()
-        .schema(schema)
-        .settings(settings)
-        .open_or_create(dir.clone())?;
+    let index = Index::builder().schema(schema).settings(settings).open_or_create(dir.clone())?;
     index.tokenizers().register(ANALYZER, analyzer());
 
     let mut sorted: Vec<&Document> = docs.iter().collect();
@@ -45,8 +42,7 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
 
     {
         // One thread: documents keep their (sorted) order, output is stable.
-        let mut writer: IndexWriter<TantivyDocument> =
-            index.writer_with_num_threads(1, 200_000_000)?;
+        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 200_000_000)?;
         for doc in sorted {
             writer.add_document(to_tantivy(&fields, doc))?;
         }
@@ -70,22 +66,14 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
 
     let mut files = Vec::with_capacity(names.len());
     for name in names {
-        let bytes = dir
-            .atomic_read(Path::new(&name))
-            .map_err(|e| Error::Pack(e.to_string()))?;
+        let bytes = dir.atomic_read(Path::new(&name)).map_err(|e| Error::Pack(e.to_string()))?;
         files.push((name, bytes));
     }
-    let segment_ids: Vec<String> = metas
-        .segments
-        .iter()
-        .map(|s| s.id().uuid_string())
-        .collect();
+    let segment_ids: Vec<String> = metas.segments.iter().map(|s| s.id().uuid_string()).collect();
     let files = fix_segment_ids(files, &segment_ids);
 
     let (pack_bytes, entries) = pack::encode(&files);
-    let mut gz = flate2::GzBuilder::new()
-        .mtime(0)
-        .write(Vec::new(), flate2::Compression::best());
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
     gz.write_all(&pack_bytes)?;
     let gz_bytes = gz.finish()?;
 
@@ -102,27 +90,14 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let mut manifest = serde_json::to_vec_pretty(&manifest)?;
     manifest.push(b'\n');
 
-    Ok(vec![
-        (MANIFEST.to_string(), manifest),
-        (PACK.to_string(), pack_bytes),
-        (PACK_GZ.to_string(), gz_bytes),
-    ])
+    Ok(vec![(MANIFEST.to_string(), manifest), (PACK.to_string(), pack_bytes), (PACK_GZ.to_string(), gz_bytes)])
 }
 
 /// Replaces Tantivy's random segment UUIDs (file names and `meta.json`)
 /// with fixed ones so the output is reproducible.
 fn fix_segment_ids(files: Vec<(String, Vec<u8>)>, ids: &[String]) -> Vec<(String, Vec<u8>)> {
     let fixed: Vec<String> = (0..ids.len()).map(|i| format!("{:032x}", i + 1)).collect();
-    let hyphenated = |s: &str| {
-        format!(
-            "{}-{}-{}-{}-{}",
-            &s[0..8],
-            &s[8..12],
-            &s[12..16],
-            &s[16..20],
-            &s[20..32]
-        )
-    };
+    let hyphenated = |s: &str| format!("{}-{}-{}-{}-{}", &s[0..8], &s[8..12], &s[12..16], &s[16..20], &s[20..32]);
     files
         .into_iter()
         .map(|(mut name, mut bytes)| {
@@ -130,9 +105,7 @@ fn fix_segment_ids(files: Vec<(String, Vec<u8>)>, ids: &[String]) -> Vec<(String
                 name = name.replace(old.as_str(), new);
                 if name == "meta.json" {
                     if let Ok(text) = String::from_utf8(bytes.clone()) {
-                        let text = text
-                            .replace(old.as_str(), new)
-                            .replace(&hyphenated(old), &hyphenated(new));
+                        let text = text.replace(old.as_str(), new).replace(&hyphenated(old), &hyphenated(new));
                         bytes = text.into_bytes();
                     }
                 }
@@ -173,13 +146,7 @@ fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
         if !s.text.trim().is_empty() {
             doc.add_text(
                 f.sections,
-                format!(
-                    "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                    s.kind.code(),
-                    clean(&s.anchor),
-                    clean(&s.heading),
-                    s.text.trim()
-                ),
+                format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", s.kind.code(), clean(&s.anchor), clean(&s.heading), s.text.trim()),
             );
         }
     }

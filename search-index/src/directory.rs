@@ -13,9 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
-use tantivy::directory::{
-    DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
-};
+use tantivy::directory::{DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr};
 use tantivy::Directory;
 
 #[derive(Clone, Debug)]
@@ -25,24 +23,16 @@ pub(crate) struct PackDirectory {
 
 impl PackDirectory {
     pub(crate) fn new(files: HashMap<PathBuf, OwnedBytes>) -> PackDirectory {
-        PackDirectory {
-            files: Arc::new(files),
-        }
+        PackDirectory { files: Arc::new(files) }
     }
 
     fn get(&self, path: &Path) -> Result<OwnedBytes, OpenReadError> {
-        self.files
-            .get(path)
-            .cloned()
-            .ok_or_else(|| OpenReadError::FileDoesNotExist(path.to_path_buf()))
+        self.files.get(path).cloned().ok_or_else(|| OpenReadError::FileDoesNotExist(path.to_path_buf()))
     }
 }
 
 fn read_only(path: &Path) -> io::Error {
-    io::Error::new(
-        io::ErrorKind::PermissionDenied,
-        format!("the search index is read-only ({})", path.display()),
-    )
+    io::Error::new(io::ErrorKind::PermissionDenied, format!("the search index is read-only ({})", path.display()))
 }
 
 impl Directory for PackDirectory {
@@ -51,10 +41,7 @@ impl Directory for PackDirectory {
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        Err(DeleteError::IoError {
-            io_error: Arc::new(read_only(path)),
-            filepath: path.to_path_buf(),
-        })
+        Err(DeleteError::IoError { io_error: Arc::new(read_only(path)), filepath: path.to_path_buf() })
     }
 
     fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
@@ -62,10 +49,7 @@ impl Directory for PackDirectory {
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        Err(OpenWriteError::IoError {
-            io_error: Arc::new(read_only(path)),
-            filepath: path.to_path_buf(),
-        })
+        Err(OpenWriteError::IoError { io_error: Arc::new(read_only(path)), filepath: path.to_path_buf() })
     }
 
     fn atomic_read(&self, path: &Path) -> Result<Vec<u8>, OpenReadError> {

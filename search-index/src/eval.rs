@@ -25,10 +25,7 @@ pub struct Case {
 
 impl Case {
     pub fn new(query: &str, expected: &[&str]) -> Case {
-        Case {
-            query: query.to_string(),
-            expected: expected.iter().map(|s| s.to_string()).collect(),
-        }
+        Case { query: query.to_string(), expected: expected.iter().map(|s| s.to_string()).collect() }
     }
 }
 
@@ -57,15 +54,8 @@ pub fn evaluate(index: &SearchIndex, cases: &[Case]) -> Report {
     let outcomes: Vec<Outcome> = cases
         .iter()
         .map(|case| {
-            let hits = index.search(&Query {
-                text: case.query.clone(),
-                limit: 10,
-                region: None,
-            });
-            let rank = hits
-                .iter()
-                .position(|h| case.expected.contains(&h.slug))
-                .map(|i| i + 1);
+            let hits = index.search(&Query { text: case.query.clone(), limit: 10, region: None });
+            let rank = hits.iter().position(|h| case.expected.contains(&h.slug)).map(|i| i + 1);
             Outcome {
                 query: case.query.clone(),
                 expected: case.expected.clone(),
@@ -75,31 +65,14 @@ pub fn evaluate(index: &SearchIndex, cases: &[Case]) -> Report {
         })
         .collect();
     let n = outcomes.len().max(1) as f64;
-    let recall = outcomes
-        .iter()
-        .filter(|o| o.rank.is_some_and(|r| r <= 3))
-        .count() as f64
-        / n;
-    let mrr = outcomes
-        .iter()
-        .map(|o| o.rank.map_or(0.0, |r| 1.0 / r as f64))
-        .sum::<f64>()
-        / n;
-    Report {
-        cases: outcomes.len(),
-        recall_at_3: recall,
-        mrr,
-        outcomes,
-    }
+    let recall = outcomes.iter().filter(|o| o.rank.is_some_and(|r| r <= 3)).count() as f64 / n;
+    let mrr = outcomes.iter().map(|o| o.rank.map_or(0.0, |r| 1.0 / r as f64)).sum::<f64>() / n;
+    Report { cases: outcomes.len(), recall_at_3: recall, mrr, outcomes }
 }
 
 impl fmt::Display for Report {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{} queries: recall@3 {:.3}, MRR {:.3}",
-            self.cases, self.recall_at_3, self.mrr
-        )?;
+        writeln!(f, "{} queries: recall@3 {:.3}, MRR {:.3}", self.cases, self.recall_at_3, self.mrr)?;
         for o in &self.outcomes {
             let mark = match o.rank {
                 Some(r) if r <= 3 => "ok  ",

@@ -149,11 +149,7 @@ pub struct Query {
 impl Query {
     /// A query for `text` with the default limit and no region filter.
     pub fn new(text: impl Into<String>) -> Query {
-        Query {
-            text: text.into(),
-            limit: 0,
-            region: None,
-        }
+        Query { text: text.into(), limit: 0, region: None }
     }
 }
 

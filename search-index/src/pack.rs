@@ -42,11 +42,7 @@ pub fn encode(files: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<Entry>) {
         out.extend_from_slice(name.as_bytes());
         out.extend_from_slice(&offset.to_le_bytes());
         out.extend_from_slice(&(data.len() as u64).to_le_bytes());
-        entries.push(Entry {
-            name: name.clone(),
-            offset: header_len as u64 + offset,
-            len: data.len() as u64,
-        });
+        entries.push(Entry { name: name.clone(), offset: header_len as u64 + offset, len: data.len() as u64 });
         offset += data.len() as u64;
     }
     for (_, data) in &files {
@@ -65,18 +61,14 @@ pub fn decode(pack: &[u8]) -> Result<Vec<Entry>, Error> {
     }
     let version = r.u32().ok_or_else(|| bad("too short"))?;
     if version != VERSION {
-        return Err(Error::Pack(format!(
-            "unsupported pack version {version}; rebuild the site with this medkb"
-        )));
+        return Err(Error::Pack(format!("unsupported pack version {version}; rebuild the site with this medkb")));
     }
     let count = r.u32().ok_or_else(|| bad("too short"))? as usize;
     let mut raw = Vec::new();
     for _ in 0..count {
         let len = r.u16().ok_or_else(|| bad("truncated header"))? as usize;
         let name = r.take(len).ok_or_else(|| bad("truncated header"))?;
-        let name = std::str::from_utf8(name)
-            .map_err(|_| bad("file name is not UTF-8"))?
-            .to_string();
+        let name = std::str::from_utf8(name).map_err(|_| bad("file name is not UTF-8"))?.to_string();
         let offset = r.u64().ok_or_else(|| bad("truncated header"))?;
         let len = r.u64().ok_or_else(|| bad("truncated header"))?;
         raw.push((name, offset, len));
@@ -90,11 +82,7 @@ pub fn decode(pack: &[u8]) -> Result<Vec<Entry>, Error> {
             if end > total {
                 return Err(bad("file range outside the pack"));
             }
-            Ok(Entry {
-                name,
-                offset: start,
-                len,
-            })
+            Ok(Entry { name, offset: start, len })
         })
         .collect()
 }
@@ -128,10 +116,7 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let files = vec![
-            ("b.idx".to_string(), vec![1, 2, 3]),
-            ("a.json".to_string(), b"{}".to_vec()),
-        ];
+        let files = vec![("b.idx".to_string(), vec![1, 2, 3]), ("a.json".to_string(), b"{}".to_vec())];
         let (pack, entries) = encode(&files);
         assert_eq!(decode(&pack).unwrap(), entries);
         let a = &entries[0];

@@ -31,22 +31,14 @@ pub(crate) struct Fields {
 
 /// The analysed text fields, each with its ranking weight.
 /// Title and aliases over summary over symptoms over other body text.
-pub(crate) const TEXT_FIELDS: &[(&str, f32)] = &[
-    ("title", 8.0),
-    ("aliases", 7.0),
-    ("medical_name", 6.0),
-    ("summary", 3.0),
-    ("symptoms", 2.0),
-    ("body", 1.0),
-];
+pub(crate) const TEXT_FIELDS: &[(&str, f32)] =
+    &[("title", 8.0), ("aliases", 7.0), ("medical_name", 6.0), ("summary", 3.0), ("symptoms", 2.0), ("body", 1.0)];
 
 #[cfg(feature = "write")]
 pub(crate) fn schema() -> Schema {
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(ANALYZER)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     b.add_text_field("slug", STRING | STORED);
     b.add_text_field("url", STORED);
@@ -82,10 +74,7 @@ impl Fields {
 
     /// The analysed text fields with their weights.
     pub(crate) fn weighted_text(&self, schema: &Schema) -> Vec<(Field, f32)> {
-        TEXT_FIELDS
-            .iter()
-            .filter_map(|(name, w)| schema.get_field(name).ok().map(|f| (f, *w)))
-            .collect()
+        TEXT_FIELDS.iter().filter_map(|(name, w)| schema.get_field(name).ok().map(|f| (f, *w))).collect()
     }
 }
 

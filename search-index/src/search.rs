@@ -20,7 +20,7 @@
 //!    by field weight × match weight, so a word counts once, by its best
 //!    field; words are summed (OR), so pages matching more words rank
 //!    higher, and a question with extra words still finds its page. Stop
-//!    words are left out when other words exist. Adjacent words found as
+//!    words are left out when other words exist. Adjacent non-stop words found as
 //!    a phrase get a bonus (large in titles and aliases), and the whole
 //!    query found as a phrase in a title or alias gets a larger one: aliases
 //!    are strong synonyms of their page. Quoted phrases and the region are
@@ -36,8 +36,7 @@ use std::path::PathBuf;
 use tantivy::collector::TopDocs;
 use tantivy::directory::OwnedBytes;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query as TQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -94,9 +93,7 @@ pub struct SearchIndex {
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex")
-            .field("docs", &self.num_docs())
-            .finish()
+        f.debug_struct("SearchIndex").field("docs", &self.num_docs()).finish()
     }
 }
 
@@ -111,10 +108,7 @@ impl SearchIndex {
             return SearchIndex::open_pack(files.swap_remove(i).1);
         }
         #[cfg(feature = "write")]
-        if let Some(i) = files
-            .iter()
-            .position(|(n, _)| file_name(n) == "index.pack.gz")
-        {
+        if let Some(i) = files.iter().position(|(n, _)| file_name(n) == "index.pack.gz") {
             use std::io::Read;
             let gz = files.swap_remove(i).1;
             let mut pack = Vec::new();
@@ -122,15 +116,10 @@ impl SearchIndex {
             return SearchIndex::open_pack(pack);
         }
         if files.iter().any(|(n, _)| file_name(n) == "meta.json") {
-            let map = files
-                .into_iter()
-                .map(|(n, b)| (PathBuf::from(file_name(&n)), OwnedBytes::new(b)))
-                .collect();
+            let map = files.into_iter().map(|(n, b)| (PathBuf::from(file_name(&n)), OwnedBytes::new(b))).collect();
             return SearchIndex::open_directory(PackDirectory::new(map));
         }
-        Err(Error::Pack(
-            "no index.pack among the search files; rebuild the site".into(),
-        ))
+        Err(Error::Pack("no index.pack among the search files; rebuild the site".into()))
     }
 
     /// Opens an `index.pack` held in memory (no copy of the inner files).
@@ -141,10 +130,7 @@ impl SearchIndex {
             .into_iter()
             .map(|e| {
                 let start = e.offset as usize;
-                (
-                    PathBuf::from(e.name),
-                    bytes.slice(start..start + e.len as usize),
-                )
+                (PathBuf::from(e.name), bytes.slice(start..start + e.len as usize))
             })
             .collect();
         SearchIndex::open_directory(PackDirectory::new(map))
@@ -156,15 +142,8 @@ impl SearchIndex {
         let schema = index.schema();
         let fields = Fields::from_schema(&schema)?;
         let text_fields = fields.weighted_text(&schema);
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
-        Ok(SearchIndex {
-            searcher: reader.searcher(),
-            fields,
-            text_fields,
-        })
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { searcher: reader.searcher(), fields, text_fields })
     }
 
     /// Number of pages in the index.
@@ -189,10 +168,7 @@ impl SearchIndex {
             if !region.is_empty() {
                 let term = Term::from_field_text(self.fields.body_region, &region);
                 let filter = TermQuery::new(term, IndexRecordOption::Basic);
-                required.push((
-                    Occur::Must,
-                    Box::new(ConstScoreQuery::new(Box::new(filter), 0.0)),
-                ));
+                required.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))));
             }
         }
         let query = BooleanQuery::new(required);
@@ -200,9 +176,7 @@ impl SearchIndex {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let top = self
-            .searcher
-            .search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = self.searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
         let mut hits = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = self.searcher.doc(addr)?;
@@ -234,15 +208,9 @@ impl SearchIndex {
                 let entry = highlight.entry(m.text.clone()).or_insert(0.0);
                 *entry = entry.max(m.weight * idf);
                 let tq = TermQuery::new(m.term.clone(), IndexRecordOption::WithFreqs);
-                per_field.push(Box::new(BoostQuery::new(
-                    Box::new(tq),
-                    m.field_weight * m.weight,
-                )));
+                per_field.push(Box::new(BoostQuery::new(Box::new(tq), m.field_weight * m.weight)));
             }
-            should.push((
-                Occur::Should,
-                Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1)),
-            ));
+            should.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1))));
         }
 
         // Phrase bonuses over the plain words (stop words included: they
@@ -250,29 +218,19 @@ impl SearchIndex {
         let stems: Vec<&str> = parsed.words.iter().map(|w| w.stem.as_str()).collect();
         let is_stop: Vec<bool> = parsed.words.iter().map(|w| w.stop).collect();
         if !should.is_empty() && stems.len() >= 2 {
-            let strong = [
-                self.fields.title,
-                self.fields.aliases,
-                self.fields.medical_name,
-            ];
+            let strong = [self.fields.title, self.fields.aliases, self.fields.medical_name];
             if stems.len() <= MAX_PHRASE_WORDS {
                 for (field, w) in self.weights(&strong) {
-                    should.push((
-                        Occur::Should,
-                        self.phrase(field, &stems, w * WHOLE_QUERY_PHRASE),
-                    ));
+                    should.push((Occur::Should, self.phrase(field, &stems, w * WHOLE_QUERY_PHRASE)));
                 }
             }
             {
                 for (j, pair) in stems.windows(2).enumerate() {
-                    if is_stop[j] && is_stop[j + 1] {
+                    if is_stop[j] || is_stop[j + 1] {
                         continue;
                     }
                     let fields: Vec<(Field, f32)> = self.text_fields.clone();
-                    let alts: Vec<Box<dyn TQuery>> = fields
-                        .into_iter()
-                        .map(|(f, w)| self.phrase(f, pair, w * BIGRAM_PHRASE))
-                        .collect();
+                    let alts: Vec<Box<dyn TQuery>> = fields.into_iter().map(|(f, w)| self.phrase(f, pair, w * BIGRAM_PHRASE)).collect();
                     should.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
                 }
             }
@@ -281,11 +239,7 @@ impl SearchIndex {
         // Quoted phrases are required.
         for phrase in &parsed.phrases {
             let stems: Vec<&str> = phrase.iter().map(|w| w.stem.as_str()).collect();
-            let alts: Vec<Box<dyn TQuery>> = self
-                .text_fields
-                .iter()
-                .map(|&(f, w)| self.phrase(f, &stems, w))
-                .collect();
+            let alts: Vec<Box<dyn TQuery>> = self.text_fields.iter().map(|&(f, w)| self.phrase(f, &stems, w)).collect();
             for w in phrase {
                 if !w.stop || phrase.len() == 1 {
                     let idf = self.idf(&Term::from_field_text(self.fields.body, &w.stem));
@@ -309,20 +263,12 @@ impl SearchIndex {
     }
 
     fn weights(&self, fields: &[Field]) -> Vec<(Field, f32)> {
-        self.text_fields
-            .iter()
-            .filter(|(f, _)| fields.contains(f))
-            .copied()
-            .collect()
+        self.text_fields.iter().filter(|(f, _)| fields.contains(f)).copied().collect()
     }
 
     /// A phrase query (or a term query for one word), boosted.
     fn phrase(&self, field: Field, stems: &[&str], boost: f32) -> Box<dyn TQuery> {
-        let terms: Vec<Term> = stems
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| Term::from_field_text(field, s))
-            .collect();
+        let terms: Vec<Term> = stems.iter().filter(|s| !s.is_empty()).map(|s| Term::from_field_text(field, s)).collect();
         let q: Box<dyn TQuery> = if terms.len() >= 2 {
             Box::new(PhraseQuery::new(terms))
         } else if let Some(t) = terms.into_iter().next() {
@@ -343,6 +289,21 @@ impl SearchIndex {
     /// The index terms a typed word matches in every text field.
     fn expand(&self, word: &Word, prefix: bool) -> tantivy::Result<Vec<Match>> {
         let mut out: Vec<Match> = Vec::new();
+        // Typos: around the stem, and around the unstemmed word (a typo can
+        // derail the stemmer). The automata only depend on the word, so they
+        // are built once and run over every field's dictionary.
+        let mut automata = Vec::new();
+        let mut targets: Vec<&str> = vec![word.stem.as_str()];
+        if word.folded != word.stem {
+            targets.push(word.folded.as_str());
+        }
+        for target in targets {
+            let budget = typo_budget(target.chars().count());
+            if budget > 0 {
+                let term = Term::from_field_text(self.fields.body, target);
+                automata.push((target, FuzzyTermQuery::new(term, budget, true).automaton()?));
+            }
+        }
         for &(field, field_weight) in &self.text_fields {
             // term text -> best weight
             let mut found: BTreeMap<String, f32> = BTreeMap::new();
@@ -354,20 +315,7 @@ impl SearchIndex {
                 if dict.get(word.stem.as_bytes())?.is_some() {
                     found.insert(word.stem.clone(), 1.0);
                 }
-                // Typos: around the stem, and around the unstemmed word
-                // (a typo can derail the stemmer).
-                let mut targets: Vec<&str> = vec![word.stem.as_str()];
-                if word.folded != word.stem {
-                    targets.push(word.folded.as_str());
-                }
-                for target in targets {
-                    let budget = typo_budget(target.chars().count());
-                    if budget == 0 {
-                        continue;
-                    }
-                    let automaton =
-                        FuzzyTermQuery::new(Term::from_field_text(field, target), budget, true)
-                            .automaton()?;
+                for (target, automaton) in &automata {
                     let mut stream = dict.search(automaton).into_stream()?;
                     while stream.advance() {
                         let Ok(key) = std::str::from_utf8(stream.key()) else {
@@ -422,12 +370,7 @@ impl SearchIndex {
                 *e = e.max(PREFIX);
             }
             for (text, weight) in found {
-                out.push(Match {
-                    term: Term::from_field_text(field, &text),
-                    text,
-                    weight,
-                    field_weight,
-                });
+                out.push(Match { term: Term::from_field_text(field, &text), text, weight, field_weight });
             }
         }
         Ok(out)
@@ -435,12 +378,7 @@ impl SearchIndex {
 
     /// Turns a matched document into a hit: best section, URL, snippet.
     fn present(&self, doc: &TantivyDocument, score: f32, terms: &BTreeMap<String, f32>) -> Hit {
-        let text = |field: Field| -> String {
-            doc.get_first(field)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
+        let text = |field: Field| -> String { doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string() };
         let slug = text(self.fields.slug);
         let title = text(self.fields.title);
         let url = text(self.fields.url);
@@ -469,21 +407,11 @@ impl SearchIndex {
                 best_anchor = anchor;
             }
         }
-        let url = if best_score > 0.0 && !best_anchor.is_empty() {
-            format!("{url}#{best_anchor}")
-        } else {
-            url
-        };
+        let url = if best_score > 0.0 && !best_anchor.is_empty() { format!("{url}#{best_anchor}") } else { url };
         let snippet = make_snippet(best_text, terms, self.fields.body)
             .or_else(|| make_snippet(&summary, terms, self.fields.body))
             .unwrap_or_else(|| escape_html(&truncate_words(&summary, SNIPPET_CHARS)));
-        Hit {
-            slug,
-            title,
-            url,
-            score,
-            snippet,
-        }
+        Hit { slug, title, url, score, snippet }
     }
 }
 
@@ -521,11 +449,7 @@ pub struct Parsed {
 /// Splits typed text into words and phrases. Total: any input gives a
 /// (possibly empty) result.
 pub fn parse(text: &str) -> Parsed {
-    let cut = text
-        .char_indices()
-        .nth(MAX_QUERY_CHARS)
-        .map(|(i, _)| i)
-        .unwrap_or(text.len());
+    let cut = text.char_indices().nth(MAX_QUERY_CHARS).map(|(i, _)| i).unwrap_or(text.len());
     let truncated = cut < text.len();
     let text: String = text[..cut]
         .chars()
@@ -542,17 +466,11 @@ pub fn parse(text: &str) -> Parsed {
         let is_phrase = i % 2 == 1 && i < quotes;
         let words: Vec<Word> = analysis::words(seg)
             .into_iter()
-            .map(|folded| Word {
-                stem: analysis::stem(&folded),
-                stop: is_stop_word(&folded),
-                folded,
-            })
+            .map(|folded| Word { stem: analysis::stem(&folded), stop: is_stop_word(&folded), folded })
             .collect();
         if is_phrase {
             if !words.is_empty() && parsed.phrases.len() < MAX_PHRASES {
-                parsed
-                    .phrases
-                    .push(words.into_iter().take(MAX_PHRASE_WORDS).collect());
+                parsed.phrases.push(words.into_iter().take(MAX_PHRASE_WORDS).collect());
             }
         } else {
             if i == segments.len() - 1 {
@@ -588,8 +506,8 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=m {
-        d[0][j] = j;
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=n {
         for j in 1..=m {

@@ -41,11 +41,7 @@ fn build_is_reproducible() {
 #[test]
 fn opens_from_gzip_or_raw_pack() {
     let files = build_index(&fixture::docs()).unwrap();
-    let gz_only: Vec<_> = files
-        .iter()
-        .filter(|(n, _)| n == "index.pack.gz")
-        .cloned()
-        .collect();
+    let gz_only: Vec<_> = files.iter().filter(|(n, _)| n == "index.pack.gz").cloned().collect();
     let idx = SearchIndex::open(gz_only).unwrap();
     assert_eq!(idx.num_docs(), 8);
     let pack = files.iter().find(|(n, _)| n == "index.pack").unwrap();
@@ -82,10 +78,7 @@ fn aliases_and_search_terms_find_their_page() {
 #[test]
 fn symptom_descriptions_and_questions() {
     assert_eq!(top("pain under the sit bone"), "hamstring-strain");
-    assert_eq!(
-        top("why does my throat burn when I run in the cold"),
-        "exercise-induced-bronchoconstriction"
-    );
+    assert_eq!(top("why does my throat burn when I run in the cold"), "exercise-induced-bronchoconstriction");
     assert_eq!(top("pain on the outside of my knee"), "iliotibial-band-syndrome");
     assert_eq!(top("heel hurts first thing in the morning"), "plantar-fasciitis");
 }
@@ -163,40 +156,23 @@ fn prefix_on_the_last_word() {
 
 #[test]
 fn region_filter() {
-    let q = Query {
-        text: "pain".into(),
-        limit: 20,
-        region: Some("ankle-foot".into()),
-    };
+    let q = Query { text: "pain".into(), limit: 20, region: Some("ankle-foot".into()) };
     let hits = index().search(&q);
     assert!(!hits.is_empty());
     let mut s: Vec<_> = hits.iter().map(|h| h.slug.as_str()).collect();
     s.sort();
     assert_eq!(s, ["achilles-tendinopathy", "plantar-fasciitis"]);
-    let q = Query {
-        region: Some(" Ankle-Foot ".into()),
-        ..q
-    };
+    let q = Query { region: Some(" Ankle-Foot ".into()), ..q };
     assert_eq!(index().search(&q).len(), 2);
-    let q = Query {
-        region: Some("nowhere".into()),
-        ..q
-    };
+    let q = Query { region: Some("nowhere".into()), ..q };
     assert!(index().search(&q).is_empty());
-    let q = Query {
-        region: Some(String::new()),
-        ..q
-    };
+    let q = Query { region: Some(String::new()), ..q };
     assert!(index().search(&q).len() > 2);
 }
 
 #[test]
 fn limit_is_respected() {
-    let q = Query {
-        text: "pain".into(),
-        limit: 2,
-        region: None,
-    };
+    let q = Query { text: "pain".into(), limit: 2, region: None };
     assert_eq!(index().search(&q).len(), 2);
 }
 
@@ -205,10 +181,7 @@ fn url_points_at_best_section() {
     let hits = search("frozen bottle");
     assert_eq!(hits[0].url, "/conditions/plantar-fasciitis/#fixes");
     let hits = search("wheezing");
-    assert_eq!(
-        hits[0].url,
-        "/conditions/exercise-induced-bronchoconstriction/#symptoms"
-    );
+    assert_eq!(hits[0].url, "/conditions/exercise-induced-bronchoconstriction/#symptoms");
     // A title match shows the page itself, with the summary.
     let hits = search("stress fracture");
     assert_eq!(hits[0].url, "/conditions/stress-fracture/");
@@ -284,11 +257,7 @@ fn never_fails() {
     for q in nasty {
         let _ = search(q);
         for region in [None, Some(""), Some("ankle-foot"), Some("\"")] {
-            let _ = index().search(&Query {
-                text: q.to_string(),
-                limit: 1000,
-                region: region.map(str::to_string),
-            });
+            let _ = index().search(&Query { text: q.to_string(), limit: 1000, region: region.map(str::to_string) });
         }
     }
     assert!(search("").is_empty());

@@ -28,7 +28,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use crate::diag::Severity;
-use crate::incremental::{Change, Engine, Update};
+use crate::incremental::{Change, Engine, SearchJob, Update};
 use server::{AppState, Site};
 
 /// How long the watcher waits for quiet before reporting a batch. Editors finish a
@@ -65,13 +65,23 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     }
     let root = opts.root.canonicalize()?;
     let started = Instant::now();
-    let mut engine = Engine::new(&root, opts.drafts, chrono::Local::now().date_naive()).follow_clock();
+    let mut engine = Engine::new(&root, opts.drafts, chrono::Local::now().date_naive()).follow_clock().background_search();
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let search = search_worker(tx.clone());
     let first = engine.full();
     let state = AppState::new(Site::from_all(engine.site()));
-    report(&engine, &state, first, &BTreeSet::new(), started, true);
+    report(&engine, &state, first, &BTreeSet::new(), started, true, &search);
 
-    let (tx, rx) = mpsc::channel();
-    let watcher = watch::Watcher::start(&root, QUIET, tx)?;
+    let watch_tx = tx.clone();
+    let (batch_tx, batch_rx) = mpsc::channel::<watch::Batch>();
+    std::thread::Builder::new().name("medkb-watch-forward".into()).spawn(move || {
+        for b in batch_rx {
+            if watch_tx.send(Msg::Watch(b)).is_err() {
+                break;
+            }
+        }
+    })?;
+    let watcher = watch::Watcher::start(&root, QUIET, batch_tx)?;
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     let listener = rt.block_on(tokio::net::TcpListener::bind(SocketAddr::new(opts.bind, opts.port)))?;
     let addr = listener.local_addr()?;
@@ -84,7 +94,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     eprintln!("medkb: watching {} for changes; press Ctrl-C to stop", root.display());
 
     let loop_state = state.clone();
-    std::thread::Builder::new().name("medkb-rebuild".into()).spawn(move || rebuild_loop(engine, watcher, rx, loop_state))?;
+    std::thread::Builder::new().name("medkb-rebuild".into()).spawn(move || rebuild_loop(engine, watcher, rx, loop_state, search))?;
     if opts.open {
         if let Err(e) = opener::open(&url) {
             eprintln!("medkb: could not open a browser: {e}");
@@ -100,41 +110,106 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Receiver<watch::Batch>, state: Arc<AppState>) {
-    let absorb = |batch: watch::Batch, changes: &mut BTreeSet<Change>| match batch {
-        Ok(c) => changes.extend(c),
-        Err(e) => {
+/// What the rebuild loop waits for.
+enum Msg {
+    Watch(watch::Batch),
+    /// A finished search index: the job's fingerprint, its files, how long it took.
+    Search(u64, anyhow::Result<Vec<crate::render::Output>>, Duration),
+}
+
+/// Builds search indexes off the rebuild thread, newest job first: jobs that were
+/// overtaken by a newer one while waiting are dropped unbuilt.
+type SearchQueue = Arc<(std::sync::Mutex<Option<SearchJob>>, std::sync::Condvar)>;
+
+fn search_worker(tx: mpsc::Sender<Msg>) -> SearchQueue {
+    let queue: SearchQueue = Arc::new((std::sync::Mutex::new(None), std::sync::Condvar::new()));
+    let q = queue.clone();
+    let _ = std::thread::Builder::new().name("medkb-search".into()).spawn(move || loop {
+        let job = {
+            let (lock, cv) = &*q;
+            let mut slot = lock.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                if let Some(job) = slot.take() {
+                    break job;
+                }
+                slot = cv.wait(slot).unwrap_or_else(|e| e.into_inner());
+            }
+        };
+        let started = Instant::now();
+        let result = job.run();
+        if tx.send(Msg::Search(job.fingerprint, result, started.elapsed())).is_err() {
+            break;
+        }
+    });
+    queue
+}
+
+fn submit(queue: &SearchQueue, job: SearchJob) {
+    let (lock, cv) = &**queue;
+    *lock.lock().unwrap_or_else(|e| e.into_inner()) = Some(job);
+    cv.notify_one();
+}
+
+fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Receiver<Msg>, state: Arc<AppState>, search: SearchQueue) {
+    let mut searched: Vec<(u64, anyhow::Result<Vec<crate::render::Output>>, Duration)> = Vec::new();
+    let absorb = |msg: Msg, changes: &mut BTreeSet<Change>, searched: &mut Vec<_>| match msg {
+        Msg::Watch(Ok(c)) => changes.extend(c),
+        Msg::Watch(Err(e)) => {
             eprintln!("medkb: watcher: {e}; rescanning");
             changes.insert(Change::ContentTree);
         }
+        Msg::Search(fp, files, took) => searched.push((fp, files, took)),
     };
-    while let Ok(batch) = rx.recv() {
+    while let Ok(msg) = rx.recv() {
         let mut changes = BTreeSet::new();
-        absorb(batch, &mut changes);
+        absorb(msg, &mut changes, &mut searched);
         if changes.len() > BURST_FILES {
-            while let Ok(b) = rx.recv_timeout(BURST_QUIET) {
-                absorb(b, &mut changes);
+            while let Ok(m) = rx.recv_timeout(BURST_QUIET) {
+                absorb(m, &mut changes, &mut searched);
             }
         }
-        while let Ok(b) = rx.try_recv() {
-            absorb(b, &mut changes);
+        while let Ok(m) = rx.try_recv() {
+            absorb(m, &mut changes, &mut searched);
         }
-        watcher.ensure_watches();
-        if changes.is_empty() {
-            continue;
+        if !changes.is_empty() {
+            watcher.ensure_watches();
+            let started = Instant::now();
+            let result = engine.apply(&changes);
+            report(&engine, &state, result, &changes, started, false, &search);
         }
-        let started = Instant::now();
-        let result = engine.apply(&changes);
-        report(&engine, &state, result, &changes, started, false);
+        for (fp, files, took) in searched.drain(..) {
+            match files {
+                Ok(files) => {
+                    let changed = engine.set_search(fp, files);
+                    if !changed.is_empty() {
+                        let old = state.site.load_full();
+                        state.site.store(Arc::new(Site::patched(&old, engine.site(), &changed)));
+                        eprintln!("medkb: search index updated in {} ms", took.as_millis());
+                    }
+                }
+                Err(e) => eprintln!("medkb: the search index could not be built: {e:#}"),
+            }
+        }
     }
 }
 
 /// Publishes the outcome of a build: new site version and tab events, terminal lines.
-fn report(engine: &Engine, state: &AppState, result: anyhow::Result<Update>, changes: &BTreeSet<Change>, started: Instant, first: bool) {
+fn report(
+    engine: &Engine,
+    state: &AppState,
+    result: anyhow::Result<Update>,
+    changes: &BTreeSet<Change>,
+    started: Instant,
+    first: bool,
+    search: &SearchQueue,
+) {
     let had_errors = !state.errors.load().is_empty();
     let what = describe(changes);
     match result {
-        Ok(update) if update.ok => {
+        Ok(mut update) if update.ok => {
+            if let Some(job) = update.search_job.take() {
+                submit(search, job);
+            }
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
             if !update.changed.is_empty() {
                 let old = state.site.load_full();
@@ -160,9 +235,8 @@ fn report(engine: &Engine, state: &AppState, result: anyhow::Result<Update>, cha
             if first {
                 crate::cmd::print_diagnostics(engine.diagnostics(), false);
             }
-            let search = update.search.map(|d| format!(", search {} ms", d.as_millis())).unwrap_or_default();
             eprintln!(
-                "medkb: {what}{} pages, {} rendered, {} files changed in {} ms{search}{}",
+                "medkb: {what}{} pages, {} rendered, {} files changed in {} ms{}",
                 engine.page_count(),
                 update.rendered,
                 update.changed.len(),

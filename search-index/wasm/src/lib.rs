@@ -75,12 +75,7 @@ pub unsafe extern "C" fn medkb_open(ptr: *mut u8, len: usize) -> usize {
 pub unsafe extern "C" fn medkb_search(ptr: *mut u8, len: usize) -> usize {
     let input = take(ptr, len);
     let query: Query = serde_json::from_slice(&input).unwrap_or_default();
-    let hits = INDEX.with(|i| {
-        i.borrow()
-            .as_ref()
-            .map(|index| index.search(&query))
-            .unwrap_or_default()
-    });
+    let hits = INDEX.with(|i| i.borrow().as_ref().map(|index| index.search(&query)).unwrap_or_default());
     set_result(serde_json::to_vec(&hits).unwrap_or_else(|_| b"[]".to_vec()))
 }
 
