@@ -84,6 +84,16 @@ pub struct Update {
     pub search_job: Option<SearchJob>,
     /// False when the site has errors: the last good outputs stay as they were.
     pub ok: bool,
+    /// Time per stage, for `MEDKB_SERVE_TIMINGS=1` and benchmarks.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Update {
+    fn lap(&mut self, stage: &'static str, since: &mut Instant) {
+        let now = Instant::now();
+        self.timings.push((stage, now - *since));
+        *since = now;
+    }
 }
 
 /// The search documents of one state of the site; [`SearchJob::run`] builds its
@@ -91,12 +101,14 @@ pub struct Update {
 #[derive(Debug, Clone)]
 pub struct SearchJob {
     pub fingerprint: u64,
-    pub docs: Vec<search_index::Document>,
+    /// Shared with the engine's slots: making a job copies no text.
+    pub docs: Vec<Arc<search_index::Document>>,
 }
 
 impl SearchJob {
     pub fn run(&self) -> anyhow::Result<Vec<Output>> {
-        crate::index::search_files_of(&self.docs)
+        let docs: Vec<search_index::Document> = self.docs.iter().map(|d| (**d).clone()).collect();
+        crate::index::search_files_of(&docs)
     }
 }
 
@@ -117,8 +129,13 @@ struct Parsed {
     public: u64,
     /// `public` plus what index pages list from its body (symptoms).
     listing: u64,
+    /// What the link graph reads of it: slug, kind, links and related with their
+    /// positions, anchors, the title's position.
+    graph: u64,
     /// Slugs its output may show something of: links, related, `[[...]]` anywhere.
     forward: Vec<String>,
+    /// Its search document, when it is searchable (background-search mode only).
+    doc: Option<Arc<search_index::Document>>,
 }
 
 /// The state the current outputs were rendered from.
@@ -150,7 +167,16 @@ pub struct Engine {
     slots: Vec<Slot>,
     by_rel: HashMap<String, usize>,
     known_paths: HashMap<String, String>,
-    diagnostics: Vec<Located>,
+    /// The last link graph, with the fingerprint of what it was built from.
+    graph: Option<(u64, LinkGraph)>,
+    /// Diagnostics of the link graph; the rest stay with their files.
+    graph_diags: Vec<Diagnostic>,
+    /// Files of draft pages, whose warnings and notes are left out.
+    draft_paths: HashSet<String>,
+    has_errors: bool,
+    /// All diagnostics located and sorted, worked out when first asked for: on a
+    /// large site that is tens of milliseconds no preview refresh should wait for.
+    located: std::sync::OnceLock<Vec<Located>>,
     page_count: usize,
     rendered: Option<Rendered>,
     /// Rendered pages and index pages.
@@ -193,7 +219,11 @@ impl Engine {
             slots: Vec::new(),
             by_rel: HashMap::new(),
             known_paths: HashMap::new(),
-            diagnostics: Vec::new(),
+            graph: None,
+            graph_diags: Vec::new(),
+            draft_paths: HashSet::new(),
+            has_errors: false,
+            located: std::sync::OnceLock::new(),
             page_count: 0,
             rendered: None,
             pages_layer: BTreeMap::new(),
@@ -232,7 +262,8 @@ impl Engine {
     fn merge(&mut self, touched: BTreeSet<String>) -> Vec<String> {
         let mut changed = Vec::new();
         for path in touched {
-            let now = self.pages_layer.get(&path).or_else(|| self.statics_layer.get(&path)).or_else(|| self.search_layer.get(&path)).cloned();
+            let now =
+                self.pages_layer.get(&path).or_else(|| self.statics_layer.get(&path)).or_else(|| self.search_layer.get(&path)).cloned();
             let before = match &now {
                 Some(b) => self.site.insert(path.clone(), b.clone()),
                 None => self.site.remove(&path),
@@ -250,11 +281,60 @@ impl Engine {
 
     /// Diagnostics of the current files, sorted, as `pipeline::build` reports them.
     pub fn diagnostics(&self) -> &[Located] {
-        &self.diagnostics
+        self.located.get_or_init(|| self.locate(self.raw_diagnostics().into_iter()))
+    }
+
+    /// Just the errors, located and sorted (cheap: most diagnostics are not errors).
+    pub fn errors(&self) -> Vec<Located> {
+        match self.located.get() {
+            Some(all) => all.iter().filter(|d| d.severity == Severity::Error).cloned().collect(),
+            None => self.locate(self.raw_diagnostics().into_iter().filter(|d| d.severity == Severity::Error)),
+        }
+    }
+
+    /// Warnings, counted before duplicates are merged (for a status line).
+    pub fn warning_count(&self) -> usize {
+        match self.located.get() {
+            Some(all) => all.iter().filter(|d| d.severity == Severity::Warning).count(),
+            None => self.raw_diagnostics().iter().filter(|d| d.severity == Severity::Warning).count(),
+        }
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.has_errors
+    }
+
+    /// Every diagnostic, in the order `pipeline::build` gathers them.
+    fn raw_diagnostics(&self) -> Vec<&Diagnostic> {
+        if self.config.is_err() {
+            return Vec::new();
+        }
+        let mut diags: Vec<&Diagnostic> = self.load_diags.iter().collect();
+        for slot in &self.slots {
+            diags.extend(slot.parsed.iter().flat_map(|p| p.diags.iter()));
+        }
+        if !self.draft_paths.is_empty() {
+            diags.retain(|d| d.severity == Severity::Error || !self.draft_paths.contains(&d.path));
+        }
+        diags.extend(self.graph_diags.iter());
+        diags
+    }
+
+    fn locate<'a>(&self, diags: impl Iterator<Item = &'a Diagnostic>) -> Vec<Located> {
+        let mut located: Vec<Located> = match &self.config {
+            Err(config_diags) => {
+                // As `pipeline::build`: a bad site.toml is the only thing reported, quoted.
+                let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref() };
+                config_diags.iter().map(|d| diag::locate(d, &lookup)).collect()
+            }
+            // Once site.toml is valid, only content files are quoted.
+            Ok(_) => {
+                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
+                diags.map(|d| diag::locate(d, &lookup)).collect()
+            }
+        };
+        diag::sort(&mut located);
+        located
     }
 
     /// Published pages in the current files.
@@ -394,14 +474,12 @@ impl Engine {
 
     /// Parse what needs it, rebuild graph and diagnostics, render what changed.
     fn refresh(&mut self, update: &mut Update) -> anyhow::Result<()> {
+        let mut t = Instant::now();
+        self.located = std::sync::OnceLock::new();
         let config = match &self.config {
             Ok(c) => c.clone(),
             Err(diags) => {
-                // As `pipeline::build`: a bad site.toml is the only thing reported.
-                let sources: HashMap<String, SourceFile> =
-                    self.config_file.iter().map(|f| (f.rel.clone(), f.clone())).collect();
-                self.diagnostics = diags.iter().map(|d| diag::locate(d, &sources)).collect();
-                diag::sort(&mut self.diagnostics);
+                self.has_errors = diags.iter().any(|d| d.severity == Severity::Error);
                 self.page_count = 0;
                 return Ok(());
             }
@@ -410,16 +488,17 @@ impl Engine {
         let today = self.today;
         let known = &self.known_paths;
         let slug_of_path = |p: &str| known.get(p).cloned();
-        let todo: Vec<&mut Slot> =
-            self.slots.iter_mut().filter(|s| s.parsed.as_ref().is_none_or(|p| p.generation != generation)).collect();
+        let with_doc = self.background_search;
+        let todo: Vec<&mut Slot> = self.slots.iter_mut().filter(|s| s.parsed.as_ref().is_none_or(|p| p.generation != generation)).collect();
         update.parsed = todo.len();
         todo.into_par_iter().for_each(|slot| {
             let mut diags = Vec::new();
             let page = parse::parse_page(&slot.file, &config, today, &slug_of_path, &mut diags);
-            slot.parsed = Some(fingerprint_page(page, diags, generation));
+            slot.parsed = Some(fingerprint_page(page, diags, generation, with_doc));
         });
 
         // Published pages, borrowed out of their slots for the graph and the renderer.
+        update.lap("parse", &mut t);
         let mut owners: Vec<usize> = Vec::new();
         let mut pages: Vec<Page> = Vec::new();
         let mut draft_slugs: BTreeSet<String> = BTreeSet::new();
@@ -435,6 +514,7 @@ impl Engine {
                 }
             }
         }
+        update.lap("assemble", &mut t);
         let result = self.refresh_with(&config, &pages, &owners, &draft_slugs, update);
         for (page, k) in pages.into_iter().zip(owners) {
             self.slots[k].parsed.as_mut().expect("parsed above").page = Some(page);
@@ -450,30 +530,56 @@ impl Engine {
         draft_slugs: &BTreeSet<String>,
         update: &mut Update,
     ) -> anyhow::Result<()> {
-        // Diagnostics in the order `pipeline::build` gathers them.
-        let mut diags: Vec<Diagnostic> = self.load_diags.clone();
-        for slot in &self.slots {
-            diags.extend(slot.parsed.as_ref().map(|p| p.diags.iter().cloned()).into_iter().flatten());
-        }
-        if !self.drafts {
-            let draft_paths: HashSet<&str> =
-                self.slots.iter().filter(|s| draft_slugs.contains(&s.file.slug)).map(|s| s.file.source.rel.as_str()).collect();
-            diags.retain(|d| d.severity == Severity::Error || !draft_paths.contains(d.path.as_str()));
-        }
+        let mut t = Instant::now();
+        self.draft_paths = if self.drafts || draft_slugs.is_empty() {
+            HashSet::new()
+        } else {
+            self.slots.iter().filter(|s| draft_slugs.contains(&s.file.slug)).map(|s| s.file.source.rel.clone()).collect()
+        };
         // Slugs with a file but no page here: as `pipeline::build` works them out.
         let mut absent = Absent { drafts: draft_slugs.clone(), ..Absent::default() };
         let published: HashSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
         absent.broken = self.unreadable.iter().cloned().collect();
-        absent.broken.extend(
-            self.known_paths.values().filter(|s| !published.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned(),
-        );
-        let graph = LinkGraph::build(pages, &absent, &mut diags);
-        // As in `pipeline::build`, only content files are quoted once site.toml is valid.
-        let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
-        self.diagnostics = diags.iter().map(|d| diag::locate(d, &lookup)).collect();
-        diag::sort(&mut self.diagnostics);
+        absent.broken.extend(self.known_paths.values().filter(|s| !published.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned());
+        // The link graph and its diagnostics depend on each page's links, related
+        // list, anchors and their positions, not on its prose: after a prose-only
+        // edit the last graph is still exact, and rebuilding it is the largest fixed
+        // cost of a refresh on a big site.
+        let graph_fp = hash_of((
+            (0..pages.len()).map(|i| (owners[i], self.slots[owners[i]].parsed.as_ref().map_or(0, |p| p.graph))).collect::<Vec<_>>(),
+            format!("{absent:?}"),
+        ));
+        let graph = match self.graph.take() {
+            Some((fp, g)) if fp == graph_fp => g,
+            _ => {
+                let mut graph_diags = Vec::new();
+                let g = LinkGraph::build(pages, &absent, &mut graph_diags);
+                self.graph_diags = graph_diags;
+                g
+            }
+        };
+        update.lap("link graph", &mut t);
+        let result = self.render_with(config, pages, owners, &graph, update, t);
+        self.graph = Some((graph_fp, graph));
+        result
+    }
+
+    fn render_with(
+        &mut self,
+        config: &SiteConfig,
+        pages: &[Page],
+        owners: &[usize],
+        graph: &LinkGraph,
+        update: &mut Update,
+        mut t: Instant,
+    ) -> anyhow::Result<()> {
+        let is_error = |d: &Diagnostic| d.severity == Severity::Error;
+        self.has_errors = self.load_diags.iter().any(is_error)
+            || self.slots.iter().any(|s| s.parsed.as_ref().is_some_and(|p| p.diags.iter().any(is_error)))
+            || self.graph_diags.iter().any(is_error);
+        update.lap("error check", &mut t);
         self.page_count = pages.len();
-        if self.has_errors() {
+        if self.has_errors {
             return Ok(());
         }
         let theme = self.theme.as_ref().expect("loaded in apply");
@@ -514,6 +620,7 @@ impl Engine {
             })
             .collect();
 
+        update.lap("fingerprints", &mut t);
         let previous = self.rendered.as_ref().filter(|r| r.order == order && r.site == site_fp);
         update.full_render = previous.is_none();
         let dirty: Vec<usize> = match previous {
@@ -527,17 +634,18 @@ impl Engine {
         // error half-way must leave the last good site whole.
         let mut new_pages: Vec<Output> = Vec::new();
         if !dirty.is_empty() || indexes {
-            let renderer = SiteRenderer::new(config, pages, &graph, theme)?;
+            let renderer = SiteRenderer::new(config, pages, graph, theme)?;
             let today = self.today;
             new_pages = dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>()?;
             if indexes {
                 new_pages.extend(renderer.render_indexes()?);
             }
         }
+        update.lap("render", &mut t);
         let started = Instant::now();
         let mut new_search = None;
         if search && self.background_search {
-            let docs = crate::index::searchable(pages).map(crate::index::document).collect();
+            let docs = (0..pages.len()).filter_map(|i| parsed(i).doc.clone()).collect();
             update.search_job = Some(SearchJob { fingerprint: search_fp, docs });
         } else if search {
             new_search = Some(crate::index::search_files(pages, config)?);
@@ -563,7 +671,9 @@ impl Engine {
         if let Some(files) = new_search {
             replace_layer(&mut self.search_layer, &mut touched, files);
         }
+        update.lap("search documents", &mut t);
         update.changed = self.merge(touched);
+        update.lap("publish", &mut t);
         self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, indexes: index_fp, search: search_fp });
         update.ok = true;
         Ok(())
@@ -606,9 +716,12 @@ impl diag::SourceLookup for SlotSources<'_> {
     }
 }
 
-fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64) -> Parsed {
-    let (mut public, mut listing, mut forward) = (0, 0, Vec::new());
+fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64, with_doc: bool) -> Parsed {
+    let (mut public, mut listing, mut graph, mut forward, mut doc) = (0, 0, 0, Vec::new(), None);
     if let Some(p) = &page {
+        if with_doc {
+            doc = crate::index::searchable(std::slice::from_ref(p)).next().map(|p| Arc::new(crate::index::document(p)));
+        }
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (&p.slug, &p.url, p.kind, &p.path).hash(&mut h);
         debug_hash(&mut h, &p.fm);
@@ -623,6 +736,15 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64)
         }
         public = h.finish();
         listing = hash_of((public, p.section(SectionKind::Symptoms).map(|s| &s.items)));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&p.slug, p.kind, &p.path, p.fm.title_span).hash(&mut h);
+        debug_hash(&mut h, &p.links);
+        debug_hash(&mut h, &p.fm.related);
+        anchors.hash(&mut h);
+        for s in &p.body.sections {
+            (&s.kind, &s.anchor).hash(&mut h);
+        }
+        graph = h.finish();
         let mut slugs: BTreeSet<String> = p.links.iter().map(|l| l.target.slug.clone()).collect();
         slugs.extend(p.fm.related.iter().map(|r| r.value.clone()));
         let texts = std::iter::once(&p.body.lead)
@@ -634,7 +756,7 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64)
         }
         forward = slugs.into_iter().collect();
     }
-    Parsed { generation, page, diags, public, listing, forward }
+    Parsed { generation, page, diags, public, listing, graph, forward, doc }
 }
 
 #[cfg(test)]
@@ -668,8 +790,16 @@ mod tests {
             "title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n",
         )
         .unwrap();
-        std::fs::write(dir.join("content/conditions/shin-splints.md"), page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].")).unwrap();
-        std::fs::write(dir.join("content/conditions/calf-strain.md"), page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")).unwrap();
+        std::fs::write(
+            dir.join("content/conditions/shin-splints.md"),
+            page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]]."),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("content/conditions/calf-strain.md"),
+            page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]]."),
+        )
+        .unwrap();
         std::fs::write(
             dir.join("content/guides/when-to-see-a-doctor.md"),
             "+++\ntitle = \"When to see a doctor\"\nsummary = \"Signs that need help.\"\nlast_reviewed = 2026-01-10\ngather_red_flags = true\n\n[[sources]]\ntitle = \"A source\"\n+++\n\nWhen to get help. Read [[shin-splints]] and [[calf-strain#fixes]].\n",
@@ -751,7 +881,11 @@ mod tests {
         edit(&mut e, calf, Some(&page("Calf strain", "lower-leg", &["shin-splints"], "Fixed [[shin-splints#causes]].")));
         assert_same(&e, "fixed");
         // New page, linked both ways.
-        edit(&mut e, "content/conditions/runners-knee.md", Some(&page("Runner's knee", "thigh-knee", &["calf-strain"], "See [[calf-strain]].")));
+        edit(
+            &mut e,
+            "content/conditions/runners-knee.md",
+            Some(&page("Runner's knee", "thigh-knee", &["calf-strain"], "See [[calf-strain]].")),
+        );
         assert_same(&e, "new page (one-way related warning)");
         edit(&mut e, calf, Some(&page("Calf strain", "lower-leg", &["shin-splints", "runners-knee"], "Fixed [[shin-splints#causes]].")));
         assert_same(&e, "related both ways");
@@ -765,7 +899,8 @@ mod tests {
         edit(&mut e, "content/conditions/runners-knee.md", Some(&page("Runner's knee", "thigh-knee", &[], "See [[calf-strain]].")));
         assert_same(&e, "recreated");
         // Draft.
-        let draft = page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].").replace("+++\n\n", "status = \"draft\"\n+++\n\n");
+        let draft =
+            page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].").replace("+++\n\n", "status = \"draft\"\n+++\n\n");
         edit(&mut e, "content/conditions/shin-splints.md", Some(&draft));
         assert_same(&e, "draft");
         edit(&mut e, shin, Some(&page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].")));
@@ -785,12 +920,24 @@ mod tests {
         assert!(e.apply(&[Change::Templates].into_iter().collect()).is_err(), "a template that does not compile stops the build");
         edit(&mut e, "templates/404.html", None);
         assert_same(&e, "template removed");
-        edit(&mut e, "site.toml", Some("title = \"Renamed KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-GB\"\ndisclaimer = \"Not advice.\"\n"));
+        edit(
+            &mut e,
+            "site.toml",
+            Some("title = \"Renamed KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-GB\"\ndisclaimer = \"Not advice.\"\n"),
+        );
         assert_same(&e, "config");
-        edit(&mut e, "site.toml", Some("title = \"Renamed KB\"\nbase_url = \"https://example.org\"\ntitel = 1\ndisclaimer = \"Not advice.\"\n"));
+        edit(
+            &mut e,
+            "site.toml",
+            Some("title = \"Renamed KB\"\nbase_url = \"https://example.org\"\ntitel = 1\ndisclaimer = \"Not advice.\"\n"),
+        );
         assert!(e.has_errors());
         assert_same(&e, "bad config");
-        edit(&mut e, "site.toml", Some("title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n"));
+        edit(
+            &mut e,
+            "site.toml",
+            Some("title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n"),
+        );
         assert_same(&e, "config back");
     }
 
@@ -816,12 +963,18 @@ mod tests {
         for (n, rel) in files.iter().take(6).enumerate() {
             let text = std::fs::read_to_string(dir.path().join(rel)).unwrap();
             let edited = match n % 3 {
-                0 => text.replacen("\n\n", "\n\nAn added sentence about zebras.\n\n", 1),
+                // Prose at the top of the body (every link after it moves), then at the end (none does).
+                0 => text.replacen("+++\n\n", "+++\n\nAn added sentence about zebras.\n\n", 1) + "\nAnd one at the end.\n",
                 1 => text.replacen("title = \"", "title = \"Renamed ", 1),
                 _ => text.replacen("summary = \"", "summary = \"Changed. ", 1),
             };
             edit(&mut e, rel, Some(&edited));
+            assert!(!e.has_errors(), "{:#?}", e.errors());
             assert_same(&e, &format!("bundled: edit {n} of {rel}"));
+            let appended = edited.clone() + "\nA second sentence at the end.\n";
+            let u = edit(&mut e, rel, Some(&appended));
+            assert_eq!(u.rendered, 1, "prose at the end re-renders the page alone: {u:?}");
+            assert_same(&e, &format!("bundled: appended to {rel}"));
         }
     }
 }

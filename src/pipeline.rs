@@ -84,7 +84,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
             return Ok(outcome);
         }
     };
+    let timer = StageTimer::new();
     let loaded = load::load_content(&opts.root)?;
+    timer.lap("load");
     let mut diags: Vec<Diagnostic> = loaded.diagnostics;
     let known_paths: HashMap<String, String> = loaded
         .files
@@ -124,7 +126,9 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
     let parsed_slugs: BTreeSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
     absent.broken = loaded.unreadable.iter().cloned().collect();
     absent.broken.extend(known_paths.values().filter(|s| !parsed_slugs.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned());
+    timer.lap("parse");
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
+    timer.lap("graph");
 
     for f in loaded.files {
         sources.insert(f.source.rel.clone(), f.source);
@@ -152,6 +156,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
             }
         };
         let mut outputs = renderer.render_all(opts.today, &tick)?;
+        timer.lap("render");
         if let Some(b) = bar {
             b.finish_and_clear();
         }
@@ -159,6 +164,7 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
             outputs.push((rel.clone(), bytes.clone()));
         }
         outputs.extend(crate::index::search_files(&pages, &config)?);
+        timer.lap("index");
         outputs.sort_by(|a, b| a.0.cmp(&b.0));
         outputs.dedup_by(|a, b| a.0 == b.0);
         outcome.outputs = Some(outputs);
@@ -172,4 +178,25 @@ fn locate_all(diags: &[Diagnostic], sources: &HashMap<String, SourceFile>) -> Ve
     let mut located: Vec<Located> = diags.iter().map(|d| diag::locate(d, sources)).collect();
     diag::sort(&mut located);
     located
+}
+
+/// Prints how long each stage took when `MEDKB_TIMINGS` is set: the first place to
+/// look when a build is slow.
+struct StageTimer {
+    on: bool,
+    last: std::cell::Cell<std::time::Instant>,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        StageTimer { on: std::env::var_os("MEDKB_TIMINGS").is_some(), last: std::cell::Cell::new(std::time::Instant::now()) }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.on {
+            let now = std::time::Instant::now();
+            eprintln!("medkb: timing: {stage} {:.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
+            self.last.set(now);
+        }
+    }
 }

@@ -24,10 +24,21 @@ fn fixture() -> tempfile::TempDir {
     let d = dir.path();
     std::fs::create_dir_all(d.join("content/conditions")).unwrap();
     std::fs::create_dir_all(d.join("content/guides")).unwrap();
-    std::fs::write(d.join("site.toml"), "title = \"Serve Test\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n")
-        .unwrap();
-    std::fs::write(d.join("content/conditions/shin-splints.md"), page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].")).unwrap();
-    std::fs::write(d.join("content/conditions/calf-strain.md"), page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")).unwrap();
+    std::fs::write(
+        d.join("site.toml"),
+        "title = \"Serve Test\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("content/conditions/shin-splints.md"),
+        page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]]."),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("content/conditions/calf-strain.md"),
+        page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]]."),
+    )
+    .unwrap();
     std::fs::write(
         d.join("content/guides/when-to-get-help.md"),
         "+++\ntitle = \"When to get help\"\nsummary = \"Signs that need a doctor.\"\nlast_reviewed = 2026-01-10\n\n[[sources]]\ntitle = \"A source\"\n+++\n\nRead [[shin-splints]] and [[calf-strain#fixes]].\n",
@@ -75,7 +86,9 @@ impl Server {
                         break url.trim_end_matches('/').to_string();
                     }
                 }
-                Err(_) => panic!("medkb serve printed no address within {WAIT:?}; log:\n{}", std::fs::read_to_string(&log).unwrap_or_default()),
+                Err(_) => {
+                    panic!("medkb serve printed no address within {WAIT:?}; log:\n{}", std::fs::read_to_string(&log).unwrap_or_default())
+                }
             }
         };
         Server { child, base, log }
@@ -350,7 +363,8 @@ fn serves_safely_from_memory() {
     }
     // The build output never carries the reload script.
     let out = site.path().join("out");
-    let built = Command::new(env!("CARGO_BIN_EXE_medkb")).args(["build", "--root"]).arg(site.path()).arg("--output").arg(&out).output().unwrap();
+    let built =
+        Command::new(env!("CARGO_BIN_EXE_medkb")).args(["build", "--root"]).arg(site.path()).arg("--output").arg(&out).output().unwrap();
     assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
     let html = std::fs::read_to_string(out.join("conditions/calf-strain/index.html")).unwrap();
     assert!(!html.contains("livereload"));
@@ -367,7 +381,8 @@ fn a_site_broken_at_start_still_serves_the_overlay() {
     let (_e, hello) = Events::open_raw(&server);
     assert!(hello.contains("body regions") || hello.contains("nowhere"), "{hello}");
     let events = Events::open(&server);
-    std::fs::write(site.path().join("content/conditions/calf-strain.md"), page("Calf strain", "lower-leg", &["shin-splints"], "x")).unwrap();
+    std::fs::write(site.path().join("content/conditions/calf-strain.md"), page("Calf strain", "lower-leg", &["shin-splints"], "x"))
+        .unwrap();
     events.wait_for("ok", || server.log());
     assert_eq!(server.get("/conditions/calf-strain/").0, 200);
 }

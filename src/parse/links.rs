@@ -67,7 +67,18 @@ pub fn scan_wikilinks(text: &str) -> Vec<WikiLink> {
     if !text.contains("[[") {
         return Vec::new();
     }
-    let code = code_ranges(text);
+    scan(text, &code_ranges(text))
+}
+
+/// Like [`scan_wikilinks`] for text that is already plain (no Markdown code to skip).
+pub fn scan_wikilinks_plain(text: &str) -> Vec<WikiLink> {
+    if !text.contains("[[") {
+        return Vec::new();
+    }
+    scan(text, &[])
+}
+
+fn scan(text: &str, code: &[(usize, usize)]) -> Vec<WikiLink> {
     let in_code = |i: usize| code.iter().any(|&(s, e)| s <= i && i < e);
     let mut out = Vec::new();
     let mut from = 0;

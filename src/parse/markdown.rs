@@ -292,38 +292,51 @@ fn headings(body: &str) -> Vec<Heading> {
 
 /// Plain text of Markdown, words separated by spaces.
 pub fn plain_text(md: &str) -> String {
-    let mut out = String::new();
-    for event in Parser::new_ext(md, markdown_options()) {
-        match event {
-            Event::Text(t) | Event::Code(t) => out.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+    blocks(md).plain
+}
+
+/// Appends plain text for one event; `true` if the event was text.
+fn push_plain(out: &mut String, event: &Event<'_>) {
+    match event {
+        Event::Text(t) | Event::Code(t) => out.push_str(t),
+        Event::SoftBreak | Event::HardBreak | Event::End(_) => {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
             }
-            _ => {}
         }
+        _ => {}
     }
-    // Wiki-links read as their label or slug.
+}
+
+/// Wiki-links read as their label, or their slug in words.
+fn finish_plain(out: String) -> String {
     let mut text = out.trim().to_string();
-    for w in super::links::scan_wikilinks(&text.clone()).into_iter().rev() {
+    for w in super::links::scan_wikilinks_plain(&text.clone()).into_iter().rev() {
         let shown = w.label.clone().unwrap_or_else(|| w.target.slug.replace('-', " "));
         text.replace_range(w.start..w.end, &shown);
     }
     text
 }
 
-/// Top-level blocks of a section: each list item with its span, and the rest.
+/// A section read in one pass: each top-level list item (span and plain text),
+/// the spans of the other top-level blocks, and the whole section's plain text.
 struct Blocks {
     items: Vec<(usize, usize)>,
+    item_plain: Vec<String>,
     other: Vec<(usize, usize)>,
+    plain: String,
 }
 
 fn blocks(md: &str) -> Blocks {
     let mut depth = 0usize;
     let mut in_list = false;
-    let mut out = Blocks { items: Vec::new(), other: Vec::new() };
+    let mut out = Blocks { items: Vec::new(), item_plain: Vec::new(), other: Vec::new(), plain: String::new() };
+    let mut item: Option<String> = None;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        push_plain(&mut out.plain, &event);
+        if let Some(buf) = item.as_mut() {
+            push_plain(buf, &event);
+        }
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
@@ -335,14 +348,23 @@ fn blocks(md: &str) -> Blocks {
                     }
                 } else if depth == 1 && in_list && matches!(tag, Tag::Item) {
                     out.items.push((range.start, range.end));
+                    item = Some(String::new());
                 }
                 depth += 1;
             }
-            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 1 && in_list {
+                    if let Some(buf) = item.take() {
+                        out.item_plain.push(finish_plain(buf));
+                    }
+                }
+            }
             Event::Rule | Event::Html(_) if depth == 0 => out.other.push((range.start, range.end)),
             _ => {}
         }
     }
+    out.plain = finish_plain(std::mem::take(&mut out.plain));
     out
 }
 
@@ -445,7 +467,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let content = &body[h.end..end];
         let content_offset = offset + h.end;
         let b = blocks(content);
-        let items: Vec<String> = b.items.iter().map(|&(s, e)| plain_text(strip_marker(&content[s..e]).1)).collect();
+        let items: Vec<String> = b.item_plain.clone();
         let intro = b.other.iter().map(|&(s, e)| content[s..e].trim()).collect::<Vec<_>>().join("\n\n");
         match kind {
             SectionKind::RedFlags => {
@@ -501,7 +523,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
             body: content.to_string(),
             body_offset: content_offset,
             sub_anchors,
-            plain: plain_text(content),
+            plain: b.plain,
             items,
             intro,
         });

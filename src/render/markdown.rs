@@ -50,20 +50,34 @@ impl<'a> MarkdownRenderer<'a> {
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
         let md = self.expand_wikilinks(md);
         let mut ids = heading_ids.iter();
+        let mut raw_html = false;
         let events = Parser::new_ext(&md, markdown_options()).map(|event| match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link { link_type, dest_url: dest, title, id })
+                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
             }
             Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
                 let id = ids.next().map(|s| CowStr::from(s.clone()));
                 Event::Start(Tag::Heading { level, id, classes, attrs })
             }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                raw_html = true;
+                Event::Html(h)
+            }
             other => other,
         });
         let mut out = String::with_capacity(md.len() * 3 / 2);
         html::push_html(&mut out, events);
-        self.sanitizer.clean(&out).to_string()
+        // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
+        // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
+        if raw_html {
+            self.sanitizer.clean(&out).to_string()
+        } else {
+            out
+        }
     }
 
     /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
@@ -122,4 +136,33 @@ fn escape_label(label: &str) -> String {
         s.push(c);
     }
     s
+}
+
+/// Link and image URLs with a scheme that can run code (`javascript:`, `vbscript:`,
+/// `data:`) become `#`. Browsers ignore ASCII whitespace and control characters
+/// inside a scheme, so those are dropped before comparing.
+fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
+    let scheme: String =
+        url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).take_while(|c| *c != ':').collect::<String>().to_ascii_lowercase();
+    let has_scheme = url.contains(':') && !scheme.contains(['/', '?', '#']);
+    if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
+        CowStr::from("#")
+    } else {
+        url
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dangerous_schemes_are_defused() {
+        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "java\nscript:x", "vbscript:x", "data:text/html,x"] {
+            assert_eq!(&*safe_url(CowStr::from(bad)), "#", "{bad:?}");
+        }
+        for ok in ["https://x.org/a:b", "/conditions/x/", "#fixes", "mailto:a@b.org", "page?q=a:b"] {
+            assert_eq!(&*safe_url(CowStr::from(ok)), ok);
+        }
+    }
 }

@@ -27,7 +27,6 @@ use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::diag::Severity;
 use crate::incremental::{Change, Engine, SearchJob, Update};
 use server::{AppState, Site};
 
@@ -124,9 +123,28 @@ type SearchQueue = Arc<(std::sync::Mutex<Option<SearchJob>>, std::sync::Condvar)
 fn search_worker(tx: mpsc::Sender<Msg>) -> SearchQueue {
     let queue: SearchQueue = Arc::new((std::sync::Mutex::new(None), std::sync::Condvar::new()));
     let q = queue.clone();
-    let _ = std::thread::Builder::new().name("medkb-search".into()).spawn(move || loop {
+    let _ = std::thread::Builder::new().name("medkb-search".into()).spawn(move || {
+        lower_priority();
+        search_loop(&q, &tx)
+    });
+    queue
+}
+
+/// Search indexing is background work: on a two-core laptop it must not take a
+/// core from the render of the page the author just saved.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; no memory is shared.
+    unsafe {
+        let tid = libc::gettid();
+        libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
+fn search_loop(q: &SearchQueue, tx: &mpsc::Sender<Msg>) {
+    loop {
         let job = {
-            let (lock, cv) = &*q;
+            let (lock, cv) = &**q;
             let mut slot = lock.lock().unwrap_or_else(|e| e.into_inner());
             loop {
                 if let Some(job) = slot.take() {
@@ -140,8 +158,7 @@ fn search_worker(tx: mpsc::Sender<Msg>) -> SearchQueue {
         if tx.send(Msg::Search(job.fingerprint, result, started.elapsed())).is_err() {
             break;
         }
-    });
-    queue
+    }
 }
 
 fn submit(queue: &SearchQueue, job: SearchJob) {
@@ -231,7 +248,11 @@ fn report(
             if all || !pages.is_empty() {
                 state.send("reload", serde_json::json!({ "version": version, "all": all, "pages": pages }));
             }
-            let warnings = engine.diagnostics().iter().filter(|d| d.severity == Severity::Warning).count();
+            if std::env::var_os("MEDKB_SERVE_TIMINGS").is_some() {
+                let parts: Vec<String> = update.timings.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
+                eprintln!("medkb: timings (ms): {}", parts.join(", "));
+            }
+            let warnings = engine.warning_count();
             if first {
                 crate::cmd::print_diagnostics(engine.diagnostics(), false);
             }
@@ -246,16 +267,12 @@ fn report(
         }
         Ok(_) => {
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
-            let errors = overlay::payload(engine.diagnostics());
+            let shown = engine.errors();
+            let errors = overlay::payload(&shown);
             state.errors.store(Arc::new(errors.to_string()));
             state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
-            let shown: Vec<_> = engine.diagnostics().iter().filter(|d| d.severity == Severity::Error).cloned().collect();
             crate::cmd::print_diagnostics(&shown, false);
-            eprintln!(
-                "medkb: {what}{} errors; still serving the last good version ({} ms)",
-                shown.len(),
-                started.elapsed().as_millis()
-            );
+            eprintln!("medkb: {what}{} errors; still serving the last good version ({} ms)", shown.len(), started.elapsed().as_millis());
         }
         Err(e) => {
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;

@@ -125,7 +125,12 @@ pub struct AppState {
 impl AppState {
     pub fn new(site: Site) -> Arc<AppState> {
         let (events, _) = broadcast::channel(64);
-        Arc::new(AppState { site: ArcSwap::from_pointee(site), version: AtomicU64::new(1), errors: ArcSwap::from_pointee(String::new()), events })
+        Arc::new(AppState {
+            site: ArcSwap::from_pointee(site),
+            version: AtomicU64::new(1),
+            errors: ArcSwap::from_pointee(String::new()),
+            events,
+        })
     }
 
     pub fn version(&self) -> u64 {
@@ -162,9 +167,9 @@ async fn events(State(state): State<Arc<AppState>>) -> Sse<impl Stream<Item = Re
         let event = match rx.recv().await {
             Ok(e) => Event::default().event(e.name).data(e.data),
             // Too slow to keep up: tell the tab to reload everything.
-            Err(broadcast::error::RecvError::Lagged(_)) => {
-                Event::default().event("reload").data(serde_json::json!({ "version": state.version(), "all": true, "pages": [] }).to_string())
-            }
+            Err(broadcast::error::RecvError::Lagged(_)) => Event::default()
+                .event("reload")
+                .data(serde_json::json!({ "version": state.version(), "all": true, "pages": [] }).to_string()),
             Err(broadcast::error::RecvError::Closed) => return None,
         };
         Some((Ok(event), (rx, state)))

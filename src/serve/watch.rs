@@ -70,12 +70,7 @@ pub fn changes_bytes(kind: &EventKind) -> bool {
 
 /// The changes a batch of debounced events amounts to.
 pub fn changes_of(root: &Path, events: &[DebouncedEvent]) -> BTreeSet<Change> {
-    events
-        .iter()
-        .filter(|e| changes_bytes(&e.event.kind))
-        .flat_map(|e| e.event.paths.iter())
-        .filter_map(|p| classify(root, p))
-        .collect()
+    events.iter().filter(|e| changes_bytes(&e.event.kind)).flat_map(|e| e.event.paths.iter()).filter_map(|p| classify(root, p)).collect()
 }
 
 /// The folders watched: content/, templates/, static/ and themes/ recursively,

@@ -1,0 +1,187 @@
+// The search box as a reader uses it: the bundled site built with the release
+// binary (MEDKB_BIN), served by a plain static server (no medkb code), driven in
+// headless Chromium. Checks lazy loading, results for lay words, typos and
+// questions, keyboard use (arrows, Enter, Esc, "/"), and the no-JavaScript fallback.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { buildSite, serveStatic, launch } from "./lib.mjs";
+
+let site, server, browser;
+
+before(async () => {
+  site = buildSite();
+  server = await serveStatic(site);
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const isSearchAsset = (path) => path.startsWith("/search/") && !path.endsWith(".js");
+
+async function openHome(context = browser) {
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  await page.goto(`${server.base}/`);
+  return { page, errors };
+}
+
+async function resultTitles(page) {
+  return page.$$eval("#search-results [role=option] .search-result-title", (els) => els.map((e) => e.textContent));
+}
+
+async function search(page, text) {
+  await page.fill("#search-input", text);
+  await page.waitForFunction(
+    (t) => document.getElementById("search-input").value === t && !document.getElementById("search-results").hidden
+      && document.querySelector("#search-results [role=option], #search-results .search-empty"),
+    text,
+  );
+  // Results are rendered for the latest text once the debounce settles.
+  await page.waitForTimeout(150);
+  return resultTitles(page);
+}
+
+test("nothing of the index or module is fetched before the box is focused", async () => {
+  server.stats.requests.length = 0;
+  const { page, errors } = await openHome();
+  await page.waitForLoadState("networkidle");
+  const early = server.stats.requests.filter((r) => isSearchAsset(r.path));
+  assert.deepEqual(early, [], `fetched before focus: ${JSON.stringify(early)}`);
+  await page.focus("#search-input");
+  await page.waitForFunction(() => true);
+  await page.waitForLoadState("networkidle");
+  const paths = server.stats.requests.filter((r) => isSearchAsset(r.path)).map((r) => r.path);
+  assert.ok(paths.some((p) => p.includes("medkb_search.wasm")), `module fetched on focus: ${paths}`);
+  assert.ok(paths.includes("/search/manifest.json"), `manifest fetched on focus: ${paths}`);
+  assert.ok(paths.some((p) => p.startsWith("/search/index.pack")), `index fetched on focus: ${paths}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("lay words, medical names, typos and questions find their pages", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  const cases = [
+    ["shin splints", "Shin Splints (Medial Tibial Stress Syndrome)"],
+    ["throat on fire", "Burning Throat While Running"],
+    ["plantar fasciitus", "Plantar Fasciitis"],
+    ["heart skipping beats", "Heart Palpitations While Running"],
+    ["why does my hip hurt at night", "Hip Pain After Running (Overview)"],
+    ["calf swollen and warm", "Deep Vein Thrombosis (Blood Clot in the Calf)"],
+  ];
+  for (const [query, title] of cases) {
+    const titles = await search(page, query);
+    assert.ok(titles.slice(0, 3).includes(title), `${query}: want ${title} in the top 3, got ${JSON.stringify(titles)}`);
+  }
+  // Matched words are highlighted in the snippet.
+  await search(page, "shin splints");
+  const marks = await page.$$eval("#search-results mark", (els) => els.map((e) => e.textContent.toLowerCase()));
+  assert.ok(marks.some((m) => m.startsWith("shin")), `highlighted: ${marks}`);
+  // Nothing found: a message pointing to the A–Z index.
+  await search(page, "zzqxj");
+  assert.match(await page.textContent("#search-results"), /No pages found/);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("arrow keys and Enter open the chosen result at its section; Esc closes", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  const titles = await search(page, "calf swollen and warm");
+  assert.ok(titles.length >= 2);
+  const input = page.locator("#search-input");
+  assert.equal(await input.getAttribute("aria-expanded"), "true");
+
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowUp");
+  const active = await input.getAttribute("aria-activedescendant");
+  assert.equal(active, "search-result-0");
+  assert.equal(await page.getAttribute("#search-result-0", "aria-selected"), "true");
+  await page.keyboard.press("ArrowDown");
+  const second = await page.getAttribute("#search-result-1", "href");
+  assert.equal(await input.getAttribute("aria-activedescendant"), "search-result-1");
+
+  // Esc closes the list and keeps the text; a second Esc clears it.
+  await page.keyboard.press("Escape");
+  assert.equal(await page.isHidden("#search-results"), true);
+  assert.equal(await input.getAttribute("aria-expanded"), "false");
+  assert.equal(await input.inputValue(), "calf swollen and warm");
+  await page.keyboard.press("Escape");
+  assert.equal(await input.inputValue(), "");
+
+  // Enter on a chosen result goes to its URL, #anchor included.
+  const titles2 = await search(page, "calf swollen and warm");
+  assert.deepEqual(titles2, titles);
+  const first = await page.getAttribute("#search-result-0", "href");
+  assert.match(first, /^\/conditions\/deep-vein-thrombosis\/(#[\w-]+)?$/);
+  await page.keyboard.press("ArrowDown");
+  await page.keyboard.press("ArrowDown");
+  await Promise.all([page.waitForURL((u) => u.pathname + u.hash === second), page.keyboard.press("Enter")]);
+  assert.equal(new URL(page.url()).pathname + new URL(page.url()).hash, second);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("Enter without choosing opens the first result, at its anchor", async () => {
+  const { page } = await openHome();
+  await page.focus("#search-input");
+  await search(page, "faint with vision going grey");
+  const first = await page.getAttribute("#search-result-0", "href");
+  assert.match(first, /^\/[\w-]+\/[\w-]+\/#[\w-]+$/, `first result links to a section: ${first}`);
+  await Promise.all([page.waitForURL(`${server.base}${first}`), page.keyboard.press("Enter")]);
+  const anchor = decodeURIComponent(first.split("#")[1]);
+  assert.ok(await page.$(`[id="${anchor}"]`), `the page has the anchor #${anchor}`);
+  await page.close();
+});
+
+test("'/' focuses the search box from anywhere on the page, but not while typing elsewhere", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/conditions/gout/`);
+  await page.locator("body").click({ position: { x: 2, y: 2 } });
+  await page.keyboard.press("/");
+  assert.equal(await page.evaluate(() => document.activeElement?.id), "search-input");
+  assert.equal(await page.inputValue("#search-input"), "", "the slash is not typed into the box");
+  await page.keyboard.type("gout");
+  await page.waitForSelector("#search-results [role=option]");
+  assert.ok((await resultTitles(page)).includes("Gout in the Big Toe"));
+  // In the box itself, "/" is just a character.
+  await page.keyboard.type("/");
+  assert.equal(await page.inputValue("#search-input"), "gout/");
+  await page.close();
+});
+
+test("a header search box works on an inner page and its results are site-absolute", async () => {
+  const page = await browser.newPage();
+  await page.goto(`${server.base}/guides/when-to-see-a-doctor/`);
+  await page.focus("#search-input");
+  const titles = await search(page, "sciatca");
+  assert.ok(titles.slice(0, 3).includes("Sciatica and Nerve-Related Running Pain"), JSON.stringify(titles));
+  const hrefs = await page.$$eval("#search-results [role=option]", (els) => els.map((e) => e.getAttribute("href")));
+  assert.ok(hrefs.every((h) => h.startsWith("/")), JSON.stringify(hrefs));
+  await page.close();
+});
+
+test("with JavaScript off, the box falls back to links to the A–Z and body regions", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  server.stats.requests.length = 0;
+  await page.goto(`${server.base}/`);
+  const fallback = page.locator(".search-fallback");
+  assert.equal(await fallback.isVisible(), true);
+  const links = await fallback.locator("a").evaluateAll((els) => els.map((e) => e.getAttribute("href")));
+  assert.deepEqual(links, ["/a-z/", "/regions/"]);
+  // Both targets exist, and the form itself submits to the A–Z index.
+  for (const href of links) {
+    const r = await page.request.get(`${server.base}${href}`);
+    assert.equal(r.status(), 200, href);
+  }
+  assert.equal(await page.getAttribute("form.site-search", "action"), "/a-z/");
+  assert.ok(!server.stats.requests.some((r) => isSearchAsset(r.path)), "no search assets without JavaScript");
+  await context.close();
+});

@@ -1,0 +1,99 @@
+//! Relevance of search on the bundled knowledge base: does the right page come up
+//! for what readers type?
+//!
+//! The judged queries are in `tests/relevance/queries.toml` (lay names, medical
+//! names, typos, symptom descriptions, questions and red flags). The documents are
+//! made from `content/` by medkb's own code (the pipeline's check stage and
+//! `index::document`, exactly what `medkb build` indexes), then indexed and opened
+//! with the `search-index` crate, the same code the browser runs.
+//!
+//! Prints recall@3 and MRR, overall and per kind, and fails when either falls
+//! below its floor. The floors sit just under what was measured when they were
+//! set: raise them when ranking improves, never lower them to let a change in.
+//! Run with `cargo test --test relevance -- --nocapture` to see every query.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use medkb::pipeline::{self, BuildOptions, Stage};
+use search_index::eval::{self, Case};
+use search_index::{Document, SearchIndex};
+
+/// Share of queries with an acceptable page in the top 3 (measured: 1.000).
+const RECALL_AT_3_FLOOR: f64 = 0.98;
+/// Mean reciprocal rank of the first acceptable page (measured: 0.969).
+const MRR_FLOOR: f64 = 0.95;
+/// Every kind must also clear this recall@3 on its own.
+const PER_KIND_RECALL_FLOOR: f64 = 0.85;
+
+#[derive(serde::Deserialize)]
+struct Set {
+    case: Vec<JudgedCase>,
+}
+
+#[derive(serde::Deserialize)]
+struct JudgedCase {
+    kind: String,
+    query: String,
+    expected: Vec<String>,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn documents() -> Vec<Document> {
+    let mut opts = BuildOptions::new(&repo(), Stage::Check);
+    opts.today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let outcome = pipeline::build(&opts).expect("the bundled content loads");
+    assert_eq!(outcome.tally().errors, 0, "the bundled content has errors: run `medkb check`");
+    medkb::index::searchable(&outcome.pages).map(medkb::index::document).collect()
+}
+
+fn judged() -> Vec<JudgedCase> {
+    let text = std::fs::read_to_string(repo().join("tests/relevance/queries.toml")).unwrap();
+    toml::from_str::<Set>(&text).expect("tests/relevance/queries.toml parses").case
+}
+
+#[test]
+fn bundled_content_relevance() {
+    let docs = documents();
+    let slugs: Vec<&str> = docs.iter().map(|d| d.slug.as_str()).collect();
+    let judged = judged();
+    assert!(judged.len() >= 60, "the relevance set needs at least 60 queries, has {}", judged.len());
+    for c in &judged {
+        assert!(!c.expected.is_empty(), "{:?} lists no expected page", c.query);
+        for s in &c.expected {
+            assert!(slugs.contains(&s.as_str()), "{:?} expects {s:?}, which is not a searchable page", c.query);
+        }
+    }
+
+    let files = search_index::build_index(&docs).expect("index builds");
+    let index = SearchIndex::open(files).expect("index opens");
+    assert_eq!(index.num_docs() as usize, docs.len());
+
+    let cases: Vec<Case> = judged.iter().map(|c| Case { query: c.query.clone(), expected: c.expected.clone() }).collect();
+    let report = eval::evaluate(&index, &cases);
+    println!("{report}");
+
+    let mut by_kind: BTreeMap<&str, Vec<&eval::Outcome>> = BTreeMap::new();
+    for (c, o) in judged.iter().zip(&report.outcomes) {
+        by_kind.entry(c.kind.as_str()).or_default().push(o);
+    }
+    let mut weak = Vec::new();
+    println!("{:<10} {:>3} {:>9} {:>6}", "kind", "n", "recall@3", "MRR");
+    for (kind, outs) in &by_kind {
+        let n = outs.len() as f64;
+        let recall = outs.iter().filter(|o| o.rank.is_some_and(|r| r <= 3)).count() as f64 / n;
+        let mrr = outs.iter().map(|o| o.rank.map_or(0.0, |r| 1.0 / r as f64)).sum::<f64>() / n;
+        println!("{kind:<10} {:>3} {recall:>9.3} {mrr:>6.3}", outs.len());
+        if recall < PER_KIND_RECALL_FLOOR {
+            weak.push(format!("{kind}: recall@3 {recall:.3}"));
+        }
+    }
+    println!("all        {:>3} {:>9.3} {:>6.3}", report.cases, report.recall_at_3, report.mrr);
+
+    assert!(report.recall_at_3 >= RECALL_AT_3_FLOOR, "recall@3 {:.3} < {RECALL_AT_3_FLOOR}\n{report}", report.recall_at_3);
+    assert!(report.mrr >= MRR_FLOOR, "MRR {:.3} < {MRR_FLOOR}\n{report}", report.mrr);
+    assert!(weak.is_empty(), "kinds below recall@3 {PER_KIND_RECALL_FLOOR}: {weak:?}\n{report}");
+}
