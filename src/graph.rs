@@ -173,3 +173,53 @@ fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<St
     };
     Diagnostic::error("broken-link", path, Some(span), format!("there is no page called `{slug}`")).with_help(help)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::SiteConfig;
+    use crate::diag::SourceFile;
+    use crate::load::{ContentFile, Placement};
+
+    fn page(slug: &str, related: &str, body: &str) -> Page {
+        let text = format!(
+            "+++\ntitle = \"{slug}\"\nsummary = \"s\"\nbody_region = \"lower-leg\"\nrelated = [{related}]\nlast_reviewed = 2026-01-01\n[[sources]]\ntitle = \"t\"\n+++\n{body}\n## Symptoms\n- a\n## Causes\n- b\n## Fixes\n- c\n## Red flags\n- routine: d\n"
+        );
+        let file = ContentFile {
+            source: SourceFile::new(format!("content/conditions/{slug}.md"), "x".into(), text),
+            placement: Placement::Condition,
+            slug: slug.into(),
+        };
+        let config = SiteConfig::parse(&SourceFile::new("site.toml".into(), "x".into(), "title='t'\nbase_url='https://x.org'\ndisclaimer='d'\n".into())).unwrap();
+        let mut diags = Vec::new();
+        crate::parse::parse_page(&file, &config, chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(), &|_| None, &mut diags).unwrap()
+    }
+
+    #[test]
+    fn backlinks_related_both_ways_and_warnings() {
+        let pages = vec![
+            page("a", "\"b\"", "See [[b#fixes]] and [[c]]."),
+            page("b", "", "Nothing."),
+            page("c", "", "Back to [[a]]. Also [[b#nowhere]] and [[zz]]."),
+        ];
+        let mut diags = Vec::new();
+        let g = LinkGraph::build(&pages, &Absent::default(), &mut diags);
+        assert_eq!(g.backlinks[1].iter().copied().collect::<Vec<_>>(), [0, 2], "b is mentioned in a and c");
+        assert_eq!(g.related[0], [1]);
+        assert_eq!(g.related[1], [0], "related shows on both ends");
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["one-way-related", "broken-anchor", "broken-link"]);
+        let resolved = g.resolve(&pages, &PageRef { slug: "b".into(), anchor: Some("fixes".into()) }).unwrap();
+        assert_eq!(resolved.url, "/conditions/b/#fixes");
+        assert!(g.resolve(&pages, &PageRef { slug: "zz".into(), anchor: None }).is_none());
+    }
+
+    #[test]
+    fn orphans_are_warned_about() {
+        let pages = vec![page("a", "", "x"), page("b", "", "[[a]]")];
+        let mut diags = Vec::new();
+        LinkGraph::build(&pages, &Absent::default(), &mut diags);
+        let orphans: Vec<&str> = diags.iter().filter(|d| d.code == "orphan-page").map(|d| d.path.as_str()).collect();
+        assert_eq!(orphans, ["content/conditions/b.md"]);
+    }
+}

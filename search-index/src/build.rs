@@ -73,7 +73,7 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let files = fix_segment_ids(files, &segment_ids);
 
     let (pack_bytes, entries) = pack::encode(&files);
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::best());
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(6));
     gz.write_all(&pack_bytes)?;
     let gz_bytes = gz.finish()?;
 
