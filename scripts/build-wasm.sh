@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the browser search module, themes/default/static/search/medkb_search.wasm,
-# from search-index/wasm (search-index compiled to wasm32 with a C ABI).
+# Builds the browser search module, themes/default/static/search/medkb_search.wasm
+# (and its gzip copy, medkb_search.wasm.gz), from search-index/wasm (search-index compiled to wasm32 with a C ABI).
 #
 #   scripts/build-wasm.sh           rebuild and replace the shipped module
 #   scripts/build-wasm.sh --check   rebuild in a scratch place and fail if the
@@ -61,9 +61,18 @@ encoded="${encoded%$'\x1f'}"
 built="$TARGET_DIR/$TARGET/release/medkb_search_wasm.wasm"
 size=$(wc -c <"$built")
 
+# The gzip copy the browser fetches (inflated with DecompressionStream): plain
+# static hosts and file servers often send .wasm uncompressed, and the module
+# is most of a first search's download. Python's gzip with mtime 0 and level 9
+# gives the same bytes on every machine with the same zlib.
+gzip_copy() {
+  python3 -c 'import gzip,sys; sys.stdout.buffer.write(gzip.compress(open(sys.argv[1],"rb").read(), 9, mtime=0))' "$1"
+}
+
 if [ "$check" = 1 ]; then
-  if cmp -s "$built" "$SHIPPED"; then
-    echo "ok: $SHIPPED matches the source ($size bytes)"
+  # The .gz copy is checked by content (zlib versions may differ in bytes).
+  if cmp -s "$built" "$SHIPPED" && python3 -c 'import gzip,sys; sys.exit(gzip.open(sys.argv[1]).read() != open(sys.argv[2],"rb").read())' "$SHIPPED.gz" "$built"; then
+    echo "ok: $SHIPPED (and .gz) match the source ($size bytes)"
   else
     echo "error: $SHIPPED is not the build of the current source." >&2
     echo "       shipped: $(wc -c <"$SHIPPED" 2>/dev/null || echo missing) bytes, rebuilt: $size bytes" >&2
@@ -73,5 +82,6 @@ if [ "$check" = 1 ]; then
 else
   mkdir -p "$(dirname "$SHIPPED")"
   cp "$built" "$SHIPPED"
-  echo "wrote $SHIPPED ($size bytes)"
+  gzip_copy "$built" >"$SHIPPED.gz"
+  echo "wrote $SHIPPED ($size bytes) and $SHIPPED.gz ($(wc -c <"$SHIPPED.gz") bytes)"
 fi

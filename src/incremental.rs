@@ -591,27 +591,36 @@ impl Engine {
         debug_hash(&mut site_h, config);
         self.templates_hash.hash(&mut site_h);
         self.today.hash(&mut site_h);
+        let mut region_counts: HashMap<&str, usize> = HashMap::new();
+        for p in pages {
+            if let Some(r) = &p.fm.body_region {
+                *region_counts.entry(r.value.as_str()).or_default() += 1;
+            }
+        }
         for r in &config.body_regions {
-            pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count().hash(&mut site_h);
+            region_counts.get(r.slug.as_str()).copied().unwrap_or(0).hash(&mut site_h);
         }
         let site_fp = site_h.finish();
+        // Compact copies, so the per-page pass below stays in cache.
+        let publics: Vec<u64> = (0..pages.len()).map(|i| parsed(i).public).collect();
         let index_fp = hash_of((site_fp, (0..pages.len()).map(|i| parsed(i).listing).collect::<Vec<_>>()));
         let search_fp = hash_of((site_fp, (0..pages.len()).map(|i| (owners[i], self.slots[owners[i]].text_hash)).collect::<Vec<_>>()));
         let page_fps: Vec<u64> = (0..pages.len())
+            .into_par_iter()
             .map(|i| {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 site_fp.hash(&mut h);
                 self.slots[owners[i]].text_hash.hash(&mut h);
                 for &t in &graph.related[i] {
-                    (t, parsed(t).public).hash(&mut h);
+                    (t, publics[t]).hash(&mut h);
                 }
                 1u8.hash(&mut h);
                 for &b in &graph.backlinks[i] {
-                    (b, parsed(b).public).hash(&mut h);
+                    (b, publics[b]).hash(&mut h);
                 }
                 2u8.hash(&mut h);
                 for slug in &parsed(i).forward {
-                    graph.index_of(slug).map(|t| (t, parsed(t).public)).hash(&mut h);
+                    graph.index_of(slug).map(|t| (t, publics[t])).hash(&mut h);
                 }
                 if pages[i].fm.gather_red_flags || pages[i].kind == PageKind::Home {
                     index_fp.hash(&mut h);

@@ -11,7 +11,8 @@
 //! clauses when the query has other words (see [`crate::search`]).
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer, TokenStream,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
 
 /// The name the analyzer is registered under in the index.
@@ -26,7 +27,7 @@ pub fn analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(EnglishStemmer)
         .build()
 }
 
@@ -41,7 +42,70 @@ pub fn folding_analyzer() -> TextAnalyzer {
 
 /// Stems one already folded word.
 pub fn stemmer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default()).filter(Stemmer::new(Language::English)).build()
+    TextAnalyzer::builder(RawTokenizer::default()).filter(EnglishStemmer).build()
+}
+
+/// English Snowball stemming, as Tantivy's `Stemmer::new(Language::English)`
+/// does (same crate, same algorithm, same terms), without compiling the
+/// other 17 languages into the browser module.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EnglishStemmer;
+
+impl TokenFilter for EnglishStemmer {
+    type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
+        EnglishStemmerFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct EnglishStemmerFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for EnglishStemmerFilter<T> {
+    type TokenStream<'a> = EnglishStemmerStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        EnglishStemmerStream {
+            tail: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            buffer: String::new(),
+        }
+    }
+}
+
+pub struct EnglishStemmerStream<T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        match self.stemmer.stem(&token.text) {
+            std::borrow::Cow::Owned(stemmed) => token.text = stemmed,
+            std::borrow::Cow::Borrowed(stemmed) => {
+                self.buffer.clear();
+                self.buffer.push_str(stemmed);
+                std::mem::swap(&mut token.text, &mut self.buffer);
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 /// The index terms for `text`, in order.

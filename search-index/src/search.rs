@@ -14,7 +14,9 @@
 //!    ([`typo_budget`]: 1 edit from 5 letters, 2 from 9; a transposition is
 //!    one edit) found with a Levenshtein automaton (weight
 //!    [`FUZZY_1`]/[`FUZZY_2`]), and for the last word, completions of the
-//!    typed prefix (weight [`PREFIX`]). Expanding ourselves, rather than
+//!    typed prefix (weight [`PREFIX`]). A word whose stem is in no field
+//!    also tries its longest beginning that is a term (a typo can make the
+//!    stem longer: "hamstrng" → `hamstr`). Expanding ourselves, rather than
 //!    using `FuzzyTermQuery`, gives us the matched terms to highlight.
 //! 3. **Score**: per word, a dis-max over its (field, term) matches, boosted
 //!    by field weight × match weight, so a word counts once, by its best
@@ -304,9 +306,22 @@ impl SearchIndex {
                 automata.push((target, FuzzyTermQuery::new(term, budget, true).automaton()?));
             }
         }
+        // A word whose stem is in no field is a typo, a word being typed or
+        // one the pages do not use. Its stem can then be longer than the stem
+        // of the word meant ("hamstrng" for "hamstring" → `hamstr`, "runn" for
+        // "running" → `run`), which the automata, working on stems, miss; so
+        // such words also try their own beginnings (below). A known word
+        // must not: "running" is not a typo of "runny" (`runni`).
+        let mut known = false;
+        for &(field, _) in &self.text_fields {
+            for segment in self.searcher.segment_readers() {
+                known |= segment.inverted_index(field)?.terms().get(word.stem.as_bytes())?.is_some();
+            }
+        }
         for &(field, field_weight) in &self.text_fields {
             // term text -> best weight
             let mut found: BTreeMap<String, f32> = BTreeMap::new();
+            let mut head_found: Option<(String, f32)> = None;
             let mut prefix_found: Vec<(String, u32)> = Vec::new();
             let mut fuzzy_found: Vec<(String, f32)> = Vec::new();
             for segment in self.searcher.segment_readers() {
@@ -347,17 +362,24 @@ impl SearchIndex {
                             }
                         }
                     }
-                    // The stem of a finished word can be shorter than what
-                    // was typed ("runn" -> "run").
+                }
+                if !known && head_found.is_none() {
+                    // The longest beginning, at most 3 letters shorter and at
+                    // least 4 long, that is a term ("runn" → `run` needs 3).
                     let chars: Vec<char> = word.folded.chars().collect();
-                    for cut in (chars.len().saturating_sub(3).max(3)..chars.len()).rev() {
+                    let min = if prefix { 3 } else { 4 };
+                    for cut in (chars.len().saturating_sub(3).max(min)..chars.len()).rev() {
                         let head: String = chars[..cut].iter().collect();
                         if head != word.stem && dict.get(head.as_bytes())?.is_some() {
-                            prefix_found.push((head, u32::MAX));
+                            head_found = Some((head, if prefix { PREFIX } else { FUZZY_1 }));
                             break;
                         }
                     }
                 }
+            }
+            if let Some((t, w)) = head_found {
+                let e = found.entry(t).or_insert(0.0);
+                *e = e.max(w);
             }
             fuzzy_found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             for (t, w) in fuzzy_found.into_iter().take(MAX_FUZZY_TERMS) {

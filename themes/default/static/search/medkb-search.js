@@ -9,7 +9,8 @@
 // Optional: data-search-region="ankle-foot" on the form limits results to a body region.
 //
 // Nothing is downloaded until the search box is first focused. Then the
-// module (medkb_search.wasm, next to this file) and the index
+// module (medkb_search.wasm.gz, inflated here, or medkb_search.wasm; next to
+// this file) and the index
 // (<data-search-root>/manifest.json, then index.pack.gz or index.pack) are
 // fetched once. The wasm module exports a tiny C ABI (see
 // search-index/wasm/src/lib.rs): bytes in through medkb_alloc, JSON out at
@@ -62,7 +63,11 @@ function setUp() {
 
   async function run() {
     const text = input.value;
-    if (text === lastText) return;
+    if (text === lastText) {
+      // Same text as shown (e.g. retyped after Esc): just show the list again.
+      if (text.trim() && list.hidden) open();
+      return;
+    }
     if (!text.trim()) {
       lastText = text;
       render([]);
@@ -128,6 +133,11 @@ function setUp() {
     el.scrollIntoView({ block: "nearest" });
   }
 
+  function open() {
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+  }
+
   function close() {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
@@ -137,10 +147,7 @@ function setUp() {
 
   input.addEventListener("focus", () => {
     load().catch(() => {});
-    if (input.value.trim() && hits.length) {
-      list.hidden = false;
-      input.setAttribute("aria-expanded", "true");
-    }
+    if (input.value.trim() && input.value === lastText) open();
   });
 
   input.addEventListener("input", () => {
@@ -150,10 +157,7 @@ function setUp() {
 
   input.addEventListener("keydown", (ev) => {
     if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
-      if (list.hidden && hits.length) {
-        list.hidden = false;
-        input.setAttribute("aria-expanded", "true");
-      }
+      if (list.hidden && hits.length) open();
       select(selected + (ev.key === "ArrowDown" ? 1 : selected === -1 ? 0 : -1));
       ev.preventDefault();
     } else if (ev.key === "Enter") {
@@ -164,7 +168,12 @@ function setUp() {
       } // otherwise the form submits to its action (the A–Z index)
     } else if (ev.key === "Escape") {
       if (!list.hidden) close();
-      else input.value = "";
+      else {
+        input.value = "";
+        clearTimeout(timer);
+        lastText = "";
+        render([]);
+      }
       ev.preventDefault();
     }
   });
@@ -218,6 +227,17 @@ async function loadEngine(wasmUrl, root) {
 }
 
 async function instantiate(url) {
+  // The gzip copy first: a plain static host sends .wasm uncompressed, and
+  // the module is most of what a first search downloads.
+  if (typeof DecompressionStream === "function") {
+    try {
+      const r = ok(await fetch(`${url}.gz`));
+      const bytes = await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
+      return (await WebAssembly.instantiate(bytes, {})).instance;
+    } catch {
+      // no .gz copy (an overridden theme) or a host that already inflated it: use the .wasm
+    }
+  }
   if (WebAssembly.instantiateStreaming) {
     try {
       return (await WebAssembly.instantiateStreaming(fetch(url), {})).instance;
