@@ -65,7 +65,9 @@ pub enum Command {
         root: PathBuf,
     },
     /// Search the built site's index, with the same code the browser runs.
-    #[command(after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot")]
+    #[command(
+        after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot"
+    )]
     Search {
         /// What a reader would type.
         query: String,
@@ -84,7 +86,9 @@ pub enum Command {
         region: Option<String>,
     },
     /// Preview the site: build it, serve it, and rebuild and reload the browser on every save.
-    #[command(after_help = "Examples:\n  medkb serve --open\n  medkb serve --root my-site --port 8080\n  medkb serve --port 0   # any free port; the address is printed")]
+    #[command(
+        after_help = "Examples:\n  medkb serve --open\n  medkb serve --root my-site --port 8080\n  medkb serve --port 0   # any free port; the address is printed"
+    )]
     Serve {
         #[arg(long, default_value = ".")]
         root: PathBuf,

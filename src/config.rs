@@ -120,8 +120,13 @@ impl SiteConfig {
     pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
             let span = e.span().map(|r| (r.start, r.end));
-            vec![Diagnostic::error("config", &file.rel, span, e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; "))
-                .with_help("see docs/site-toml.md for every key site.toml accepts")]
+            vec![Diagnostic::error(
+                "config",
+                &file.rel,
+                span,
+                e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; "),
+            )
+            .with_help("see docs/site-toml.md for every key site.toml accepts")]
         })?;
         let mut errors = Vec::new();
         let at = |key: &str| -> Option<(usize, usize)> { find_key(&file.text, key) };

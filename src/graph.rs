@@ -190,7 +190,12 @@ mod tests {
             placement: Placement::Condition,
             slug: slug.into(),
         };
-        let config = SiteConfig::parse(&SourceFile::new("site.toml".into(), "x".into(), "title='t'\nbase_url='https://x.org'\ndisclaimer='d'\n".into())).unwrap();
+        let config = SiteConfig::parse(&SourceFile::new(
+            "site.toml".into(),
+            "x".into(),
+            "title='t'\nbase_url='https://x.org'\ndisclaimer='d'\n".into(),
+        ))
+        .unwrap();
         let mut diags = Vec::new();
         crate::parse::parse_page(&file, &config, chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(), &|_| None, &mut diags).unwrap()
     }

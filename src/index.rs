@@ -18,7 +18,12 @@ pub const SEARCH_DIR: &str = "search";
 pub fn document(page: &Page) -> Document {
     let mut sections = Vec::with_capacity(page.body.sections.len() + 1);
     if !page.body.lead_plain.is_empty() {
-        sections.push(Section { anchor: String::new(), heading: String::new(), kind: SearchKind::Lead, text: page.body.lead_plain.clone() });
+        sections.push(Section {
+            anchor: String::new(),
+            heading: String::new(),
+            kind: SearchKind::Lead,
+            text: page.body.lead_plain.clone(),
+        });
     }
     for s in &page.body.sections {
         let kind = match s.kind {
@@ -81,5 +86,6 @@ pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::Sea
         let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
         files.push((name.to_string(), bytes));
     }
-    search_index::SearchIndex::open(files).map_err(|e| anyhow::anyhow!("the search index in {} cannot be read: {e}\nhelp: rebuild with `medkb build`", dir.display()))
+    search_index::SearchIndex::open(files)
+        .map_err(|e| anyhow::anyhow!("the search index in {} cannot be read: {e}\nhelp: rebuild with `medkb build`", dir.display()))
 }

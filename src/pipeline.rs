@@ -150,21 +150,23 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
         let tick = || {
             let n = done.fetch_add(1, Ordering::Relaxed);
             if let Some(b) = &bar {
-                if n % 64 == 0 {
+                if n.is_multiple_of(64) {
                     b.set_position(n as u64);
                 }
             }
         };
-        let mut outputs = renderer.render_all(opts.today, &tick)?;
-        timer.lap("render");
+        // The search index is written by one Tantivy thread; render the pages on the
+        // other cores meanwhile instead of one after the other.
+        let (rendered, search) = rayon::join(|| renderer.render_all(opts.today, &tick), || crate::index::search_files(&pages, &config));
+        let mut outputs = rendered?;
+        outputs.extend(search?);
+        timer.lap("render and index");
         if let Some(b) = bar {
             b.finish_and_clear();
         }
         for (rel, bytes) in &theme.statics {
             outputs.push((rel.clone(), bytes.clone()));
         }
-        outputs.extend(crate::index::search_files(&pages, &config)?);
-        timer.lap("index");
         outputs.sort_by(|a, b| a.0.cmp(&b.0));
         outputs.dedup_by(|a, b| a.0 == b.0);
         outcome.outputs = Some(outputs);

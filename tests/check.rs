@@ -108,7 +108,11 @@ fn invalid_utf8_is_a_located_error_not_a_panic() {
     site.write("content/conditions/bad-bytes.md", b"+++\ntitle = \"x\"\n+++\nok\n\xff\xfe broken\n".as_slice());
     let out = site.medkb(&["check"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("content/conditions/bad-bytes.md:1:1: error[invalid-file]: this file is not valid UTF-8 (line 5"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("content/conditions/bad-bytes.md:1:1: error[invalid-file]: this file is not valid UTF-8 (line 5"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

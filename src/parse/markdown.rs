@@ -295,7 +295,7 @@ pub fn plain_text(md: &str) -> String {
     blocks(md).plain
 }
 
-/// Appends plain text for one event; `true` if the event was text.
+/// Appends the plain text of one event (a space for breaks and block ends).
 fn push_plain(out: &mut String, event: &Event<'_>) {
     match event {
         Event::Text(t) | Event::Code(t) => out.push_str(t),

@@ -142,8 +142,12 @@ fn escape_label(label: &str) -> String {
 /// `data:`) become `#`. Browsers ignore ASCII whitespace and control characters
 /// inside a scheme, so those are dropped before comparing.
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    let scheme: String =
-        url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control()).take_while(|c| *c != ':').collect::<String>().to_ascii_lowercase();
+    let scheme: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
+        .take_while(|c| *c != ':')
+        .collect::<String>()
+        .to_ascii_lowercase();
     let has_scheme = url.contains(':') && !scheme.contains(['/', '?', '#']);
     if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
         CowStr::from("#")

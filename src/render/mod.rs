@@ -321,7 +321,7 @@ impl<'a> SiteRenderer<'a> {
                 entries.push(AzEntry { letter: initial(alias), title: alias.clone(), url: p.url.clone(), see: Some(p.fm.title.clone()) });
             }
         }
-        entries.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        entries.sort_by_key(|a| a.title.to_lowercase());
         let mut letters: BTreeMap<String, Vec<AzEntry>> = BTreeMap::new();
         for e in entries {
             letters.entry(e.letter.clone()).or_default().push(e);
