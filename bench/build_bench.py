@@ -20,6 +20,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import write_section
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 WORK = pathlib.Path(os.environ.get("MEDKB_BENCH_DIR", "/tmp/medkb-bench"))
@@ -63,19 +65,6 @@ def median_of(runs, cmd_factory):
         times.append(t)
         mems.append(m)
     return statistics.median(times), statistics.median(mems)
-
-
-def write_section(title, body):
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nEvery figure here is produced by a script in `bench/`; rerun it to refresh its section.\n"
-    start, end = f"<!-- {title}:start -->", f"<!-- {title}:end -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 def main():

@@ -46,6 +46,8 @@ BUNDLED_QUERIES = ["shin splints", "plantar fasciitus", "heart skipping beats", 
 # reports bytes and latencies as JSON on stdout.
 DRIVER = r"""
 import { serveStatic, launch } from %(lib)s;
+
+from benchlib import write_section
 const [site, queriesJson] = process.argv.slice(2);
 const queries = JSON.parse(queriesJson);
 const server = await serveStatic(site);
@@ -177,19 +179,6 @@ def generated_queries(site):
     words[longest] = w[:len(w) // 2] + w[len(w) // 2 + 1:]  # drop one letter: a typo
     return [aliases[0], aliases[1], " ".join(words), f"why does my {regions[3]} hurt after running",
             " ".join(aliases[4].split()[:2])]
-
-
-def write_section(title, body):
-    path = ROOT / "BENCHMARKS.md"
-    text = path.read_text() if path.exists() else "# Benchmarks\n\nEvery figure here is produced by a script in `bench/`; rerun it to refresh its section.\n"
-    start, end = f"<!-- {title}:start -->", f"<!-- {title}:end -->"
-    block = f"{start}\n{body.rstrip()}\n{end}"
-    if start in text:
-        before, rest = text.split(start, 1)
-        text = before + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + block + "\n"
-    path.write_text(text)
 
 
 def kb(n):

@@ -204,8 +204,7 @@ fn new_scaffolds_a_page_that_fails_only_on_its_todos() {
     assert_eq!(codes.into_iter().collect::<Vec<_>>(), ["unfinished"]);
     // Filling in the TODOs makes it pass.
     let text = site.read("content/conditions/plantar-fasciitis.md");
-    let filled: String =
-        text.replace("TODO: ", "").replace("TODO ", "").replace("TODO", "Heel pain");
+    let filled: String = text.replace("TODO: ", "").replace("TODO ", "").replace("TODO", "Heel pain");
     site.write("content/conditions/plantar-fasciitis.md", filled);
     let check = site.medkb(&["check"]);
     assert!(check.status.success(), "{}", stderr(&check));

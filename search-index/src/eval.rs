@@ -6,7 +6,7 @@
 //! when absent from the top 10). Use it in a test with a floor, so ranking
 //! changes that hurt real queries fail CI:
 //!
-//! ```ignore
+//! ```text
 //! let report = search_index::eval::evaluate(&index, &cases);
 //! assert!(report.recall_at_3 >= 0.9, "{report}");
 //! ```

@@ -299,11 +299,7 @@ pub fn plain_text(md: &str) -> String {
 fn push_plain(out: &mut String, event: &Event<'_>) {
     match event {
         Event::Text(t) | Event::Code(t) => out.push_str(t),
-        Event::SoftBreak | Event::HardBreak | Event::End(_) => {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
-        }
+        Event::SoftBreak | Event::HardBreak | Event::End(_) if !out.is_empty() && !out.ends_with(' ') => out.push(' '),
         _ => {}
     }
 }

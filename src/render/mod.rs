@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use rayon::prelude::*;
+use search_index::search::escape_html;
 use serde::Serialize;
 
 use crate::config::SiteConfig;
@@ -54,7 +55,7 @@ impl<'a> SiteRenderer<'a> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // Tera's default also escapes `/`, which bloats every URL; these five are what HTML and XML need.
-        tera.set_escape_fn(escape_markup);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| anyhow::anyhow!("the theme's templates do not load: {}", chain(&e)))?;
         let regions = config
@@ -218,7 +219,7 @@ impl<'a> SiteRenderer<'a> {
                     .flat_map(|p| {
                         p.body.red_flags.iter().filter(move |f| f.urgency == u).map(move |f| GatheredFlag {
                             // Plain text: emergency items must carry no links, and the page link sits beside it.
-                            html: escape_markup(&f.plain),
+                            html: escape_html(&f.plain),
                             page_title: p.fm.title.clone(),
                             page_url: p.url.clone(),
                         })
@@ -407,22 +408,6 @@ impl<'a> SiteRenderer<'a> {
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
-}
-
-/// Escapes text for HTML and XML content and quoted attribute values.
-pub fn escape_markup(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 fn initial(s: &str) -> String {

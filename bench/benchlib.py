@@ -1,0 +1,18 @@
+"""Shared by the bench scripts: BENCHMARKS.md is one file with a section per script."""
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def write_section(title, body):
+    """Replaces (or appends) the `<!-- title:start -->…<!-- title:end -->` block of BENCHMARKS.md."""
+    path = ROOT / "BENCHMARKS.md"
+    text = path.read_text() if path.exists() else "# Benchmarks\n\nEvery figure here is produced by a script in `bench/`; rerun it to refresh its section.\n"
+    start, end = f"<!-- {title}:start -->", f"<!-- {title}:end -->"
+    block = f"{start}\n{body.rstrip()}\n{end}"
+    if start in text:
+        before, rest = text.split(start, 1)
+        text = before + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    path.write_text(text)
