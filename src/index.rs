@@ -62,8 +62,12 @@ pub fn searchable(pages: &[Page]) -> impl Iterator<Item = &Page> {
 
 /// The files of `public/search/` for these pages.
 pub fn search_files(pages: &[Page], _config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
-    let docs: Vec<Document> = searchable(pages).map(document).collect();
-    search_files_of(&docs)
+    // In slug order, each document made just before it is indexed.
+    let mut sorted: Vec<&Page> = searchable(pages).collect();
+    sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let files = search_index::build_index_sorted(sorted.into_iter().map(document))
+        .map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
+    Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
 }
 
 /// The files of `public/search/` for these documents. `serve` builds the documents

@@ -7,6 +7,7 @@
 //! (and any server's caches keyed on them) survive a rebuild.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context as _;
 
@@ -26,33 +27,92 @@ fn safe_rel(rel: &str) -> anyhow::Result<&str> {
     Ok(rel)
 }
 
-/// Replaces `out_dir` with exactly `outputs`.
-pub fn write_site(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<WriteStats> {
-    let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
-    let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempdir_in(parent)
-        .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
-    let mut stats = WriteStats::default();
-    for (rel, bytes) in outputs {
-        let rel = safe_rel(rel)?;
-        let dest = staging.path().join(rel);
+/// Where rendered files go. `build` streams them to a [`Staging`] folder as they are
+/// rendered, so a 10k-page site is never held in memory; `serve` keeps them ([`Collect`]).
+pub trait OutputSink: Sync {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> anyhow::Result<()>;
+}
+
+/// Keeps every output in memory, for `serve` and tests. A later file of the same path replaces an earlier one.
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<Vec<Output>>);
+
+impl Collect {
+    /// The outputs sorted by path, the last one written winning for a path.
+    pub fn into_outputs(self) -> Vec<Output> {
+        let mut v = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        v.reverse();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v.dedup_by(|a, b| a.0 == b.0);
+        v
+    }
+}
+
+impl OutputSink for Collect {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push((rel, bytes));
+        Ok(())
+    }
+}
+
+/// A new site being assembled beside `out_dir`; [`Staging::commit`] swaps it in.
+/// Dropped without a commit, it deletes itself and `out_dir` is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    out_dir: PathBuf,
+    dir: tempfile::TempDir,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+}
+
+impl Staging {
+    pub fn new(out_dir: &Path) -> anyhow::Result<Staging> {
+        let parent = out_dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+        let name = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.new-"))
+            .tempdir_in(parent)
+            .with_context(|| format!("cannot create a temporary folder in {}", parent.display()))?;
+        Ok(Staging { out_dir: out_dir.to_path_buf(), dir, written: AtomicUsize::new(0), unchanged: AtomicUsize::new(0) })
+    }
+
+    /// Swaps the staged site in place of the output folder.
+    pub fn commit(self) -> anyhow::Result<WriteStats> {
+        let stats = WriteStats { written: self.written.load(Ordering::Relaxed), unchanged: self.unchanged.load(Ordering::Relaxed) };
+        let staged = self.dir.keep();
+        swap_in(&staged, &self.out_dir)?;
+        Ok(stats)
+    }
+}
+
+impl OutputSink for Staging {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let rel = safe_rel(&rel)?;
+        let dest = self.dir.path().join(rel);
         if let Some(dir) = dest.parent() {
             std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         }
-        let previous = out_dir.join(rel);
-        if same_bytes(&previous, bytes) && std::fs::hard_link(&previous, &dest).is_ok() {
-            stats.unchanged += 1;
-            continue;
+        // Never write through an existing file: it may be a hard link into the previous output.
+        let _ = std::fs::remove_file(&dest);
+        let previous = self.out_dir.join(rel);
+        if same_bytes(&previous, &bytes) && std::fs::hard_link(&previous, &dest).is_ok() {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+            return Ok(());
         }
-        std::fs::write(&dest, bytes).with_context(|| format!("cannot write {}", dest.display()))?;
-        stats.written += 1;
+        std::fs::write(&dest, &bytes).with_context(|| format!("cannot write {}", dest.display()))?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
     }
-    let staged = staging.keep();
-    swap_in(&staged, out_dir)?;
-    Ok(stats)
+}
+
+/// Replaces `out_dir` with exactly `outputs`.
+pub fn write_site(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<WriteStats> {
+    let staging = Staging::new(out_dir)?;
+    for (rel, bytes) in outputs {
+        staging.put(rel.clone(), bytes.clone())?;
+    }
+    staging.commit()
 }
 
 fn same_bytes(path: &Path, bytes: &[u8]) -> bool {

@@ -15,6 +15,7 @@ use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
 use crate::graph::{Absent, LinkGraph};
 use crate::load::{self, Placement};
+use crate::output::{Collect, OutputSink};
 use crate::parse::{self, Page};
 use crate::render::{theme::Theme, Output, SiteRenderer};
 
@@ -58,8 +59,11 @@ pub struct BuildOutcome {
     /// Sorted, located diagnostics from every stage.
     pub diagnostics: Vec<Located>,
     pub pages: Vec<Page>,
-    /// The built site, when there were no errors and the stage was `Render`.
+    /// The built site, when there were no errors and the stage was `Render`
+    /// (only from [`build`]; [`build_into`] streams the files to its sink instead).
     pub outputs: Option<Vec<Output>>,
+    /// Whether the site was rendered (no errors, stage `Render`).
+    pub rendered: bool,
     pub config: Option<SiteConfig>,
 }
 
@@ -72,7 +76,18 @@ impl BuildOutcome {
 /// Pages above this count get a progress bar on a terminal.
 const PROGRESS_THRESHOLD: usize = 500;
 
+/// Runs the pipeline and keeps the built files in memory (`outcome.outputs`).
 pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
+    let collect = Collect::default();
+    let mut outcome = build_into(opts, &collect)?;
+    if outcome.rendered {
+        outcome.outputs = Some(collect.into_outputs());
+    }
+    Ok(outcome)
+}
+
+/// Runs the pipeline, handing each built file to `sink` as soon as it is made.
+pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<BuildOutcome> {
     let mut outcome = BuildOutcome::default();
     let (config_file, config) = SiteConfig::load(&opts.root)?;
     let mut sources: HashMap<String, SourceFile> = HashMap::new();
@@ -134,6 +149,8 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
         sources.insert(f.source.rel.clone(), f.source);
     }
     outcome.diagnostics = locate_all(&diags, &sources);
+    // The file texts were kept only to quote them in diagnostics; free them before rendering.
+    drop(sources);
     let has_errors = outcome.diagnostics.iter().any(|d| d.severity == diag::Severity::Error);
     if opts.stage == Stage::Render && !has_errors {
         let theme = Theme::load(&opts.root)?;
@@ -157,19 +174,21 @@ pub fn build(opts: &BuildOptions) -> anyhow::Result<BuildOutcome> {
         };
         // The search index is written by one Tantivy thread; render the pages on the
         // other cores meanwhile instead of one after the other.
-        let (rendered, search) = rayon::join(|| renderer.render_all(opts.today, &tick), || crate::index::search_files(&pages, &config));
-        let mut outputs = rendered?;
-        outputs.extend(search?);
+        // Theme files first: a rendered page of the same path replaces one.
+        for (rel, bytes) in &theme.statics {
+            sink.put(rel.clone(), bytes.clone())?;
+        }
+        let (rendered, search) =
+            rayon::join(|| renderer.render_all(opts.today, sink, &tick), || crate::index::search_files(&pages, &config));
+        rendered?;
+        for (rel, bytes) in search? {
+            sink.put(rel, bytes)?;
+        }
         timer.lap("render and index");
         if let Some(b) = bar {
             b.finish_and_clear();
         }
-        for (rel, bytes) in &theme.statics {
-            outputs.push((rel.clone(), bytes.clone()));
-        }
-        outputs.sort_by(|a, b| a.0.cmp(&b.0));
-        outputs.dedup_by(|a, b| a.0 == b.0);
-        outcome.outputs = Some(outputs);
+        outcome.rendered = true;
     }
     outcome.pages = pages;
     outcome.config = Some(config);
@@ -197,7 +216,11 @@ impl StageTimer {
     fn lap(&self, stage: &str) {
         if self.on {
             let now = std::time::Instant::now();
-            eprintln!("medkb: timing: {stage} {:.1} ms", (now - self.last.get()).as_secs_f64() * 1000.0);
+            let peak = std::fs::read_to_string("/proc/self/status")
+                .ok()
+                .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.trim_start_matches("VmHWM:").trim().to_string()))
+                .unwrap_or_default();
+            eprintln!("medkb: timing: {stage} {:.1} ms (peak memory so far {peak})", (now - self.last.get()).as_secs_f64() * 1000.0);
             self.last.set(now);
         }
     }

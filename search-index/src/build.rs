@@ -24,6 +24,14 @@ pub const PACK_GZ: &str = "index.pack.gz";
 /// ids are renamed to fixed ones, so rebuilding an unchanged site gives
 /// byte-identical files, which keeps deploys and caches quiet.
 pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let mut sorted: Vec<&Document> = docs.iter().collect();
+    sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+    build_index_sorted(sorted)
+}
+
+/// [`build_index`] for documents already in slug order, made one at a time:
+/// a large site never holds all its search documents in memory at once.
+pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoIterator<Item = D>) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let schema = schema();
     let fields = Fields::from_schema(&schema)?;
     let settings = IndexSettings {
@@ -37,14 +45,15 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let index = Index::builder().schema(schema).settings(settings).open_or_create(dir.clone())?;
     index.tokenizers().register(ANALYZER, analyzer());
 
-    let mut sorted: Vec<&Document> = docs.iter().collect();
-    sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
-
+    let mut count = 0usize;
     {
         // One thread: documents keep their (sorted) order, output is stable.
-        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 200_000_000)?;
-        for doc in sorted {
-            writer.add_document(to_tantivy(&fields, doc))?;
+        // 100 MB arena: a 10k-page site still indexes in a few segments, and the
+        // build's peak memory stays well under Hugo's.
+        let mut writer: IndexWriter<TantivyDocument> = index.writer_with_num_threads(1, 100_000_000)?;
+        for doc in docs {
+            writer.add_document(to_tantivy(&fields, doc.borrow()))?;
+            count += 1;
         }
         writer.commit()?;
         let ids = index.searchable_segment_ids()?;
@@ -71,6 +80,9 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
     }
     let segment_ids: Vec<String> = metas.segments.iter().map(|s| s.id().uuid_string()).collect();
     let files = fix_segment_ids(files, &segment_ids);
+    // The files are copied out: free Tantivy's in-memory copy before packing.
+    drop(index);
+    drop(dir);
 
     let (pack_bytes, entries) = pack::encode(&files);
     let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(6));
@@ -79,7 +91,7 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
 
     let manifest = serde_json::json!({
         "format": "medkb-search/1",
-        "docs": docs.len(),
+        "docs": count,
         "pack": PACK,
         "pack_bytes": pack_bytes.len(),
         "pack_gz": PACK_GZ,
@@ -146,13 +158,40 @@ fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
         if !s.text.trim().is_empty() {
             doc.add_text(
                 f.sections,
-                format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", s.kind.code(), clean(&s.anchor), clean(&s.heading), s.text.trim()),
+                format!(
+                    "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                    s.kind.code(),
+                    clean(&s.anchor),
+                    clean(&s.heading),
+                    cut_at_word(s.text.trim(), STORED_SECTION_CHARS)
+                ),
             );
         }
     }
     doc.add_text(f.body_region, normalize_region(&d.body_region));
     doc.add_text(f.page_type, d.page_type.trim().to_lowercase());
     doc
+}
+
+/// How much of each section is stored for choosing the best section and its
+/// snippet. Whole sections made up ~80% of the index (and of what the browser
+/// downloads); the opening of a section is where readers look, and every word
+/// of the section is still indexed for matching.
+pub const STORED_SECTION_CHARS: usize = 1000;
+
+/// `s` cut to at most `max` bytes, at a word boundary.
+fn cut_at_word(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    match s[..end].rfind(char::is_whitespace) {
+        Some(i) if i > max / 2 => &s[..i],
+        _ => &s[..end],
+    }
 }
 
 fn clean(s: &str) -> String {

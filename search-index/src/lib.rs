@@ -63,7 +63,7 @@ pub mod search;
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "write")]
-pub use build::build_index;
+pub use build::{build_index, build_index_sorted};
 pub use search::SearchIndex;
 
 /// The kind of a page section. It decides how much a match in the section

@@ -20,6 +20,7 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
+use crate::output::OutputSink;
 use crate::parse::markdown::{SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use markdown::MarkdownRenderer;
@@ -231,18 +232,18 @@ impl<'a> SiteRenderer<'a> {
             .collect()
     }
 
-    /// Renders the whole site: every page, the index pages and the feeds.
-    pub fn render_all(&self, today: NaiveDate, progress: &(dyn Fn() + Sync)) -> anyhow::Result<Vec<Output>> {
-        let mut outputs: Vec<Output> = (0..self.pages.len())
-            .into_par_iter()
-            .map(|i| {
-                let out = self.render_page(i, today)?;
-                progress();
-                Ok(out)
-            })
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        outputs.extend(self.render_indexes()?);
-        Ok(outputs)
+    /// Renders the whole site into `sink`: every page, the index pages and the feeds.
+    pub fn render_all(&self, today: NaiveDate, sink: &dyn OutputSink, progress: &(dyn Fn() + Sync)) -> anyhow::Result<()> {
+        (0..self.pages.len()).into_par_iter().try_for_each(|i| {
+            let (rel, bytes) = self.render_page(i, today)?;
+            sink.put(rel, bytes)?;
+            progress();
+            Ok::<(), anyhow::Error>(())
+        })?;
+        for (rel, bytes) in self.render_indexes()? {
+            sink.put(rel, bytes)?;
+        }
+        Ok(())
     }
 
     /// Renders one page (`pages[i]`). `serve` calls this for just the pages an edit affects.
