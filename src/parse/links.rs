@@ -45,6 +45,11 @@ pub struct WikiLink {
 
 /// Byte ranges of code spans and code blocks, where `[[` is just text.
 fn code_ranges(text: &str) -> Vec<(usize, usize)> {
+    code_ranges_and_links(text, |_, _| {})
+}
+
+/// One Markdown pass: returns the code ranges and calls `on_link(dest, range)` for every link.
+fn code_ranges_and_links(text: &str, mut on_link: impl FnMut(&str, std::ops::Range<usize>)) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut block_start = None;
     for (event, range) in Parser::new_ext(text, markdown_options()).into_offset_iter() {
@@ -56,6 +61,7 @@ fn code_ranges(text: &str) -> Vec<(usize, usize)> {
                     out.push((s, range.end));
                 }
             }
+            Event::Start(Tag::Link { dest_url, .. }) => on_link(&dest_url, range),
             _ => {}
         }
     }
@@ -143,28 +149,28 @@ pub fn find_links(
 ) -> (Vec<LinkRef>, Vec<(usize, usize, String)>) {
     let mut links = Vec::new();
     let mut unresolved = Vec::new();
-    for w in scan_wikilinks(body) {
-        links.push(LinkRef {
-            target: w.target,
-            span: (offset + w.start, offset + w.end),
-            syntax: LinkSyntax::Wiki,
-            written: String::new(),
-        });
-    }
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        if let Event::Start(Tag::Link { dest_url, .. }) = event {
-            let Some((path, anchor)) = markdown_page_target(&dest_url) else { continue };
-            let span = (offset + range.start, offset + range.end);
-            let slug = resolve_relative(rel, path).and_then(|p| slug_of_path(&p));
-            match slug {
-                Some(slug) => links.push(LinkRef {
-                    target: PageRef { slug, anchor: anchor.map(str::to_string) },
-                    span,
-                    syntax: LinkSyntax::Markdown,
-                    written: dest_url.to_string(),
-                }),
-                None => unresolved.push((span.0, span.1, dest_url.to_string())),
-            }
+    // One pass finds both the Markdown links and the code where `[[` is just text.
+    let code = code_ranges_and_links(body, |dest_url, range| {
+        let Some((path, anchor)) = markdown_page_target(dest_url) else { return };
+        let span = (offset + range.start, offset + range.end);
+        match resolve_relative(rel, path).and_then(|p| slug_of_path(&p)) {
+            Some(slug) => links.push(LinkRef {
+                target: PageRef { slug, anchor: anchor.map(str::to_string) },
+                span,
+                syntax: LinkSyntax::Markdown,
+                written: dest_url.to_string(),
+            }),
+            None => unresolved.push((span.0, span.1, dest_url.to_string())),
+        }
+    });
+    if body.contains("[[") {
+        for w in scan(body, &code) {
+            links.push(LinkRef {
+                target: w.target,
+                span: (offset + w.start, offset + w.end),
+                syntax: LinkSyntax::Wiki,
+                written: String::new(),
+            });
         }
     }
     links.sort_by_key(|l| l.span);
