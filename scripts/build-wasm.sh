@@ -21,7 +21,11 @@ TOOLCHAIN="1.95.0"
 TARGET="wasm32-unknown-unknown"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-CRATE="$ROOT/search-index/wasm"
+# Cargo hashes a path dependency's location into its symbol names, which changes
+# the module's bytes (not its size) from one checkout folder to another. So the
+# sources are built from a copy at one fixed path, the same on every machine.
+SRC="/tmp/medkb-wasm-src"
+CRATE="$SRC/search-index/wasm"
 SHIPPED="$ROOT/themes/default/static/search/medkb_search.wasm"
 CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
 TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}/medkb-search-wasm"
@@ -41,7 +45,7 @@ fi
 # \x1f-separated so paths with spaces survive.
 flags=(
   "--cfg" "getrandom_backend=\"unsupported\""
-  "--remap-path-prefix=$ROOT=/medkb"
+  "--remap-path-prefix=$SRC=/medkb"
   "--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
   "--remap-path-prefix=$TARGET_DIR=/target"
   "-Cdebuginfo=0"
@@ -49,6 +53,12 @@ flags=(
 encoded="$(printf '%s\x1f' "${flags[@]}")"
 encoded="${encoded%$'\x1f'}"
 
+exec 9>"$SRC.lock"
+flock 9 2>/dev/null || true
+rm -rf "$SRC"
+mkdir -p "$SRC"
+cp -r "$ROOT/search-index" "$SRC/search-index"
+rm -rf "$SRC/search-index/target" "$SRC/search-index/wasm/target"
 (
   cd "$CRATE"
   env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS -u RUSTC_WRAPPER \
