@@ -229,11 +229,16 @@ pub fn rel_path(root: &Path, path: &Path) -> String {
 }
 
 /// The nearest candidate within a small edit distance, for "did you mean" hints.
+///
+/// Candidates whose length alone rules them out are skipped before any distance is
+/// computed, so a broken link on a 10k-page site costs a scan, not 10k edit distances.
 pub fn did_you_mean<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let max_for = |len: usize| (len / 3).max(2);
     candidates
         .into_iter()
+        .filter(|c| c.len().abs_diff(wanted.len()) <= max_for(wanted.len().max(c.len())))
         .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
-        .filter(|(d, c)| *d <= (wanted.len().max(c.len()) / 3).max(2))
+        .filter(|(d, c)| *d <= max_for(wanted.len().max(c.len())))
         .min()
         .map(|(_, c)| c)
 }

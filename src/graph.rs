@@ -47,7 +47,14 @@ impl LinkGraph {
             .map(|(i, p)| (p.slug.clone(), i))
             .collect();
         let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
-        let slugs = || g.by_slug.keys().map(String::as_str);
+        // "Did you mean" costs a scan of every slug; after this many broken links the
+        // hint stops, so a site full of broken links is still checked in linear time.
+        let mut hints_left = 64usize;
+        let mut slugs = || {
+            let on = hints_left > 0;
+            hints_left = hints_left.saturating_sub(1);
+            g.by_slug.keys().map(String::as_str).filter(move |_| on)
+        };
         let mut inbound = vec![false; pages.len()];
         let mut backlinks = vec![BTreeSet::new(); pages.len()];
 

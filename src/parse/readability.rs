@@ -12,10 +12,10 @@ pub fn grade(text: &str) -> Option<f64> {
     let mut sentences = 0usize;
     let mut in_sentence = false;
     for token in text.split_whitespace() {
-        let word: String = token.chars().filter(|c| c.is_alphanumeric() || *c == '\'').collect();
-        if !word.is_empty() {
+        // The word is the token's letters and digits; no allocation (this runs on every page).
+        if token.chars().any(char::is_alphanumeric) {
             words += 1;
-            syllables += count_syllables(&word);
+            syllables += count_syllables(token);
             in_sentence = true;
         }
         if token.ends_with(['.', '!', '?', ':', ';']) && in_sentence {
@@ -33,24 +33,27 @@ pub fn grade(text: &str) -> Option<f64> {
     Some((g * 10.0).round() / 10.0)
 }
 
-/// Vowel groups, minus a silent final `e`, at least one.
+/// Vowel groups, minus a silent final `e`, at least one. Punctuation is ignored.
 pub fn count_syllables(word: &str) -> usize {
-    let w = word.to_lowercase();
-    if w.chars().all(|c| c.is_ascii_digit()) {
+    let is_vowel = |c: char| matches!(c.to_ascii_lowercase(), 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
+    let mut letters = word.chars().filter(|c| c.is_alphanumeric());
+    if word.chars().filter(|c| c.is_alphanumeric()).all(|c| c.is_ascii_digit()) {
         return 1;
     }
-    let chars: Vec<char> = w.chars().collect();
-    let is_vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let mut count = 0;
-    let mut prev = false;
-    for &c in &chars {
+    let (mut count, mut prev, mut len) = (0usize, false, 0usize);
+    let (mut last, mut before_last) = (' ', ' ');
+    for c in letters.by_ref() {
         let v = is_vowel(c);
         if v && !prev {
             count += 1;
         }
         prev = v;
+        before_last = last;
+        last = c.to_ascii_lowercase();
+        len += 1;
     }
-    if chars.len() > 2 && w.ends_with('e') && !w.ends_with("le") && !is_vowel(chars[chars.len() - 2]) {
+    // A final silent e ("make"), but not "-le" ("table").
+    if len > 2 && last == 'e' && before_last != 'l' && !is_vowel(before_last) {
         count -= 1;
     }
     count.max(1)
