@@ -68,18 +68,20 @@ impl<T: Tokenizer> Tokenizer for EnglishStemmerFilter<T> {
     type TokenStream<'a> = EnglishStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        EnglishStemmerStream {
-            tail: self.inner.token_stream(text),
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
-            buffer: String::new(),
-        }
+        EnglishStemmerStream { tail: self.inner.token_stream(text), stemmer: frostem::Stemmer::new(frostem::Algorithm::English) }
     }
+}
+
+/// Words whose stems are remembered per thread before the memo starts again.
+const STEM_CACHE_WORDS: usize = 50_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> = std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 pub struct EnglishStemmerStream<T> {
     tail: T,
     stemmer: frostem::Stemmer,
-    buffer: String,
 }
 
 impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
@@ -88,14 +90,21 @@ impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
             return false;
         }
         let token = self.tail.token_mut();
-        match self.stemmer.stem(&token.text) {
-            std::borrow::Cow::Owned(stemmed) => token.text = stemmed,
-            std::borrow::Cow::Borrowed(stemmed) => {
-                self.buffer.clear();
-                self.buffer.push_str(stemmed);
-                std::mem::swap(&mut token.text, &mut self.buffer);
+        // Stemming was a quarter of a site build's CPU time, and running text repeats
+        // the same few thousand words: remember each word's stem.
+        let stemmer = &self.stemmer;
+        token.text = STEMS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if let Some(stem) = cache.get(token.text.as_str()) {
+                return stem.clone();
             }
-        }
+            if cache.len() >= STEM_CACHE_WORDS {
+                cache.clear();
+            }
+            let stem = stemmer.stem(&token.text).into_owned();
+            cache.insert(token.text.clone(), stem.clone());
+            stem
+        });
         true
     }
 

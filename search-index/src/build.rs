@@ -85,7 +85,7 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
     drop(dir);
 
     let (pack_bytes, entries) = pack::encode(&files);
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(6));
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(3));
     gz.write_all(&pack_bytes)?;
     let gz_bytes = gz.finish()?;
 
