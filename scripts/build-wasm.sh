@@ -37,9 +37,15 @@ case "${1:-}" in
   *) echo "usage: $0 [--check]" >&2; exit 2 ;;
 esac
 
-if ! rustup run "$TOOLCHAIN" rustc --print target-libdir --target "$TARGET" >/dev/null 2>&1 \
-   || [ ! -d "$(rustup run "$TOOLCHAIN" rustc --print target-libdir --target "$TARGET")" ]; then
+# The pinned toolchain is usually the machine's own (rustup links 1.95.0 to
+# stable there); only the wasm32 standard library may be missing. Add just that,
+# and install a whole toolchain only when the pinned one is not there at all.
+libdir() { rustup run "$TOOLCHAIN" rustc --print target-libdir --target "$TARGET" 2>/dev/null; }
+if ! rustup run "$TOOLCHAIN" rustc --version >/dev/null 2>&1; then
   rustup toolchain install "$TOOLCHAIN" --profile minimal --target "$TARGET" >&2
+elif [ ! -d "$(libdir)" ]; then
+  rustup target add "$TARGET" --toolchain "$TOOLCHAIN" >&2 \
+    || rustup target add "$TARGET" >&2
 fi
 
 # \x1f-separated so paths with spaces survive.
