@@ -16,3 +16,22 @@ def write_section(title, body):
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text)
+
+
+def copy_site(site, prefix):
+    """A throwaway copy of a medkb site (its own files only), for benches that edit pages.
+
+    Returns (temporary folder to remove afterwards, path of the copied site)."""
+    import shutil
+    import tempfile
+
+    tmp = tempfile.mkdtemp(prefix=prefix)
+    dest = pathlib.Path(tmp) / "site"
+    dest.mkdir()
+    for name in ["site.toml", "content", "templates", "static", "themes"]:
+        src = pathlib.Path(site) / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        elif src.is_file():
+            shutil.copy2(src, dest / name)
+    return tmp, dest

@@ -34,6 +34,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchlib import copy_site
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -103,16 +105,7 @@ def main():
     site = args.site.resolve()
     tmp = None
     if args.copy:
-        tmp = tempfile.mkdtemp(prefix="serve-latency-")
-        dest = Path(tmp) / "site"
-        dest.mkdir()
-        for name in ["site.toml", "content", "templates", "static", "themes"]:
-            src = site / name
-            if src.is_dir():
-                shutil.copytree(src, dest / name)
-            elif src.is_file():
-                shutil.copy2(src, dest / name)
-        site = dest
+        tmp, site = copy_site(site, "serve-latency-")
     page = site / args.page if args.page else sorted((site / "content" / "conditions").glob("*.md"))[0]
     rel = page.relative_to(site).as_posix()
     output = "conditions/" + page.stem + "/index.html" if "/conditions/" in "/" + rel else None

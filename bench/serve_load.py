@@ -25,6 +25,8 @@ import threading
 import time
 from pathlib import Path
 
+from benchlib import copy_site
+
 ROOT = Path(__file__).resolve().parent.parent
 
 LUA = """
@@ -51,16 +53,7 @@ def main():
     site = args.site.resolve()
     tmp = None
     if args.copy:
-        tmp = tempfile.mkdtemp(prefix="serve-load-")
-        dest = Path(tmp) / "site"
-        dest.mkdir()
-        for name in ["site.toml", "content", "templates", "static", "themes"]:
-            src = site / name
-            if src.is_dir():
-                shutil.copytree(src, dest / name)
-            elif src.is_file():
-                shutil.copy2(src, dest / name)
-        site = dest
+        tmp, site = copy_site(site, "serve-load-")
     pages = sorted((site / "content" / "conditions").glob("*.md"))
     page, other = pages[0], pages[1]
     original = page.read_bytes()
