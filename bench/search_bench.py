@@ -33,6 +33,8 @@ import subprocess
 import sys
 import time
 
+from benchlib import write_section
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 GEN = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
 WORK = pathlib.Path(os.environ.get("MEDKB_SEARCH_BENCH_DIR", "/tmp/medkb-search-bench"))
@@ -47,7 +49,6 @@ BUNDLED_QUERIES = ["shin splints", "plantar fasciitus", "heart skipping beats", 
 DRIVER = r"""
 import { serveStatic, launch } from %(lib)s;
 
-from benchlib import write_section
 const [site, queriesJson] = process.argv.slice(2);
 const queries = JSON.parse(queriesJson);
 const server = await serveStatic(site);
