@@ -35,3 +35,18 @@ def copy_site(site, prefix):
         elif src.is_file():
             shutil.copy2(src, dest / name)
     return tmp, dest
+
+
+def stop_server(proc, tmp):
+    """Stops a `medkb serve` started in its own process group and removes its site copy."""
+    import os
+    import shutil
+    import signal
+
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    proc.wait(timeout=30)
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)

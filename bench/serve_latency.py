@@ -34,7 +34,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import copy_site
+from benchlib import copy_site, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -167,13 +167,7 @@ def main():
             print("server reported:", *extra[:5], sep="\n  ")
     finally:
         page.write_bytes(original)
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=30)
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+        stop_server(proc, tmp)
 
     result = {
         "site": str(args.site), "pages": None, "kind": args.kind, "edits": len(latencies),

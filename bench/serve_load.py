@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from benchlib import copy_site
+from benchlib import copy_site, stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,13 +104,7 @@ def main():
     finally:
         stop.set()
         page.write_bytes(original)
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=30)
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+        stop_server(proc, tmp)
 
 
 if __name__ == "__main__":

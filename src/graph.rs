@@ -18,6 +18,22 @@ pub struct Absent {
     pub broken: BTreeSet<String>,
 }
 
+impl Absent {
+    /// `drafts` left out of the build; every other page file that has no page among
+    /// `published` (unreadable, or too broken to parse) is `broken`.
+    pub fn of<'a>(
+        drafts: BTreeSet<String>,
+        unreadable: &[String],
+        page_files: impl IntoIterator<Item = &'a String>,
+        published: &[Page],
+    ) -> Absent {
+        let published: BTreeSet<&str> = published.iter().map(|p| p.slug.as_str()).collect();
+        let mut broken: BTreeSet<String> = unreadable.iter().cloned().collect();
+        broken.extend(page_files.into_iter().filter(|s| !published.contains(s.as_str()) && !drafts.contains(*s)).cloned());
+        Absent { drafts, broken }
+    }
+}
+
 /// A link target resolved to a URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Resolved {

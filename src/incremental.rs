@@ -41,7 +41,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, Severity, SourceFile};
 use crate::graph::{Absent, LinkGraph};
-use crate::load::{self, ContentFile, Placement};
+use crate::load::{self, ContentFile};
 use crate::parse::markdown::SectionKind;
 use crate::parse::{self, Page, PageKind};
 use crate::render::{theme::Theme, Output, SiteRenderer};
@@ -437,12 +437,7 @@ impl Engine {
     fn rescan(&mut self) -> anyhow::Result<()> {
         let loaded = load::load_content(&self.root)?;
         let mut old: HashMap<String, Slot> = self.slots.drain(..).map(|s| (s.file.source.rel.clone(), s)).collect();
-        let known: HashMap<String, String> = loaded
-            .files
-            .iter()
-            .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
-            .map(|f| (f.source.rel.clone(), f.slug.clone()))
-            .collect();
+        let known = loaded.page_paths();
         // Pages whose relative links may name a file that appeared or went away are parsed again.
         let moved: Vec<String> = known
             .keys()
@@ -537,10 +532,7 @@ impl Engine {
             self.slots.iter().filter(|s| draft_slugs.contains(&s.file.slug)).map(|s| s.file.source.rel.clone()).collect()
         };
         // Slugs with a file but no page here: as `pipeline::build` works them out.
-        let mut absent = Absent { drafts: draft_slugs.clone(), ..Absent::default() };
-        let published: HashSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
-        absent.broken = self.unreadable.iter().cloned().collect();
-        absent.broken.extend(self.known_paths.values().filter(|s| !published.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned());
+        let absent = Absent::of(draft_slugs.clone(), &self.unreadable, self.known_paths.values(), pages);
         // The link graph and its diagnostics depend on each page's links, related
         // list, anchors and their positions, not on its prose: after a prose-only
         // edit the last graph is still exact, and rebuilding it is the largest fixed

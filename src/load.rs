@@ -39,6 +39,17 @@ pub struct Loaded {
     pub unreadable: Vec<String>,
 }
 
+impl Loaded {
+    /// Site-relative path → slug of every condition and guide file.
+    pub fn page_paths(&self) -> HashMap<String, String> {
+        self.files
+            .iter()
+            .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
+            .map(|f| (f.source.rel.clone(), f.slug.clone()))
+            .collect()
+    }
+}
+
 /// Walks `<root>/content`. Files are returned sorted by path, so builds are reproducible.
 pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
     let content = root.join("content");

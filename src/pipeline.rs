@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
 use crate::graph::{Absent, LinkGraph};
-use crate::load::{self, Placement};
+use crate::load;
 use crate::output::{Collect, OutputSink};
 use crate::parse::{self, Page};
 use crate::render::{theme::Theme, Output, SiteRenderer};
@@ -100,15 +100,10 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         }
     };
     let timer = StageTimer::new();
-    let loaded = load::load_content(&opts.root)?;
+    let mut loaded = load::load_content(&opts.root)?;
     timer.lap("load");
-    let mut diags: Vec<Diagnostic> = loaded.diagnostics;
-    let known_paths: HashMap<String, String> = loaded
-        .files
-        .iter()
-        .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
-        .map(|f| (f.source.rel.clone(), f.slug.clone()))
-        .collect();
+    let known_paths = loaded.page_paths();
+    let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = loaded
@@ -125,22 +120,19 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         diags.extend(d);
         pages.extend(page);
     }
-    let mut absent = Absent::default();
+    let mut drafts = BTreeSet::new();
     if !opts.drafts {
         pages.retain(|p| {
             if p.is_draft() {
-                absent.drafts.insert(p.slug.clone());
+                drafts.insert(p.slug.clone());
             }
             !p.is_draft()
         });
         // A draft's own warnings and notes are not this build's business; its errors are.
-        let draft_paths: BTreeSet<&str> =
-            loaded.files.iter().filter(|f| absent.drafts.contains(&f.slug)).map(|f| f.source.rel.as_str()).collect();
+        let draft_paths: BTreeSet<&str> = loaded.files.iter().filter(|f| drafts.contains(&f.slug)).map(|f| f.source.rel.as_str()).collect();
         diags.retain(|d| d.severity == diag::Severity::Error || !draft_paths.contains(d.path.as_str()));
     }
-    let parsed_slugs: BTreeSet<&str> = pages.iter().map(|p| p.slug.as_str()).collect();
-    absent.broken = loaded.unreadable.iter().cloned().collect();
-    absent.broken.extend(known_paths.values().filter(|s| !parsed_slugs.contains(s.as_str()) && !absent.drafts.contains(*s)).cloned());
+    let absent = Absent::of(drafts, &loaded.unreadable, known_paths.values(), &pages);
     timer.lap("parse");
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
     timer.lap("graph");
