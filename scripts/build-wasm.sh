@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the browser search module, themes/default/static/search/medkb_search.wasm
-# (and its gzip copy, medkb_search.wasm.gz), from search-index/wasm (search-index compiled to wasm32 with a C ABI).
+# (and its xz copy, medkb_search.wasm.xz), from search-index/wasm (search-index compiled to wasm32 with a C ABI).
 #
 #   scripts/build-wasm.sh           rebuild and replace the shipped module
 #   scripts/build-wasm.sh --check   rebuild in a scratch place and fail if the
@@ -64,7 +64,26 @@ flock 9 2>/dev/null || true
 rm -rf "$SRC"
 mkdir -p "$SRC"
 cp -r "$ROOT/search-index" "$SRC/search-index"
-rm -rf "$SRC/search-index/target" "$SRC/search-index/wasm/target"
+rm -rf "$SRC/search-index/target" "$SRC/search-index/wasm/target" "$SRC/search-index/wasm/vendor"
+
+# Tantivy for the browser: the published crate with the patches in
+# search-index/wasm/patches applied (see the README there). The .crate comes
+# from cargo's cache, fetched for the root Cargo.lock and checked against its
+# checksum, so the patched source is the same on every machine.
+TANTIVY_VERSION="$(awk '/^name = "tantivy"$/{getline; print $3; exit}' "$ROOT/Cargo.lock" | tr -d '"')"
+TANTIVY_SUM="$(awk -v v="\"$TANTIVY_VERSION\"" '/^name = "tantivy"$/{getline; if ($3 == v) {getline; getline; print $3; exit}}' "$ROOT/Cargo.lock" | tr -d '"')"
+(cd "$ROOT" && cargo fetch --locked >&2)
+crate_file="$(ls "$CARGO_HOME_DIR"/registry/cache/*/"tantivy-$TANTIVY_VERSION.crate" 2>/dev/null | head -1)"
+if [ -z "$crate_file" ] || [ "$(sha256sum "$crate_file" | cut -d' ' -f1)" != "$TANTIVY_SUM" ]; then
+  echo "error: tantivy-$TANTIVY_VERSION.crate is missing from cargo's cache or does not match Cargo.lock" >&2
+  exit 1
+fi
+mkdir -p "$CRATE/vendor"
+tar -xzf "$crate_file" -C "$CRATE/vendor"
+mv "$CRATE/vendor/tantivy-$TANTIVY_VERSION" "$CRATE/vendor/tantivy"
+for p in "$ROOT"/search-index/wasm/patches/*.patch; do
+  (cd "$CRATE/vendor/tantivy" && git apply -p1 "$p") || { echo "error: $p does not apply to tantivy-$TANTIVY_VERSION" >&2; exit 1; }
+done
 (
   cd "$CRATE"
   env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS -u RUSTC_WRAPPER \
@@ -77,18 +96,19 @@ rm -rf "$SRC/search-index/target" "$SRC/search-index/wasm/target"
 built="$TARGET_DIR/$TARGET/release/medkb_search_wasm.wasm"
 size=$(wc -c <"$built")
 
-# The gzip copy the browser fetches (inflated with DecompressionStream): plain
-# static hosts and file servers often send .wasm uncompressed, and the module
-# is most of a first search's download. Python's gzip with mtime 0 and level 9
-# gives the same bytes on every machine with the same zlib.
-gzip_copy() {
-  python3 -c 'import gzip,sys; sys.stdout.buffer.write(gzip.compress(open(sys.argv[1],"rb").read(), 9, mtime=0))' "$1"
+# The xz copy the browser fetches (inflated by the small xz decoder shipped
+# beside it, xz-decompress.min.js): plain static hosts often send .wasm
+# uncompressed, and the module is most of what a first search downloads.
+# xz -9e makes it ~30% smaller than gzip -9 (LZMA's large window suits the
+# module's repetitive code). CRC32 check: the decoder supports it.
+xz_copy() {
+  python3 -c 'import lzma,sys; sys.stdout.buffer.write(lzma.compress(open(sys.argv[1],"rb").read(), format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32, preset=9 | lzma.PRESET_EXTREME))' "$1"
 }
 
 if [ "$check" = 1 ]; then
-  # The .gz copy is checked by content (zlib versions may differ in bytes).
-  if cmp -s "$built" "$SHIPPED" && python3 -c 'import gzip,sys; sys.exit(gzip.open(sys.argv[1]).read() != open(sys.argv[2],"rb").read())' "$SHIPPED.gz" "$built"; then
-    echo "ok: $SHIPPED (and .gz) match the source ($size bytes)"
+  # The .xz copy is checked by content (liblzma versions may differ in bytes).
+  if cmp -s "$built" "$SHIPPED" && python3 -c 'import lzma,sys; sys.exit(lzma.open(sys.argv[1]).read() != open(sys.argv[2],"rb").read())' "$SHIPPED.xz" "$built"; then
+    echo "ok: $SHIPPED (and .xz) match the source ($size bytes)"
   else
     echo "error: $SHIPPED is not the build of the current source." >&2
     echo "       shipped: $(wc -c <"$SHIPPED" 2>/dev/null || echo missing) bytes, rebuilt: $size bytes" >&2
@@ -98,6 +118,6 @@ if [ "$check" = 1 ]; then
 else
   mkdir -p "$(dirname "$SHIPPED")"
   cp "$built" "$SHIPPED"
-  gzip_copy "$built" >"$SHIPPED.gz"
-  echo "wrote $SHIPPED ($size bytes) and $SHIPPED.gz ($(wc -c <"$SHIPPED.gz") bytes)"
+  xz_copy "$built" >"$SHIPPED.xz"
+  echo "wrote $SHIPPED ($size bytes) and $SHIPPED.xz ($(wc -c <"$SHIPPED.xz") bytes)"
 fi

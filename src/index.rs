@@ -84,11 +84,20 @@ pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::Sea
     if !manifest.exists() {
         anyhow::bail!("there is no search index at {}\nhelp: run `medkb build` first", dir.display());
     }
+    // The manifest, the head and every page (p/<n>.gz): the native reader
+    // loads the whole index.
     let mut files = Vec::new();
-    for name in ["manifest.json", "index.pack"] {
-        let path = dir.join(name);
-        let bytes = std::fs::read(&path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
-        files.push((name.to_string(), bytes));
+    let read = |path: &std::path::Path| std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()));
+    for name in ["manifest.json", search_index::build::HEAD] {
+        files.push((name.to_string(), read(&dir.join(name))?));
+    }
+    let pages = dir.join(search_index::build::PAGE_DIR);
+    if pages.is_dir() {
+        for entry in std::fs::read_dir(&pages)? {
+            let path = entry?.path();
+            let name = format!("{}/{}", search_index::build::PAGE_DIR, path.file_name().unwrap_or_default().to_string_lossy());
+            files.push((name, read(&path)?));
+        }
     }
     search_index::SearchIndex::open(files)
         .map_err(|e| anyhow::anyhow!("the search index in {} cannot be read: {e}\nhelp: rebuild with `medkb build`", dir.display()))

@@ -7,18 +7,22 @@ use tantivy::directory::RamDirectory;
 use tantivy::store::Compressor;
 use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
 
-use crate::analysis::{analyzer, ANALYZER};
-use crate::schema::{normalize_region, schema, Fields};
-use crate::{pack, Document, Error, SectionKind};
+use rayon::prelude::*;
 
-/// File names written by [`build_index`].
+use crate::analysis::{analyzer, ANALYZER};
+use crate::pages::{page_of, PageStore, PAGE_SIZE};
+use crate::schema::{normalize_region, schema, Fields};
+use crate::{pack, Document, Error, SearchIndex, SectionKind};
+
+/// File names written by [`build_index`]: the manifest, the head (the pages
+/// needed to open the index) and one file per other page (`p/<n>.gz`).
 pub const MANIFEST: &str = "manifest.json";
-pub const PACK: &str = "index.pack";
-pub const PACK_GZ: &str = "index.pack.gz";
+pub const HEAD: &str = "head.gz";
+pub const PAGE_DIR: &str = "p";
 
 /// Builds the search index for `docs` and returns the files to publish
-/// under `public/search/`: `manifest.json`, `index.pack` and
-/// `index.pack.gz` (see the crate docs).
+/// under `public/search/`: `manifest.json`, `head.gz` and `p/<n>.gz`
+/// (see [`crate::pages`]).
 ///
 /// The output depends only on `docs` (as a set, ordered by slug): segment
 /// ids are renamed to fixed ones, so rebuilding an unchanged site gives
@@ -39,6 +43,7 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
         // transfer, which beats lz4 blocks and keeps lz4 out of the reader.
         docstore_compression: Compressor::None,
         docstore_compress_dedicated_thread: false,
+        docstore_blocksize: 1024,
         ..IndexSettings::default()
     };
     let dir = RamDirectory::create();
@@ -85,24 +90,48 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
     drop(dir);
 
     let (pack_bytes, entries) = pack::encode(&files);
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::new(), flate2::Compression::new(3));
-    gz.write_all(&pack_bytes)?;
-    let gz_bytes = gz.finish()?;
+    drop(files);
+    let head = SearchIndex::head_pages(&pack_bytes, PAGE_SIZE)?;
+    let head_file = gzip(&PageStore::encode_head(&pack_bytes, PAGE_SIZE, &head))?;
+    let page_count = pack_bytes.len().div_ceil(PAGE_SIZE);
+    let is_head = |n: usize| head.binary_search(&(n as u32)).is_ok();
+    let pages: Vec<(String, Vec<u8>)> = (0..page_count)
+        .into_par_iter()
+        .filter(|&n| !is_head(n))
+        .map(|n| Ok((format!("{PAGE_DIR}/{n}.gz"), gzip(page_of(&pack_bytes, PAGE_SIZE, n as u32))?)))
+        .collect::<Result<_, Error>>()?;
 
     let manifest = serde_json::json!({
-        "format": "medkb-search/1",
+        "format": FORMAT,
         "docs": count,
-        "pack": PACK,
-        "pack_bytes": pack_bytes.len(),
-        "pack_gz": PACK_GZ,
-        "pack_gz_bytes": gz_bytes.len(),
         "version": format!("{:016x}", fnv1a(&pack_bytes)),
+        "page_size": PAGE_SIZE,
+        "pages": page_count,
+        "pack_bytes": pack_bytes.len(),
+        "head": HEAD,
+        "head_pages": head.len(),
+        "page_path": format!("{PAGE_DIR}/{{n}}.gz"),
         "files": entries,
     });
     let mut manifest = serde_json::to_vec_pretty(&manifest)?;
     manifest.push(b'\n');
 
-    Ok(vec![(MANIFEST.to_string(), manifest), (PACK.to_string(), pack_bytes), (PACK_GZ.to_string(), gz_bytes)])
+    let mut out = Vec::with_capacity(pages.len() + 2);
+    out.push((MANIFEST.to_string(), manifest));
+    out.push((HEAD.to_string(), head_file));
+    out.extend(pages);
+    Ok(out)
+}
+
+/// The manifest's `format`: readers refuse other versions.
+pub const FORMAT: &str = "medkb-search/2";
+
+/// Gzip, level 9: pages are small and compressed once per build, and every
+/// byte saved is a byte each reader does not download.
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 2), flate2::Compression::new(9));
+    gz.write_all(bytes)?;
+    Ok(gz.finish()?)
 }
 
 /// Replaces Tantivy's random segment UUIDs (file names and `meta.json`)
@@ -177,7 +206,7 @@ fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
 /// snippet. Whole sections made up ~80% of the index (and of what the browser
 /// downloads); the opening of a section is where readers look, and every word
 /// of the section is still indexed for matching.
-pub const STORED_SECTION_CHARS: usize = 1000;
+pub const STORED_SECTION_CHARS: usize = 500;
 
 /// `s` cut to at most `max` bytes, at a word boundary.
 fn cut_at_word(s: &str, max: usize) -> &str {

@@ -53,10 +53,11 @@
 
 pub mod analysis;
 #[cfg(feature = "write")]
-mod build;
+pub mod build;
 mod directory;
 pub mod eval;
 pub mod pack;
+pub mod pages;
 mod schema;
 pub mod search;
 
@@ -64,7 +65,7 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "write")]
 pub use build::{build_index, build_index_sorted};
-pub use search::SearchIndex;
+pub use search::{Answer, SearchIndex};
 
 /// The kind of a page section. It decides how much a match in the section
 /// counts: symptoms are what readers describe, so they weigh more than the

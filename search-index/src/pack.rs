@@ -54,6 +54,12 @@ pub fn encode(files: &[(String, Vec<u8>)]) -> (Vec<u8>, Vec<Entry>) {
 /// Lists the files in a pack (names and absolute ranges), checking that
 /// every range lies inside the pack. Never panics on bad input.
 pub fn decode(pack: &[u8]) -> Result<Vec<Entry>, Error> {
+    decode_header(pack, pack.len() as u64)
+}
+
+/// [`decode`] from the beginning of a pack (at least its header) and the
+/// pack's whole length: how a browser reads the file table without the rest.
+pub fn decode_header(pack: &[u8], total: u64) -> Result<Vec<Entry>, Error> {
     let bad = |what: &str| Error::Pack(format!("not a medkb search pack ({what})"));
     let mut r = Reader { buf: pack, pos: 0 };
     if r.take(8).ok_or_else(|| bad("too short"))? != MAGIC {
@@ -74,7 +80,6 @@ pub fn decode(pack: &[u8]) -> Result<Vec<Entry>, Error> {
         raw.push((name, offset, len));
     }
     let data_start = r.pos as u64;
-    let total = pack.len() as u64;
     raw.into_iter()
         .map(|(name, offset, len)| {
             let start = data_start.checked_add(offset).ok_or_else(|| bad("range"))?;

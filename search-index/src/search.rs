@@ -34,9 +34,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
-use tantivy::directory::OwnedBytes;
+use tantivy::directory::{FileHandle, OwnedBytes};
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TQuery, TermQuery,
 };
@@ -47,6 +48,7 @@ use tantivy::{Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{self, analyzer, is_stop_word, ANALYZER};
 use crate::directory::PackDirectory;
+use crate::pages::{PageStore, PagedFile};
 use crate::schema::{normalize_region, Fields};
 use crate::{pack, Error, Hit, Query, SectionKind};
 
@@ -91,6 +93,36 @@ pub struct SearchIndex {
     searcher: Searcher,
     fields: Fields,
     text_fields: Vec<(Field, f32)>,
+    /// Set when the index is read page by page (the browser).
+    pages: Option<Arc<PageStore>>,
+}
+
+/// What [`SearchIndex::search_paged`] answers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// The results (possibly none).
+    Hits(Vec<Hit>),
+    /// The search needs these pages first: add them and search again.
+    Need(Vec<u32>),
+}
+
+/// Why a search stopped early.
+enum Stop {
+    /// Pages are missing (paged reading only); they are in the store's wanted list.
+    Pages,
+    Failed,
+}
+
+impl From<tantivy::TantivyError> for Stop {
+    fn from(_: tantivy::TantivyError) -> Stop {
+        Stop::Failed
+    }
+}
+
+impl From<std::io::Error> for Stop {
+    fn from(_: std::io::Error) -> Stop {
+        Stop::Failed
+    }
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -100,52 +132,102 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 impl SearchIndex {
-    /// Opens the files written by [`crate::build_index`] (held in memory).
-    /// `index.pack` is used if present; otherwise `index.pack.gz` (native
-    /// builds only) or, failing that, raw Tantivy files (`meta.json`, …).
-    /// `manifest.json` is not needed.
+    /// Opens the files written by [`crate::build_index`] (held in memory):
+    /// `head.gz` and every `p/<n>.gz` (native builds only: they need gzip).
+    /// Also accepts a whole `index.pack`, or raw Tantivy files (`meta.json`,
+    /// …). `manifest.json` is not needed.
     pub fn open(files: Vec<(String, Vec<u8>)>) -> Result<SearchIndex, Error> {
         let mut files = files;
         if let Some(i) = files.iter().position(|(n, _)| file_name(n) == "index.pack") {
             return SearchIndex::open_pack(files.swap_remove(i).1);
         }
         #[cfg(feature = "write")]
-        if let Some(i) = files.iter().position(|(n, _)| file_name(n) == "index.pack.gz") {
-            use std::io::Read;
-            let gz = files.swap_remove(i).1;
-            let mut pack = Vec::new();
-            flate2::read::GzDecoder::new(gz.as_slice()).read_to_end(&mut pack)?;
-            return SearchIndex::open_pack(pack);
+        if let Some(i) = files.iter().position(|(n, _)| file_name(n) == crate::build::HEAD) {
+            let store = PageStore::from_head(&gunzip(&files.swap_remove(i).1)?)?;
+            for (name, bytes) in &files {
+                let page = name.strip_suffix(".gz").and_then(|n| n.rsplit_once(&format!("{}/", crate::build::PAGE_DIR)));
+                if let Some(n) = page.and_then(|(_, n)| n.parse::<u32>().ok()) {
+                    if !store.add_page(n, gunzip(bytes)?) {
+                        return Err(Error::Pack(format!("{name} does not belong to this search index; rebuild the site")));
+                    }
+                }
+            }
+            if let Some(n) = (0..store.page_count()).find(|&n| !store.has_page(n)) {
+                return Err(Error::Pack(format!("page {n} of the search index is missing; rebuild the site")));
+            }
+            return SearchIndex::open_paged(Arc::new(store));
         }
         if files.iter().any(|(n, _)| file_name(n) == "meta.json") {
-            let map = files.into_iter().map(|(n, b)| (PathBuf::from(file_name(&n)), OwnedBytes::new(b))).collect();
-            return SearchIndex::open_directory(PackDirectory::new(map));
+            let map = files.into_iter().map(|(n, b)| (PathBuf::from(file_name(&n)), handle(OwnedBytes::new(b)))).collect();
+            return SearchIndex::open_directory(PackDirectory::new(map), None);
         }
-        Err(Error::Pack("no index.pack among the search files; rebuild the site".into()))
+        Err(Error::Pack("no head.gz among the search files; rebuild the site".into()))
     }
 
     /// Opens an `index.pack` held in memory (no copy of the inner files).
     pub fn open_pack(pack_bytes: Vec<u8>) -> Result<SearchIndex, Error> {
         let entries = pack::decode(&pack_bytes)?;
         let bytes = OwnedBytes::new(pack_bytes);
-        let map: HashMap<PathBuf, OwnedBytes> = entries
+        let map: HashMap<PathBuf, Arc<dyn FileHandle>> = entries
             .into_iter()
             .map(|e| {
                 let start = e.offset as usize;
-                (PathBuf::from(e.name), bytes.slice(start..start + e.len as usize))
+                (PathBuf::from(e.name), handle(bytes.slice(start..start + e.len as usize)))
             })
             .collect();
-        SearchIndex::open_directory(PackDirectory::new(map))
+        SearchIndex::open_directory(PackDirectory::new(map), None)
     }
 
-    fn open_directory(dir: PackDirectory) -> Result<SearchIndex, Error> {
+    /// Opens a paged pack from the pages in `store` (at least the head; see
+    /// [`crate::pages`]). Search it with [`SearchIndex::search_paged`].
+    pub fn open_paged(store: Arc<PageStore>) -> Result<SearchIndex, Error> {
+        let whole = PagedFile { store: store.clone(), start: 0, len: store.len() as usize };
+        // The file table is at the start; its length is known only once read.
+        let mut prefix = 4096.min(whole.len);
+        let entries = loop {
+            let bytes = whole.read_bytes(0..prefix)?;
+            match pack::decode_header(bytes.as_slice(), whole.len as u64) {
+                Ok(entries) => break entries,
+                Err(e) if prefix == whole.len => return Err(e),
+                Err(_) => prefix = (prefix * 4).min(whole.len),
+            }
+        };
+        let map: HashMap<PathBuf, Arc<dyn FileHandle>> = entries
+            .into_iter()
+            .map(|e| {
+                let file: Arc<dyn FileHandle> = Arc::new(PagedFile { store: store.clone(), start: e.offset, len: e.len as usize });
+                (PathBuf::from(e.name), file)
+            })
+            .collect();
+        SearchIndex::open_directory(PackDirectory::new(map), Some(store))
+    }
+
+    /// The pages of `pack` that opening it reads, for the head file: the
+    /// file table, `meta.json`, term dictionaries, field norms and the doc
+    /// store's skip index. With them, a query reads only its posting lists,
+    /// positions and result documents.
+    pub fn head_pages(pack: &[u8], page_size: usize) -> Result<Vec<u32>, Error> {
+        let store = Arc::new(PageStore::recording(pack, page_size));
+        let index = SearchIndex::open_paged(store.clone())?;
+        let mut fields: Vec<Field> = index.text_fields.iter().map(|(f, _)| *f).collect();
+        fields.push(index.fields.body_region);
+        for segment in index.searcher.segment_readers() {
+            for &field in &fields {
+                segment.inverted_index(field)?;
+                segment.get_fieldnorms_reader(field)?;
+            }
+        }
+        Ok(store.take_touched())
+    }
+
+    fn open_directory(dir: PackDirectory, pages: Option<Arc<PageStore>>) -> Result<SearchIndex, Error> {
         let index = Index::open(dir)?;
         index.tokenizers().register(ANALYZER, analyzer());
         let schema = index.schema();
         let fields = Fields::from_schema(&schema)?;
         let text_fields = fields.weighted_text(&schema);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { searcher: reader.searcher(), fields, text_fields })
+        Ok(SearchIndex { searcher: reader.searcher(), fields, text_fields, pages })
     }
 
     /// Number of pages in the index.
@@ -159,12 +241,51 @@ impl SearchIndex {
         self.try_search(q).unwrap_or_default()
     }
 
-    fn try_search(&self, q: &Query) -> tantivy::Result<Vec<Hit>> {
+    /// Answers `q` on a paged index: the hits, or the pages to add (with
+    /// [`PageStore::add_page`]) before asking again. A whole index always
+    /// answers with hits. Never fails: on any other problem the answer is
+    /// an empty list.
+    pub fn search_paged(&self, q: &Query) -> Answer {
+        let result = self.try_search(q);
+        let wanted = self.pages.as_ref().map(|p| p.take_wanted()).unwrap_or_default();
+        match result {
+            _ if !wanted.is_empty() => Answer::Need(wanted),
+            Ok(hits) => Answer::Hits(hits),
+            Err(_) => Answer::Hits(Vec::new()),
+        }
+    }
+
+    /// Whether a paged read has missed a page since the last `take_wanted`.
+    fn wanting(&self) -> bool {
+        self.pages.as_ref().is_some_and(|p| p.has_wanted())
+    }
+
+    fn try_search(&self, q: &Query) -> Result<Vec<Hit>, Stop> {
         let parsed = parse(&q.text);
-        let plan = self.plan(&parsed)?;
+        let mut plan = self.plan(&parsed)?;
+        if let Some(region) = q.region.as_deref().map(normalize_region).filter(|r| !r.is_empty()) {
+            plan.terms.push((Term::from_field_text(self.fields.body_region, &region), false));
+        }
         let Some(main) = plan.query else {
             return Ok(Vec::new());
         };
+        if self.pages.is_some() {
+            // Read every posting list (and positions list) the query will
+            // need before running it, so that all missing pages are wanted
+            // in one round rather than one query term at a time.
+            for (term, positions) in &plan.terms {
+                let option = if *positions { IndexRecordOption::WithFreqsAndPositions } else { IndexRecordOption::WithFreqs };
+                for segment in self.searcher.segment_readers() {
+                    let inverted = segment.inverted_index(term.field())?;
+                    if let Some(info) = inverted.get_term_info(term)? {
+                        let _ = inverted.read_postings_from_terminfo(&info, option);
+                    }
+                }
+            }
+            if self.wanting() {
+                return Err(Stop::Pages);
+            }
+        }
         let mut required: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, main)];
         if let Some(region) = q.region.as_deref().map(normalize_region) {
             if !region.is_empty() {
@@ -179,10 +300,14 @@ impl SearchIndex {
             n => n.min(MAX_LIMIT),
         };
         let top = self.searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        // All documents first (a paged index wants their pages in one round).
+        let docs: Vec<Option<TantivyDocument>> = top.iter().map(|(_, addr)| self.searcher.doc(*addr).ok()).collect();
+        if self.wanting() {
+            return Err(Stop::Pages);
+        }
         let mut hits = Vec::with_capacity(top.len());
-        for (score, addr) in top {
-            let doc: TantivyDocument = self.searcher.doc(addr)?;
-            hits.push(self.present(&doc, score, &plan.highlight));
+        for ((score, _), doc) in top.into_iter().zip(docs) {
+            hits.push(self.present(&doc.ok_or(Stop::Failed)?, score, &plan.highlight));
         }
         Ok(hits)
     }
@@ -190,6 +315,7 @@ impl SearchIndex {
     /// Builds the Tantivy query and the highlight terms.
     fn plan(&self, parsed: &Parsed) -> tantivy::Result<Plan> {
         let mut highlight: BTreeMap<String, f32> = BTreeMap::new();
+        let mut terms: Vec<(Term, bool)> = Vec::new();
         let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
 
@@ -209,6 +335,7 @@ impl SearchIndex {
                 let idf = self.idf(&m.term);
                 let entry = highlight.entry(m.text.clone()).or_insert(0.0);
                 *entry = entry.max(m.weight * idf);
+                terms.push((m.term.clone(), false));
                 let tq = TermQuery::new(m.term.clone(), IndexRecordOption::WithFreqs);
                 per_field.push(Box::new(BoostQuery::new(Box::new(tq), m.field_weight * m.weight)));
             }
@@ -223,7 +350,7 @@ impl SearchIndex {
             let strong = [self.fields.title, self.fields.aliases, self.fields.medical_name];
             if stems.len() <= MAX_PHRASE_WORDS {
                 for (field, w) in self.weights(&strong) {
-                    should.push((Occur::Should, self.phrase(field, &stems, w * WHOLE_QUERY_PHRASE)));
+                    should.push((Occur::Should, self.phrase(field, &stems, w * WHOLE_QUERY_PHRASE, &mut terms)));
                 }
             }
             {
@@ -231,8 +358,11 @@ impl SearchIndex {
                     if is_stop[j] || is_stop[j + 1] {
                         continue;
                     }
-                    let fields: Vec<(Field, f32)> = self.text_fields.clone();
-                    let alts: Vec<Box<dyn TQuery>> = fields.into_iter().map(|(f, w)| self.phrase(f, pair, w * BIGRAM_PHRASE)).collect();
+                    // Not in the body: its position lists are the biggest part of
+                    // the index, and a browser would fetch them for every query.
+                    let fields: Vec<(Field, f32)> = self.text_fields.iter().filter(|(f, _)| *f != self.fields.body).copied().collect();
+                    let alts: Vec<Box<dyn TQuery>> =
+                        fields.into_iter().map(|(f, w)| self.phrase(f, pair, w * BIGRAM_PHRASE, &mut terms)).collect();
                     should.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
                 }
             }
@@ -241,7 +371,7 @@ impl SearchIndex {
         // Quoted phrases are required.
         for phrase in &parsed.phrases {
             let stems: Vec<&str> = phrase.iter().map(|w| w.stem.as_str()).collect();
-            let alts: Vec<Box<dyn TQuery>> = self.text_fields.iter().map(|&(f, w)| self.phrase(f, &stems, w)).collect();
+            let alts: Vec<Box<dyn TQuery>> = self.text_fields.iter().map(|&(f, w)| self.phrase(f, &stems, w, &mut terms)).collect();
             for w in phrase {
                 if !w.stop || phrase.len() == 1 {
                     let idf = self.idf(&Term::from_field_text(self.fields.body, &w.stem));
@@ -261,7 +391,9 @@ impl SearchIndex {
                 Some(Box::new(BooleanQuery::new(must)))
             }
         };
-        Ok(Plan { query, highlight })
+        terms.sort();
+        terms.dedup();
+        Ok(Plan { query, highlight, terms })
     }
 
     fn weights(&self, fields: &[Field]) -> Vec<(Field, f32)> {
@@ -269,8 +401,9 @@ impl SearchIndex {
     }
 
     /// A phrase query (or a term query for one word), boosted.
-    fn phrase(&self, field: Field, stems: &[&str], boost: f32) -> Box<dyn TQuery> {
+    fn phrase(&self, field: Field, stems: &[&str], boost: f32, used: &mut Vec<(Term, bool)>) -> Box<dyn TQuery> {
         let terms: Vec<Term> = stems.iter().filter(|s| !s.is_empty()).map(|s| Term::from_field_text(field, s)).collect();
+        used.extend(terms.iter().map(|t| (t.clone(), terms.len() >= 2)));
         let q: Box<dyn TQuery> = if terms.len() >= 2 {
             Box::new(PhraseQuery::new(terms))
         } else if let Some(t) = terms.into_iter().next() {
@@ -440,6 +573,8 @@ impl SearchIndex {
 struct Plan {
     query: Option<Box<dyn TQuery>>,
     highlight: BTreeMap<String, f32>,
+    /// Every term the query reads, and whether it reads its positions.
+    terms: Vec<(Term, bool)>,
 }
 
 struct Match {
@@ -613,6 +748,18 @@ fn truncate_words(s: &str, max_chars: usize) -> String {
         _ => &cut[..],
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
+}
+
+#[cfg(feature = "write")]
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+fn handle(bytes: OwnedBytes) -> Arc<dyn FileHandle> {
+    Arc::new(bytes)
 }
 
 /// The last path component of a file name given as `search/index.pack`.

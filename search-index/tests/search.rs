@@ -35,19 +35,92 @@ fn build_is_reproducible() {
     let b = build_index(&reversed).unwrap();
     assert_eq!(a, b, "same pages must give byte-identical index files");
     let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names, ["manifest.json", "index.pack", "index.pack.gz"]);
+    assert_eq!(names[..2], ["manifest.json", "head.gz"]);
+    assert!(names[2..].iter().all(|n| n.starts_with("p/") && n.ends_with(".gz")), "{names:?}");
+}
+
+/// The fixture pages plus `n` filler pages, so the index spans many pages.
+fn big_site(n: usize) -> Vec<search_index::Document> {
+    let mut docs = fixture::docs();
+    let words = ["stride", "cadence", "tempo", "hill", "track", "trail", "interval", "easy", "long", "recovery", "taper", "warmup"];
+    for i in 0..n {
+        let mut d = docs[i % 8].clone();
+        d.slug = format!("filler-{i:04}");
+        d.url = format!("/filler/{i}/");
+        d.title = format!("Training note {i} {}", words[i % words.len()]);
+        d.also_called.clear();
+        d.search_terms.clear();
+        for s in &mut d.sections {
+            s.text = format!("{} {} {} {}", s.text, words[(i * 7) % words.len()], words[(i * 3) % words.len()], i);
+        }
+        docs.push(d);
+    }
+    docs
 }
 
 #[test]
-fn opens_from_gzip_or_raw_pack() {
-    let files = build_index(&fixture::docs()).unwrap();
-    let gz_only: Vec<_> = files.iter().filter(|(n, _)| n == "index.pack.gz").cloned().collect();
-    let idx = SearchIndex::open(gz_only).unwrap();
-    assert_eq!(idx.num_docs(), 8);
-    let pack = files.iter().find(|(n, _)| n == "index.pack").unwrap();
-    let idx = SearchIndex::open_pack(pack.1.clone()).unwrap();
-    assert_eq!(idx.search(&Query::new("heel"))[0].slug, "plantar-fasciitis");
+fn paged_index_answers_like_the_whole_one_in_a_few_rounds() {
+    use search_index::pages::PageStore;
+    use search_index::Answer;
+    use std::io::Read;
+    use std::sync::Arc;
+
+    let files = build_index(&big_site(400)).unwrap();
+    let whole = SearchIndex::open(files.clone()).unwrap();
+    let gunzip = |b: &[u8]| {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(b).read_to_end(&mut out).unwrap();
+        out
+    };
+    let manifest: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+    assert_eq!(manifest["format"], "medkb-search/2");
+    let pages = manifest["pages"].as_u64().unwrap() as usize;
+    assert!(pages > 20, "the test site should span many pages, got {pages}");
+    let head_pages = manifest["head_pages"].as_u64().unwrap() as usize;
+    assert_eq!(files.len() - 2, pages - head_pages, "one file per page outside the head");
+
+    // The browser's way: only the head, then the pages each answer asks for.
+    let store = Arc::new(PageStore::from_head(&gunzip(&files[1].1)).unwrap());
+    let paged = SearchIndex::open_paged(store.clone()).unwrap();
+    let mut fetched = 0;
+    for text in
+        ["heel", "shin splints", "plantar fasciitus", "\"first steps\"", "why does my shin hurt", "tempo", "recovery 17", "zzzz", ""]
+    {
+        for region in [None, Some("ankle-foot".to_string())] {
+            let q = Query { text: text.into(), limit: 8, region };
+            let mut rounds = 0;
+            let hits = loop {
+                match paged.search_paged(&q) {
+                    Answer::Hits(h) => break h,
+                    Answer::Need(want) => {
+                        rounds += 1;
+                        assert!(rounds <= 3, "{text:?}: more than three rounds");
+                        for n in want {
+                            let name = format!("p/{n}.gz");
+                            let (_, gz) =
+                                files.iter().find(|(f, _)| *f == name).unwrap_or_else(|| panic!("{name} wanted but not published"));
+                            assert!(store.add_page(n, gunzip(gz)));
+                            fetched += 1;
+                        }
+                    }
+                }
+            };
+            assert_eq!(hits, whole.search(&q), "{text:?}");
+        }
+    }
+    assert!(fetched < pages - head_pages, "a session must not need the whole index ({fetched} of {pages} pages)");
+}
+
+#[test]
+fn missing_or_foreign_pages_are_errors() {
+    let files = build_index(&big_site(100)).unwrap();
+    let victim = files.iter().map(|(n, _)| n.clone()).find(|n| n.starts_with("p/")).unwrap();
+    let without_one: Vec<_> = files.iter().filter(|(n, _)| *n != victim).cloned().collect();
+    let err = SearchIndex::open(without_one).unwrap_err().to_string();
+    let number = victim.trim_start_matches("p/").trim_end_matches(".gz");
+    assert!(err.contains(&format!("page {number} ")), "{err}");
     assert!(SearchIndex::open(vec![]).is_err());
+    assert!(SearchIndex::open(vec![("head.gz".into(), b"junk".to_vec())]).is_err());
     assert!(SearchIndex::open(vec![("index.pack".into(), b"junk".to_vec())]).is_err());
 }
 

@@ -55,13 +55,14 @@ test("nothing of the index or module is fetched before the box is focused", asyn
   await page.focus("#search-input");
   // The index is requested only after the manifest has arrived: wait for it (bounded), not for a quiet network.
   const searchPaths = () => server.stats.requests.filter((r) => isSearchAsset(r.path)).map((r) => r.path);
-  for (let waited = 0; waited < 15000 && !searchPaths().some((p) => p.startsWith("/search/index.pack")); waited += 50) {
+  for (let waited = 0; waited < 15000 && !searchPaths().some((p) => p.startsWith("/search/head.gz")); waited += 50) {
     await page.waitForTimeout(50);
   }
   const paths = searchPaths();
   assert.ok(paths.some((p) => p.includes("medkb_search.wasm")), `module fetched on focus: ${paths}`);
   assert.ok(paths.includes("/search/manifest.json"), `manifest fetched on focus: ${paths}`);
-  assert.ok(paths.some((p) => p.startsWith("/search/index.pack")), `index fetched on focus: ${paths}`);
+  assert.ok(paths.some((p) => p.startsWith("/search/head.gz")), `index head fetched on focus: ${paths}`);
+  assert.ok(!paths.some((p) => p.startsWith("/search/p/")), `no index page fetched before a query: ${paths}`);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -90,6 +91,23 @@ test("lay words, medical names, typos and questions find their pages", async () 
   assert.match(await page.textContent("#search-results"), /No pages found/);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("a query fetches only the index pages it needs, each once", async () => {
+  const context = await browser.newContext(); // cold cache
+  server.stats.requests.length = 0;
+  const { page, errors } = await openHome(context);
+  await page.focus("#search-input");
+  const manifest = await (await page.request.get(`${server.base}/search/manifest.json`)).json();
+  const pageFiles = manifest.pages - manifest.head_pages;
+  assert.ok(pageFiles > 20, `the bundled index should span many page files, has ${pageFiles}`);
+  for (const q of ["shin splints", "plantar fasciitus", "shin splints"]) await search(page, q);
+  const fetched = server.stats.requests.map((r) => r.path).filter((p) => p.startsWith("/search/p/"));
+  assert.ok(fetched.length > 0, "queries fetch index pages");
+  assert.ok(fetched.length < pageFiles / 2, `fetched ${fetched.length} of ${pageFiles} pages for two queries`);
+  assert.equal(new Set(fetched).size, fetched.length, `a page fetched twice: ${fetched}`);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test("arrow keys and Enter open the chosen result at its section; Esc closes", async () => {

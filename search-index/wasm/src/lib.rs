@@ -3,25 +3,33 @@
 //! no wasm-bindgen and no generated glue — `medkb-search.js` is ~40 lines of
 //! plain JavaScript around these exports.
 //!
-//! Protocol (all lengths in bytes, all text UTF-8):
+//! Protocol (all lengths in bytes, all text UTF-8; see
+//! `search_index::pages` for why the index comes in pages):
 //!
-//! 1. `ptr = medkb_alloc(len)`; copy the `index.pack` bytes to `ptr`;
+//! 1. `ptr = medkb_alloc(len)`; copy the inflated `head.gz` bytes to `ptr`;
 //!    `medkb_open(ptr, len)` takes ownership of that buffer and returns 0 on
 //!    success or the length of an error message (read it as below).
 //! 2. `ptr = medkb_alloc(len)`; copy a JSON query
 //!    `{"text": "...", "limit": 10, "region": null}` to `ptr`;
 //!    `n = medkb_search(ptr, len)` frees the query and returns the length of
-//!    the JSON answer (an array of hits), found at `medkb_result_ptr()`.
-//!    A bad query gives `[]`; searching never fails.
+//!    the JSON answer at `medkb_result_ptr()`: `{"hits": [...]}`, or
+//!    `{"need": [page numbers]}` when pages must be loaded first.
+//!    A bad query gives `{"hits": []}`; searching never fails.
+//! 3. For each needed page `n`: `ptr = medkb_alloc(len)`; copy the inflated
+//!    `p/<n>.gz` to `ptr`; `medkb_add_page(n, ptr, len)` (1 = kept, 0 =
+//!    refused: wrong length or number). Then search again.
 //!
 //! The module is single-threaded; one index is open at a time.
 
 use std::cell::RefCell;
 
-use search_index::{Query, SearchIndex};
+use std::sync::Arc;
+
+use search_index::pages::PageStore;
+use search_index::{Answer, Query, SearchIndex};
 
 thread_local! {
-    static INDEX: RefCell<Option<SearchIndex>> = const { RefCell::new(None) };
+    static INDEX: RefCell<Option<(SearchIndex, Arc<PageStore>)>> = const { RefCell::new(None) };
     static RESULT: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -49,21 +57,40 @@ unsafe fn take(ptr: *mut u8, len: usize) -> Vec<u8> {
     Vec::from_raw_parts(ptr, len, len.max(1))
 }
 
-/// Opens an index pack. Returns 0, or the length of an error message at
-/// [`medkb_result_ptr`].
+/// Opens an index from its head. Returns 0, or the length of an error
+/// message at [`medkb_result_ptr`].
 ///
 /// # Safety
 /// `ptr`/`len` must come from one `medkb_alloc(len)` call, fully written.
 #[no_mangle]
 pub unsafe extern "C" fn medkb_open(ptr: *mut u8, len: usize) -> usize {
-    let pack = take(ptr, len);
-    match SearchIndex::open_pack(pack) {
+    let head = take(ptr, len);
+    let opened = PageStore::from_head(&head).map(Arc::new).and_then(|store| Ok((SearchIndex::open_paged(store.clone())?, store)));
+    match opened {
         Ok(index) => {
             INDEX.with(|i| *i.borrow_mut() = Some(index));
             0
         }
         Err(e) => set_result(e.to_string().into_bytes()),
     }
+}
+
+/// Adds page `n` of the open index. Returns 1, or 0 when it was refused.
+///
+/// # Safety
+/// `ptr`/`len` must come from one `medkb_alloc(len)` call, fully written.
+#[no_mangle]
+pub unsafe extern "C" fn medkb_add_page(n: u32, ptr: *mut u8, len: usize) -> u32 {
+    let page = take(ptr, len);
+    INDEX.with(|i| i.borrow().as_ref().is_some_and(|(_, store)| store.add_page(n, page)) as u32)
+}
+
+#[derive(serde::Serialize)]
+struct Reply {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hits: Option<Vec<search_index::Hit>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    need: Option<Vec<u32>>,
 }
 
 /// Runs a JSON query; returns the length of the JSON answer at
@@ -75,14 +102,19 @@ pub unsafe extern "C" fn medkb_open(ptr: *mut u8, len: usize) -> usize {
 pub unsafe extern "C" fn medkb_search(ptr: *mut u8, len: usize) -> usize {
     let input = take(ptr, len);
     let query: Query = serde_json::from_slice(&input).unwrap_or_default();
-    let hits = INDEX.with(|i| i.borrow().as_ref().map(|index| index.search(&query)).unwrap_or_default());
-    set_result(serde_json::to_vec(&hits).unwrap_or_else(|_| b"[]".to_vec()))
+    let answer = INDEX.with(|i| i.borrow().as_ref().map(|(index, _)| index.search_paged(&query)));
+    let reply = match answer {
+        Some(Answer::Need(pages)) => Reply { hits: None, need: Some(pages) },
+        Some(Answer::Hits(hits)) => Reply { hits: Some(hits), need: None },
+        None => Reply { hits: Some(Vec::new()), need: None },
+    };
+    set_result(serde_json::to_vec(&reply).unwrap_or_else(|_| br#"{"hits":[]}"#.to_vec()))
 }
 
 /// Number of pages in the open index (0 when none is open).
 #[no_mangle]
 pub extern "C" fn medkb_num_docs() -> u32 {
-    INDEX.with(|i| i.borrow().as_ref().map_or(0, |x| x.num_docs() as u32))
+    INDEX.with(|i| i.borrow().as_ref().map_or(0, |(x, _)| x.num_docs() as u32))
 }
 
 /// Where the last answer or error message is (valid until the next call).

@@ -8,11 +8,14 @@
 //   <div id="search-results" role="listbox" hidden></div>
 // Optional: data-search-region="ankle-foot" on the form limits results to a body region.
 //
-// Nothing is downloaded until the search box is first focused. Then the
-// module (medkb_search.wasm.gz, inflated here, or medkb_search.wasm; next to
-// this file) and the index
-// (<data-search-root>/manifest.json, then index.pack.gz or index.pack) are
-// fetched once. The wasm module exports a tiny C ABI (see
+// Nothing is downloaded until the search box is first focused. Then, once:
+// the module (medkb_search.wasm.xz, inflated by xz-decompress.min.js, both
+// next to this file; medkb_search.wasm if that fails), the manifest and the
+// index's head (<data-search-root>/manifest.json, head.gz). The rest of the
+// index is pages (p/<n>.gz): a query that needs pages it does not have
+// answers {"need": [...]}; they are fetched in parallel, handed to the
+// module, and the query asked again (at most three rounds, usually one or
+// two; a page is fetched once). The module exports a tiny C ABI (see
 // search-index/wasm/src/lib.rs): bytes in through medkb_alloc, JSON out at
 // medkb_result_ptr.
 
@@ -80,8 +83,10 @@ function setUp() {
       return;
     }
     if (input.value !== text) return; // a newer keystroke will run
+    const found = await e.search({ text, limit: LIMIT, region });
+    if (input.value !== text) return; // typed on while pages loaded
     lastText = text;
-    render(e.search({ text, limit: LIMIT, region }));
+    render(found);
   }
 
   function render(newHits) {
@@ -193,12 +198,10 @@ function setUp() {
 }
 
 async function loadEngine(wasmUrl, root) {
-  const manifestUrl = new URL("manifest.json", root);
-  const [instance, manifest] = await Promise.all([
-    instantiate(wasmUrl),
-    fetch(manifestUrl, { cache: "no-cache" }).then((r) => ok(r).json()),
-  ]);
-  const pack = await fetchPack(root, manifest);
+  const manifest = await fetch(new URL("manifest.json", root), { cache: "no-cache" }).then((r) => ok(r).json());
+  if (manifest.format !== "medkb-search/2") throw new Error(`unsupported search index ${manifest.format}`);
+  const v = `?v=${encodeURIComponent(manifest.version || "")}`;
+  const [instance, head] = await Promise.all([instantiate(wasmUrl), fetchBytes(new URL(manifest.head + v, root))]);
   const ex = instance.exports;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
@@ -210,14 +213,40 @@ async function loadEngine(wasmUrl, root) {
   };
   const result = (len) => dec.decode(new Uint8Array(ex.memory.buffer, ex.medkb_result_ptr(), len));
 
-  const errLen = ex.medkb_open(put(pack), pack.length);
+  const errLen = ex.medkb_open(put(head), head.length);
   if (errLen !== 0) throw new Error(result(errLen));
 
+  // One fetch per page per session, shared by queries that need it at once.
+  const pages = new Map();
+  const loadPage = (n) => {
+    if (!pages.has(n)) {
+      const url = new URL(manifest.page_path.replace("{n}", String(n)) + v, root);
+      pages.set(
+        n,
+        fetchBytes(url).then(
+          (bytes) => {
+            if (!ex.medkb_add_page(n, put(bytes), bytes.length)) throw new Error(`${url}: not a page of this index`);
+          },
+          (err) => {
+            pages.delete(n); // let a later query retry
+            throw err;
+          },
+        ),
+      );
+    }
+    return pages.get(n);
+  };
+
   return {
-    search(query) {
+    async search(query) {
       const bytes = enc.encode(JSON.stringify(query));
       try {
-        return JSON.parse(result(ex.medkb_search(put(bytes), bytes.length)));
+        for (let round = 0; round < 6; round++) {
+          const answer = JSON.parse(result(ex.medkb_search(put(bytes), bytes.length)));
+          if (!answer.need) return answer.hits || [];
+          await Promise.all(answer.need.map(loadPage));
+        }
+        throw new Error("the search index kept asking for pages");
       } catch (err) {
         console.error("medkb search:", err);
         return [];
@@ -227,16 +256,15 @@ async function loadEngine(wasmUrl, root) {
 }
 
 async function instantiate(url) {
-  // The gzip copy first: a plain static host sends .wasm uncompressed, and
-  // the module is most of what a first search downloads.
-  if (typeof DecompressionStream === "function") {
-    try {
-      const r = ok(await fetch(`${url}.gz`));
-      const bytes = await new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer();
-      return (await WebAssembly.instantiate(bytes, {})).instance;
-    } catch {
-      // no .gz copy (an overridden theme) or a host that already inflated it: use the .wasm
-    }
+  // The xz copy first: a plain static host sends .wasm uncompressed, and the
+  // module is most of what a first search downloads.
+  try {
+    const { XzReadableStream } = await loadXz(new URL("xz-decompress.min.js", url));
+    const r = ok(await fetch(`${url}.xz`));
+    const bytes = await new Response(new XzReadableStream(r.body)).arrayBuffer();
+    return (await WebAssembly.instantiate(bytes, {})).instance;
+  } catch {
+    // no .xz copy (an overridden theme), or a host that already inflated it: use the .wasm
   }
   if (WebAssembly.instantiateStreaming) {
     try {
@@ -249,19 +277,26 @@ async function instantiate(url) {
   return (await WebAssembly.instantiate(bytes, {})).instance;
 }
 
-async function fetchPack(root, manifest) {
-  const v = encodeURIComponent(manifest.version || "");
-  if (manifest.pack_gz && typeof DecompressionStream === "function") {
-    try {
-      const r = ok(await fetch(new URL(`${manifest.pack_gz}?v=${v}`, root)));
-      const stream = r.body.pipeThrough(new DecompressionStream("gzip"));
-      return new Uint8Array(await new Response(stream).arrayBuffer());
-    } catch {
-      // fall through to the uncompressed pack
-    }
-  }
-  const r = ok(await fetch(new URL(`${manifest.pack || "index.pack"}?v=${v}`, root)));
-  return new Uint8Array(await r.arrayBuffer());
+// xz-decompress (npm, MIT; xz-embedded in a small wasm) is a classic script
+// that defines window["xz-decompress"].
+function loadXz(src) {
+  return new Promise((resolve, reject) => {
+    if (window["xz-decompress"]) return resolve(window["xz-decompress"]);
+    const s = document.createElement("script");
+    s.src = src;
+    s.onload = () => (window["xz-decompress"] ? resolve(window["xz-decompress"]) : reject(new Error("xz decoder missing")));
+    s.onerror = () => reject(new Error(`${src}: could not load`));
+    document.head.appendChild(s);
+  });
+}
+
+// A gzip file's bytes, inflated. Hosts that already sent it with
+// Content-Encoding: gzip hand over inflated bytes: those pass through.
+async function fetchBytes(url) {
+  const raw = new Uint8Array(await ok(await fetch(url)).arrayBuffer());
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
 function ok(response) {
