@@ -72,22 +72,36 @@ async function medkb() {
     await page.waitForLoadState("networkidle");
     marks.push(server.stats.bytes - base);
   }
-  // Latency after load: the wasm call itself (parse, search, snippets, JSON).
+  // Latency after load: the wasm call itself (parse, search, snippets, JSON),
+  // once the pages a query needs are loaded (as in a session's later queries).
   const lat = await page.evaluate(async (queries) => {
-    const gz = await fetch("/search/medkb_search.wasm");
-    const { instance } = await WebAssembly.instantiate(await gz.arrayBuffer(), {});
+    const { instance } = await WebAssembly.instantiate(await (await fetch("/search/medkb_search.wasm")).arrayBuffer(), {});
     const ex = instance.exports;
-    const pack = new Uint8Array(await (await fetch("/search/index.pack")).arrayBuffer());
+    const inflate = async (url) => new Uint8Array(await new Response((await fetch(url)).body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
     const put = (b) => { const p = ex.medkb_alloc(b.length); new Uint8Array(ex.memory.buffer, p, b.length).set(b); return p; };
-    if (ex.medkb_open(put(pack), pack.length) !== 0) throw new Error("open failed");
+    const manifest = await (await fetch("/search/manifest.json")).json();
+    const head = await inflate("/search/" + manifest.head);
+    if (ex.medkb_open(put(head), head.length) !== 0) throw new Error("open failed");
     const enc = new TextEncoder(), dec = new TextDecoder();
+    const ask = (text) => {
+      const b = enc.encode(JSON.stringify({ text, limit: 8 }));
+      const n = ex.medkb_search(put(b), b.length);
+      return JSON.parse(dec.decode(new Uint8Array(ex.memory.buffer, ex.medkb_result_ptr(), n)));
+    };
+    for (const text of queries) {
+      for (let a = ask(text); a.need; a = ask(text)) {
+        for (const n of a.need) {
+          const bytes = await inflate("/search/" + manifest.page_path.replace("{n}", n));
+          ex.medkb_add_page(n, put(bytes), bytes.length);
+        }
+      }
+    }
     const times = [];
     for (let round = 0; round < 3; round++) for (const text of queries) {
       const t0 = performance.now();
-      const b = enc.encode(JSON.stringify({ text, limit: 8 }));
-      const n = ex.medkb_search(put(b), b.length);
-      JSON.parse(dec.decode(new Uint8Array(ex.memory.buffer, ex.medkb_result_ptr(), n)));
+      const a = ask(text);
       times.push(performance.now() - t0);
+      if (!a.hits) throw new Error("pages missing after loading");
     }
     return times;
   }, queries);
@@ -215,8 +229,8 @@ def main():
         queries = BUNDLED_QUERIES if n == 0 else generated_queries(root)
         res = json.loads(sh(["node", str(driver), str(out / "public"), json.dumps(queries)], cwd=BROWSER).strip().splitlines()[-1])
         idx = out / "public" / "search"
-        pack_gz = (idx / "index.pack.gz").stat().st_size
-        rows.append((pages, t_medkb, t_pf, res, pack_gz, queries))
+        index_gz = sum(f.stat().st_size for f in [idx / "head.gz", *(idx / "p").glob("*.gz")])
+        rows.append((pages, t_medkb, t_pf, res, index_gz, queries))
         m, p = res["medkb"], res["pagefind"]
         print(f"{pages} pages: build {t_medkb:.2f}s vs pagefind {t_pf:.2f}s | first {kb(m['first'])} vs {kb(p['first'])} | "
               f"session {kb(m['session'])} vs {kb(p['session'])} | latency {median(m['latencies']):.1f} ms vs "
@@ -233,17 +247,18 @@ def main():
         "snippets included, median of 15 timed queries.",
         "",
         "| pages | medkb build (pages + index) | Pagefind indexing | first query: medkb | Pagefind | "
-        "5-query session: medkb | Pagefind | latency: medkb | Pagefind | medkb `index.pack.gz` |",
+        "5-query session: medkb | Pagefind | latency: medkb | Pagefind | medkb index, all pages (gz) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for pages, tm, tp, res, pack_gz, _ in rows:
+    for pages, tm, tp, res, index_gz, _ in rows:
         m, p = res["medkb"], res["pagefind"]
         body.append(f"| {pages:,} | {tm:.2f} s | {tp:.2f} s | {kb(m['first'])} | {kb(p['first'])} | {kb(m['session'])} | "
-                    f"{kb(p['session'])} | {median(m['latencies']):.1f} ms | {median(p['latencies']):.1f} ms | {kb(pack_gz)} |")
+                    f"{kb(p['session'])} | {median(m['latencies']):.1f} ms | {median(p['latencies']):.1f} ms | {kb(index_gz)} |")
     body += ["", "Queries: " + "; ".join(f"{pages:,} pages: " + ", ".join(f"`{q}`" for q in qs) for pages, *_, qs in rows), "",
              "Targets (issue: search): five-query-session bytes ≤ Pagefind's at 73, 1k and 10k pages; ≤ 10 ms per query "
-             "after load. medkb downloads its whole index (gzip) and its wasm module (gzip) on first focus; see "
-             "search-index/README.md for why, and for the at-scale design."]
+             "after load. On first focus medkb downloads its wasm module (xz, with its 20 KB decoder), the manifest and the "
+             "index's head (gzip); each query then fetches only the 4 KiB index pages it needs (gzip, in at most three "
+             "parallel rounds), each page once per session. See search-index/README.md."]
     write_section("search", "\n".join(body))
 
 
