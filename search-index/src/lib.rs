@@ -27,18 +27,21 @@
 //!   text is split into words and `"quoted phrases"`; operators and stray
 //!   punctuation are just ignored. [`SearchIndex::search`] returns a list,
 //!   never an error, whatever it is given.
-//! * **Small downloads.** The doc store is written uncompressed so that the
-//!   pack file compresses well as a whole (gzip/brotli beat lz4 blocks), the
-//!   build also writes a gzip copy that the browser inflates with the
-//!   built-in `DecompressionStream`, and only short text is stored: the
-//!   summary and each section's text for the snippet and the best anchor.
+//! * **Small downloads.** A browser never downloads the whole index: the
+//!   build cuts it into 4 KiB pages ([`pages`]) and publishes a *head* (what
+//!   opening the index reads: term dictionaries, field norms, file tables)
+//!   plus one gzip file per other page. A query asks for the pages of its
+//!   own posting lists and result documents, in at most three parallel
+//!   rounds. Only short text is stored: the summary and the opening of each
+//!   section, for the snippet and the best anchor.
 //!
 //! # Files
 //!
 //! [`build_index`] returns `manifest.json` (format version, document count,
-//! the pack's byte size and the byte range of every Tantivy file inside it),
-//! `index.pack` (all Tantivy files concatenated, see [`pack`]) and
-//! `index.pack.gz`. [`SearchIndex::open`] takes the same list back.
+//! page size and count, the byte range of every Tantivy file inside the
+//! pack), `head.gz` and `p/<n>.gz` (see [`pages`]).
+//! [`SearchIndex::open`] takes the same list back; the browser uses
+//! [`SearchIndex::open_paged`] and [`SearchIndex::search_paged`].
 //!
 //! # Ranking, in short
 //!
