@@ -203,10 +203,11 @@ fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
 }
 
 /// How much of each section is stored for choosing the best section and its
-/// snippet. Whole sections made up ~80% of the index (and of what the browser
-/// downloads); the opening of a section is where readers look, and every word
-/// of the section is still indexed for matching.
-pub const STORED_SECTION_CHARS: usize = 500;
+/// snippet (180 characters shown). Stored text is most of what a browser
+/// fetches per query (each hit's document); the opening of a section is where
+/// readers look, and every word of the section is still indexed for matching.
+/// The relevance set scores the same at 300 as with whole sections.
+pub const STORED_SECTION_CHARS: usize = 300;
 
 /// `s` cut to at most `max` bytes, at a word boundary.
 fn cut_at_word(s: &str, max: usize) -> &str {
