@@ -10,7 +10,7 @@ use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
 use rayon::prelude::*;
 
 use crate::analysis::{analyzer, ANALYZER};
-use crate::pages::{page_of, PageStore, PAGE_SIZE};
+use crate::pages::{page_of, page_size_for, PageStore};
 use crate::schema::{normalize_region, schema, Fields};
 use crate::{pack, Document, Error, SearchIndex, SectionKind};
 
@@ -91,21 +91,22 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
 
     let (pack_bytes, entries) = pack::encode(&files);
     drop(files);
-    let head = SearchIndex::head_pages(&pack_bytes, PAGE_SIZE)?;
-    let head_file = gzip(&PageStore::encode_head(&pack_bytes, PAGE_SIZE, &head))?;
-    let page_count = pack_bytes.len().div_ceil(PAGE_SIZE);
+    let page_size = page_size_for(pack_bytes.len());
+    let head = SearchIndex::head_pages(&pack_bytes, page_size)?;
+    let head_file = gzip(&PageStore::encode_head(&pack_bytes, page_size, &head))?;
+    let page_count = pack_bytes.len().div_ceil(page_size);
     let is_head = |n: usize| head.binary_search(&(n as u32)).is_ok();
     let pages: Vec<(String, Vec<u8>)> = (0..page_count)
         .into_par_iter()
         .filter(|&n| !is_head(n))
-        .map(|n| Ok((format!("{PAGE_DIR}/{n}.gz"), gzip(page_of(&pack_bytes, PAGE_SIZE, n as u32))?)))
+        .map(|n| Ok((format!("{PAGE_DIR}/{n}.gz"), gzip(page_of(&pack_bytes, page_size, n as u32))?)))
         .collect::<Result<_, Error>>()?;
 
     let manifest = serde_json::json!({
         "format": FORMAT,
         "docs": count,
         "version": format!("{:016x}", fnv1a(&pack_bytes)),
-        "page_size": PAGE_SIZE,
+        "page_size": page_size,
         "pages": page_count,
         "pack_bytes": pack_bytes.len(),
         "head": HEAD,
@@ -129,7 +130,7 @@ pub const FORMAT: &str = "medkb-search/2";
 /// Gzip, level 9: pages are small and compressed once per build, and every
 /// byte saved is a byte each reader does not download.
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 2), flate2::Compression::new(9));
+    let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 2), flate2::Compression::new(6));
     gz.write_all(bytes)?;
     Ok(gz.finish()?)
 }

@@ -1,6 +1,6 @@
 //! The paged pack: how a browser searches a large index without downloading it.
 //!
-//! The pack ([`crate::pack`]) is cut into fixed-size pages ([`PAGE_SIZE`]).
+//! The pack ([`crate::pack`]) is cut into fixed-size pages ([`page_size_for`]).
 //! The build publishes them as separate gzip files plus one *head* file that
 //! holds every page needed to open the index (the pack's file table,
 //! `meta.json`, the term dictionaries, field norms, the doc store's skip
@@ -34,10 +34,24 @@ use tantivy::HasLen;
 
 use crate::Error;
 
-/// Bytes per page. Small pages waste little of a fetch (a posting list or
-/// a document is usually much smaller); 8 KiB keeps the number of files of
-/// a 10k-page site in the thousands and each page still compresses well.
+/// Bytes per page of a small index. Small pages waste little of a fetch (a
+/// posting list or a document is usually much smaller than a page).
 pub const PAGE_SIZE: usize = 4096;
+/// Page count above which pages get bigger (see [`page_size_for`]).
+pub const MAX_PAGES: usize = 4096;
+
+/// The page size for a pack of `len` bytes: [`PAGE_SIZE`], doubled until the
+/// pack has at most [`MAX_PAGES`] pages (up to 64 KiB). A 10k-page site then
+/// publishes a few thousand page files rather than tens of thousands, which
+/// keeps its build and deploy quick; its queries fetch somewhat more, still
+/// far less than the whole index.
+pub fn page_size_for(len: usize) -> usize {
+    let mut size = PAGE_SIZE;
+    while len.div_ceil(size) > MAX_PAGES && size < 65536 {
+        size *= 2;
+    }
+    size
+}
 
 const HEAD_MAGIC: &[u8; 8] = b"MKBSHEAD";
 const HEAD_VERSION: u32 = 1;
@@ -264,6 +278,15 @@ mod tests {
         assert!(!store.add_page(9, vec![0; 16]), "outside the pack refused");
         assert_eq!(mid.read_bytes(40..60).unwrap().as_slice(), &pack[40..60]);
         assert!(mid.read_bytes(90..101).is_err());
+    }
+
+    #[test]
+    fn big_packs_get_bigger_pages() {
+        assert_eq!(page_size_for(100), PAGE_SIZE);
+        assert_eq!(page_size_for(PAGE_SIZE * MAX_PAGES), PAGE_SIZE);
+        assert_eq!(page_size_for(PAGE_SIZE * MAX_PAGES + 1), 2 * PAGE_SIZE);
+        assert_eq!(page_size_for(45 << 20), 16384);
+        assert_eq!(page_size_for(usize::MAX / 2), 65536);
     }
 
     #[test]
