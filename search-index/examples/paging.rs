@@ -2,7 +2,6 @@
 //! head, then the pages each query asks for (real file sizes, gzip).
 //!
 //!     cargo run --release -p search-index --example paging -- public/search "shin splints" "knee pain"
-use std::io::Read;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -10,9 +9,7 @@ use search_index::pages::PageStore;
 use search_index::{Answer, Query, SearchIndex};
 
 fn gunzip(bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out).unwrap();
-    out
+    search_index::build::gunzip(bytes).unwrap()
 }
 
 fn main() {

@@ -127,8 +127,16 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
 /// The manifest's `format`: readers refuse other versions.
 pub const FORMAT: &str = "medkb-search/2";
 
-/// Gzip, level 9: pages are small and compressed once per build, and every
-/// byte saved is a byte each reader does not download.
+/// Inflates a gzip file (a published page or head).
+pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
+    Ok(out)
+}
+
+/// Gzip, level 6: within ~1 % of level 9 on these pages, at a fraction of
+/// the time a 10k-page build spends compressing.
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
     let mut gz = flate2::GzBuilder::new().mtime(0).write(Vec::with_capacity(bytes.len() / 2), flate2::Compression::new(6));
     gz.write_all(bytes)?;

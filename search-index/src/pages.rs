@@ -140,11 +140,6 @@ impl PageStore {
         !self.wanted.lock().unwrap_or_else(|e| e.into_inner()).is_empty()
     }
 
-    /// Whether page `n` is loaded.
-    pub fn has_page(&self, n: u32) -> bool {
-        self.pages.read().unwrap_or_else(|e| e.into_inner()).contains_key(&n)
-    }
-
     /// Whether the pack is empty (it never is: it has a header).
     pub fn is_empty(&self) -> bool {
         self.len == 0
@@ -158,6 +153,18 @@ impl PageStore {
     /// Number of pages in the pack.
     pub fn page_count(&self) -> u32 {
         self.len.div_ceil(self.page_size as u64) as u32
+    }
+
+    /// The whole pack, when every page is loaded; otherwise the first
+    /// missing page's number.
+    pub fn into_pack(self) -> Result<Vec<u8>, u32> {
+        let count = self.page_count();
+        let pages = self.pages.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut pack = Vec::with_capacity(self.len as usize);
+        for n in 0..count {
+            pack.extend_from_slice(pages.get(&n).ok_or(n)?.as_slice());
+        }
+        Ok(pack)
     }
 
     /// Byte length of page `n`, or `None` past the end.

@@ -143,6 +143,7 @@ impl SearchIndex {
         }
         #[cfg(feature = "write")]
         if let Some(i) = files.iter().position(|(n, _)| file_name(n) == crate::build::HEAD) {
+            use crate::build::gunzip;
             let store = PageStore::from_head(&gunzip(&files.swap_remove(i).1)?)?;
             for (name, bytes) in &files {
                 let page = name.strip_suffix(".gz").and_then(|n| n.rsplit_once(&format!("{}/", crate::build::PAGE_DIR)));
@@ -152,10 +153,10 @@ impl SearchIndex {
                     }
                 }
             }
-            if let Some(n) = (0..store.page_count()).find(|&n| !store.has_page(n)) {
-                return Err(Error::Pack(format!("page {n} of the search index is missing; rebuild the site")));
-            }
-            return SearchIndex::open_paged(Arc::new(store));
+            // Everything is here: read it as one pack, without the paged path's
+            // page lookups and prefetching.
+            let pack = store.into_pack().map_err(|n| Error::Pack(format!("page {n} of the search index is missing; rebuild the site")))?;
+            return SearchIndex::open_pack(pack);
         }
         if files.iter().any(|(n, _)| file_name(n) == "meta.json") {
             let map = files.into_iter().map(|(n, b)| (PathBuf::from(file_name(&n)), handle(OwnedBytes::new(b)))).collect();
@@ -748,14 +749,6 @@ fn truncate_words(s: &str, max_chars: usize) -> String {
         _ => &cut[..],
     };
     format!("{}…", cut.trim_end_matches([',', ';', ':', '.', ' ']))
-}
-
-#[cfg(feature = "write")]
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
 }
 
 fn handle(bytes: OwnedBytes) -> Arc<dyn FileHandle> {

@@ -62,16 +62,11 @@ fn big_site(n: usize) -> Vec<search_index::Document> {
 fn paged_index_answers_like_the_whole_one_in_a_few_rounds() {
     use search_index::pages::PageStore;
     use search_index::Answer;
-    use std::io::Read;
     use std::sync::Arc;
 
     let files = build_index(&big_site(400)).unwrap();
     let whole = SearchIndex::open(files.clone()).unwrap();
-    let gunzip = |b: &[u8]| {
-        let mut out = Vec::new();
-        flate2::read::GzDecoder::new(b).read_to_end(&mut out).unwrap();
-        out
-    };
+    let gunzip = |b: &[u8]| search_index::build::gunzip(b).unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
     assert_eq!(manifest["format"], "medkb-search/2");
     let pages = manifest["pages"].as_u64().unwrap() as usize;
