@@ -41,6 +41,8 @@ impl SectionKind {
             | "self care"
             | "what helps"
             | "how to fix it"
+            | "what to do"
+            | "what you can do"
             | "treatment and fixes" => SectionKind::Fixes,
             "red flags" | "when to get help" | "when to see a doctor" | "warning signs" | "urgent advice" | "when to get medical help" => {
                 SectionKind::RedFlags
