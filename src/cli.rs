@@ -66,7 +66,7 @@ pub enum Command {
     },
     /// Search the built site's index, with the same code the browser runs.
     #[command(
-        after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot"
+        after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot --type symptom\n  medkb search \"heel pain\" --explain"
     )]
     Search {
         /// What a reader would type.
@@ -76,7 +76,8 @@ pub enum Command {
         /// The built site [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Print {"results": [{slug, title, url, score, snippet}, …]}.
+        /// Print {"emergency": [{text, slug, title, url}, …], "results": [{slug, title, url, score, snippet}, …],
+        /// "partial": […], "corrected": "…"}.
         #[arg(long)]
         json: bool,
         #[arg(long, default_value_t = 10)]
@@ -84,6 +85,12 @@ pub enum Command {
         /// Only pages of this body region.
         #[arg(long)]
         region: Option<String>,
+        /// Only pages of this type: condition, symptom or guide.
+        #[arg(long = "type", value_name = "TYPE")]
+        page_type: Option<String>,
+        /// Show, per result, which fields and terms matched and with what weight.
+        #[arg(long)]
+        explain: bool,
     },
     /// Preview the site: build it, serve it, and rebuild and reload the browser on every save.
     #[command(

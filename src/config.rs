@@ -98,6 +98,8 @@ pub struct SiteConfig {
     pub summary_max_chars: usize,
     pub readability_target_grade: f64,
     pub feed_limit: usize,
+    /// From `synonyms.toml` (see `crate::synonyms`); empty when there is none.
+    pub synonyms: search_index::Synonyms,
 }
 
 pub const DEFAULT_REGIONS: [(&str, &str); 8] = [
@@ -167,6 +169,7 @@ impl SiteConfig {
             summary_max_chars: raw.summary_max_chars,
             readability_target_grade: raw.readability_target_grade,
             feed_limit: raw.feed_limit,
+            synonyms: search_index::Synonyms::default(),
         })
     }
 
@@ -177,7 +180,17 @@ impl SiteConfig {
             anyhow::anyhow!("cannot read {}: {e}\nhelp: run medkb in the folder that holds site.toml, or pass --root DIR", abs.display())
         })?;
         let file = SourceFile::new("site.toml".into(), abs, text);
-        let parsed = SiteConfig::parse(&file);
+        let mut parsed = SiteConfig::parse(&file);
+        // The site's synonyms travel with its configuration; their errors stop
+        // the build like the configuration's (located in synonyms.toml).
+        if let Some((_, synonyms)) = crate::synonyms::load(root)? {
+            match (&mut parsed, synonyms) {
+                (Ok(config), Ok(s)) => config.synonyms = s,
+                (Ok(_), Err(e)) => parsed = Err(e),
+                (Err(errors), Err(e)) => errors.extend(e),
+                (Err(_), Ok(_)) => {}
+            }
+        }
         Ok((file, parsed))
     }
 }

@@ -103,11 +103,21 @@ pub struct SearchJob {
     pub fingerprint: u64,
     /// Shared with the engine's slots: making a job copies no text.
     pub docs: Vec<Arc<search_index::Document>>,
+    /// The site's synonyms, applied to the documents when the job runs.
+    pub synonyms: search_index::Synonyms,
 }
 
 impl SearchJob {
     pub fn run(&self) -> anyhow::Result<Vec<Output>> {
-        let docs: Vec<search_index::Document> = self.docs.iter().map(|d| (**d).clone()).collect();
+        let docs: Vec<search_index::Document> = self
+            .docs
+            .iter()
+            .map(|d| {
+                let mut d = (**d).clone();
+                self.synonyms.apply(&mut d);
+                d
+            })
+            .collect();
         crate::index::search_files_of(&docs)
     }
 }
@@ -647,7 +657,7 @@ impl Engine {
         let mut new_search = None;
         if search && self.background_search {
             let docs = (0..pages.len()).filter_map(|i| parsed(i).doc.clone()).collect();
-            update.search_job = Some(SearchJob { fingerprint: search_fp, docs });
+            update.search_job = Some(SearchJob { fingerprint: search_fp, docs, synonyms: config.synonyms.clone() });
         } else if search {
             new_search = Some(crate::index::search_files(pages, config)?);
             update.search = Some(started.elapsed());

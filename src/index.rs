@@ -7,7 +7,7 @@
 use search_index::{Document, Section, SectionKind as SearchKind};
 
 use crate::config::SiteConfig;
-use crate::parse::markdown::SectionKind;
+use crate::parse::markdown::{SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use crate::render::Output;
 
@@ -52,6 +52,7 @@ pub fn document(page: &Page) -> Document {
         }
         .to_string(),
         sections,
+        emergency: page.body.red_flags.iter().filter(|f| f.urgency == Urgency::Emergency).map(|f| f.plain.clone()).collect(),
     }
 }
 
@@ -61,17 +62,23 @@ pub fn searchable(pages: &[Page]) -> impl Iterator<Item = &Page> {
 }
 
 /// The files of `public/search/` for these pages.
-pub fn search_files(pages: &[Page], _config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
+pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
     // In slug order, each document made just before it is indexed.
     let mut sorted: Vec<&Page> = searchable(pages).collect();
     sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let files = search_index::build_index_sorted(sorted.into_iter().map(document))
+    let documents = sorted.into_iter().map(|p| {
+        let mut d = document(p);
+        config.synonyms.apply(&mut d);
+        d
+    });
+    let files = search_index::build_index_sorted(documents)
         .map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
     Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
 }
 
 /// The files of `public/search/` for these documents. `serve` builds the documents
 /// on its rebuild thread and the index on a background one, so pages reload first.
+/// The documents must already carry the site's synonyms (`Synonyms::apply`).
 pub fn search_files_of(docs: &[Document]) -> anyhow::Result<Vec<Output>> {
     let files = search_index::build_index(docs).map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
     Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
@@ -88,14 +95,14 @@ pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::Sea
     // loads the whole index.
     let mut files = Vec::new();
     let read = |path: &std::path::Path| std::fs::read(path).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()));
-    for name in ["manifest.json", search_index::build::HEAD] {
+    for name in [search_index::layout::MANIFEST, search_index::layout::HEAD] {
         files.push((name.to_string(), read(&dir.join(name))?));
     }
-    let pages = dir.join(search_index::build::PAGE_DIR);
+    let pages = dir.join(search_index::layout::PAGE_DIR);
     if pages.is_dir() {
         for entry in std::fs::read_dir(&pages)? {
             let path = entry?.path();
-            let name = format!("{}/{}", search_index::build::PAGE_DIR, path.file_name().unwrap_or_default().to_string_lossy());
+            let name = format!("{}/{}", search_index::layout::PAGE_DIR, path.file_name().unwrap_or_default().to_string_lossy());
             files.push((name, read(&path)?));
         }
     }

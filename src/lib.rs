@@ -22,3 +22,4 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod synonyms;

@@ -21,8 +21,9 @@ fn main() -> ExitCode {
             cmd::check::run(&root, format, drafts, notes, readability, deny_warnings)
         }
         Command::New { kind, title, region, root } => cmd::new::run(&root, kind, &title, region.as_deref()),
-        Command::Search { query, root, output, json, limit, region } => {
-            cmd::search::run(&root, output.as_deref(), &query, json, limit, region.as_deref())
+        Command::Search { query, root, output, json, limit, region, page_type, explain } => {
+            let q = search_index::Query { text: query, limit, region, page_type, explain };
+            cmd::search::run(&root, output.as_deref(), &q, json)
         }
         Command::Serve { root, port, bind, open, drafts } => cmd::serve::run(&root, port, bind, open, drafts),
     };

@@ -95,6 +95,9 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         Ok(c) => c,
         Err(diags) => {
             sources.insert(config_file.rel.clone(), config_file);
+            if let Some((file, _)) = crate::synonyms::load(&opts.root)? {
+                sources.insert(file.rel.clone(), file);
+            }
             outcome.diagnostics = locate_all(&diags, &sources);
             return Ok(outcome);
         }

@@ -3,7 +3,9 @@
 //! Every text field, and every typed query, goes through the same chain:
 //! split on non-alphanumerics → drop absurdly long tokens → lower-case →
 //! ASCII-fold (`Sever's` and `séver` meet, `naïve` → `naive`) → English
-//! Snowball stemming (`running`, `runs` → `run`; `fasciitis` → `fasciiti`).
+//! spelling variants ([`spelling`]: UK and US spellings meet, `anaemia` and
+//! `anemia` → `anemia`) → English Snowball stemming (`running`, `runs` →
+//! `run`; `fasciitis` → `fasciiti`).
 //!
 //! Stop words are **kept** in the index: phrases such as "pain in the heel"
 //! and "throat on fire" need them, and BM25 already gives them almost no
@@ -101,7 +103,7 @@ impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
             if cache.len() >= STEM_CACHE_WORDS {
                 cache.clear();
             }
-            let stem = stemmer.stem(&token.text).into_owned();
+            let stem = stemmer.stem(&spelling(&token.text)).into_owned();
             cache.insert(token.text.clone(), stem.clone());
             stem
         });
@@ -115,6 +117,128 @@ impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
     fn token_mut(&mut self) -> &mut Token {
         self.tail.token_mut()
     }
+}
+
+/// One spelling for UK and US variants of a (lower-case, folded) word, by
+/// rule rather than by word list wherever a rule exists, applied to the
+/// index and to queries alike, so each spelling finds the other:
+///
+/// * `-ise`/`-ize`, `-yse`/`-yze` → `-is…`, `-ys…` (organize, organise; not
+///   *size*, *prize*: the rule wants three letters before the suffix);
+/// * `-our` → `-or` (tumour, colours, favourite; not *four*, *your*, *hours*);
+/// * `-tre`, `-bre` → `-ter`, `-ber` (centre, fibre, litres);
+/// * `ae` between consonants or at the start before a consonant → `e`
+///   (anaemia, haemorrhage, paediatric, aetiology; not *aerobic*, *vertebrae*);
+/// * `oe` at the start before a consonant and in `rrhoe`, `foet`, `coel`,
+///   `amoeb`, `manoeuv` → `e` (oedema, oesophagus, diarrhoea, coeliac);
+/// * `-logue` → `-log` (catalogue, dialogue);
+/// * the few doubled-`l` stems (travelled, fuelling, modelling, labelled,
+///   cancelled), `-ence`/`-ense` nouns (defence, licence, offence) and single
+///   words (programme, grey, sulphur, mould, ageing, practise, tyre).
+pub fn spelling(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let mut w: Cow<str> = Cow::Borrowed(word);
+    let replace_suffix = |w: &str, suffixes: &[(&str, &str)], min_prefix: usize| -> Option<String> {
+        suffixes.iter().find_map(|(from, to)| {
+            w.strip_suffix(from).filter(|p| p.len() >= min_prefix).map(|p| format!("{p}{to}"))
+        })
+    };
+    const IZE: &[(&str, &str)] = &[
+        ("izations", "isations"),
+        ("ization", "isation"),
+        ("izing", "ising"),
+        ("ized", "ised"),
+        ("izes", "ises"),
+        ("izers", "isers"),
+        ("izer", "iser"),
+        ("ize", "ise"),
+        ("yzing", "ysing"),
+        ("yzed", "ysed"),
+        ("yzes", "yses"),
+        ("yze", "yse"),
+    ];
+    const OUR: &[(&str, &str)] = &[
+        ("ourites", "orites"),
+        ("ourite", "orite"),
+        ("ourable", "orable"),
+        ("ourful", "orful"),
+        ("ouring", "oring"),
+        ("oured", "ored"),
+        ("ours", "ors"),
+        ("our", "or"),
+    ];
+    const RE: &[(&str, &str)] = &[("tres", "ters"), ("tre", "ter"), ("bres", "bers"), ("bre", "ber")];
+    if let Some(x) = replace_suffix(&w, IZE, 3) {
+        w = Cow::Owned(x);
+    }
+    if let Some(x) = replace_suffix(&w, OUR, 2) {
+        w = Cow::Owned(x);
+    }
+    if w.len() >= 5 {
+        if let Some(x) = replace_suffix(&w, RE, 2) {
+            w = Cow::Owned(x);
+        }
+    }
+    if let Some(x) = replace_suffix(&w, &[("logues", "logs"), ("logue", "log")], 2) {
+        w = Cow::Owned(x);
+    }
+    const PARTS: &[(&str, &str)] = &[
+        ("rrhoe", "rrhe"),
+        ("foet", "fet"),
+        ("coel", "cel"),
+        ("amoeb", "ameb"),
+        ("manoeuvr", "maneuver"),
+        ("manoeuv", "maneuv"),
+        ("travell", "travel"),
+        ("fuell", "fuel"),
+        ("modell", "model"),
+        ("labell", "label"),
+        ("cancell", "cancel"),
+        ("signall", "signal"),
+        ("counsell", "counsel"),
+        ("levell", "level"),
+        ("defenc", "defens"),
+        ("offenc", "offens"),
+        ("licenc", "licens"),
+        ("pretenc", "pretens"),
+        ("programme", "program"),
+        ("sulph", "sulf"),
+        ("mould", "mold"),
+        ("ageing", "aging"),
+        ("practis", "practic"),
+    ];
+    for (from, to) in PARTS {
+        if w.contains(from) {
+            w = Cow::Owned(w.replace(from, to));
+        }
+    }
+    match w.as_ref() {
+        "grey" => w = Cow::Borrowed("gray"),
+        "tyre" | "tyres" => w = Cow::Owned(w.replacen("tyre", "tire", 1)),
+        _ => {}
+    }
+    // ae / oe digraphs.
+    let b = w.as_bytes();
+    let consonant = |c: u8| c.is_ascii_lowercase() && !b"aeiouy".contains(&c);
+    if b.len() >= 4 && ((b[0] == b'a' && b[1] == b'e' && consonant(b[2]) && b[2] != b'r') || (b[0] == b'o' && b[1] == b'e' && consonant(b[2])))
+    {
+        w = Cow::Owned(w[1..].to_string());
+    }
+    let b = w.as_bytes();
+    if b.windows(4).any(|x| consonant(x[0]) && x[1] == b'a' && x[2] == b'e' && consonant(x[3])) {
+        let mut out = Vec::with_capacity(b.len());
+        let mut i = 0;
+        while i < b.len() {
+            if i + 3 < b.len() + 1 && i >= 1 && b[i] == b'a' && i + 2 < b.len() && b[i + 1] == b'e' && consonant(b[i - 1]) && consonant(b[i + 2]) {
+                i += 1; // drop the `a`
+                continue;
+            }
+            out.push(b[i]);
+            i += 1;
+        }
+        w = Cow::Owned(String::from_utf8(out).unwrap_or_default());
+    }
+    w
 }
 
 /// The index terms for `text`, in order.
@@ -179,6 +303,48 @@ mod tests {
     fn punctuation_and_long_tokens_vanish() {
         assert!(terms("+-*\"()&|").is_empty());
         assert!(terms(&"x".repeat(200)).is_empty());
+    }
+
+    #[test]
+    fn uk_and_us_spellings_meet() {
+        for (uk, us) in [
+            ("anaemia", "anemia"),
+            ("oedema", "edema"),
+            ("haemorrhage", "hemorrhage"),
+            ("centre", "center"),
+            ("organise", "organize"),
+            ("organisation", "organization"),
+            ("tumour", "tumor"),
+            ("colours", "colors"),
+            ("fibre", "fiber"),
+            ("paediatric", "pediatric"),
+            ("orthopaedic", "orthopedic"),
+            ("diarrhoea", "diarrhea"),
+            ("oesophagus", "esophagus"),
+            ("coeliac", "celiac"),
+            ("anaesthetic", "anesthetic"),
+            ("haematoma", "hematoma"),
+            ("fuelling", "fueling"),
+            ("travelled", "traveled"),
+            ("analyse", "analyze"),
+            ("defence", "defense"),
+            ("litres", "liters"),
+            ("favourite", "favorite"),
+            ("behaviour", "behavior"),
+            ("manoeuvre", "maneuver"),
+            ("catalogue", "catalog"),
+            ("grey", "gray"),
+            ("aetiology", "etiology"),
+        ] {
+            assert_eq!(terms(uk), terms(us), "{uk} / {us}");
+        }
+        // Words the rules must leave alone.
+        for (a, b) in [("four", "for"), ("your", "yor"), ("size", "sise"), ("aerobic", "erobic"), ("toes", "tes"), ("shoes", "shes")] {
+            assert_ne!(terms(a), terms(b), "{a} / {b}");
+        }
+        assert_eq!(spelling("exercise"), "exercise");
+        assert_eq!(spelling("vertebrae"), "vertebrae");
+        assert_eq!(spelling("hours"), "hours");
     }
 
     #[test]

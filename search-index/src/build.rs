@@ -11,14 +11,11 @@ use rayon::prelude::*;
 
 use crate::analysis::{analyzer, ANALYZER};
 use crate::pages::{page_of, page_size_for, PageStore};
-use crate::schema::{normalize_region, schema, Fields};
+use crate::schema::{encode_section, normalize_region, schema, Fields};
+use crate::synonyms::EXTRA;
 use crate::{pack, Document, Error, SearchIndex, SectionKind};
 
-/// File names written by [`build_index`]: the manifest, the head (the pages
-/// needed to open the index) and one file per other page (`p/<n>.gz`).
-pub const MANIFEST: &str = "manifest.json";
-pub const HEAD: &str = "head.gz";
-pub const PAGE_DIR: &str = "p";
+pub use crate::layout::{gunzip, FORMAT, HEAD, MANIFEST, PAGE_DIR};
 
 /// Builds the search index for `docs` and returns the files to publish
 /// under `public/search/`: `manifest.json`, `head.gz` and `p/<n>.gz`
@@ -124,17 +121,6 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
     Ok(out)
 }
 
-/// The manifest's `format`: readers refuse other versions.
-pub const FORMAT: &str = "medkb-search/2";
-
-/// Inflates a gzip file (a published page or head).
-pub fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
-    use std::io::Read;
-    let mut out = Vec::new();
-    flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
-}
-
 /// Gzip, level 6: within ~1 % of level 9 on these pages, at a fraction of
 /// the time a 10k-page build spends compressing.
 fn gzip(bytes: &[u8]) -> Result<Vec<u8>, Error> {
@@ -194,17 +180,13 @@ fn to_tantivy(f: &Fields, d: &Document) -> TantivyDocument {
             _ => doc.add_text(f.body, &s.text),
         }
         if !s.text.trim().is_empty() {
-            doc.add_text(
-                f.sections,
-                format!(
-                    "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                    s.kind.code(),
-                    clean(&s.anchor),
-                    clean(&s.heading),
-                    cut_at_word(s.text.trim(), STORED_SECTION_CHARS)
-                ),
-            );
+            doc.add_text(f.sections, encode_section(s.kind, &s.anchor, &s.heading, cut_at_word(s.text.trim(), STORED_SECTION_CHARS)));
         }
+    }
+    for flag in &d.emergency {
+        // The flag as shown, then the synonyms it also matches (see `Synonyms::apply`).
+        doc.add_text(f.emergency, flag);
+        doc.add_text(f.emergency_terms, flag.replace(EXTRA, " "));
     }
     doc.add_text(f.body_region, normalize_region(&d.body_region));
     doc.add_text(f.page_type, d.page_type.trim().to_lowercase());
@@ -233,6 +215,3 @@ fn cut_at_word(s: &str, max: usize) -> &str {
     }
 }
 
-fn clean(s: &str) -> String {
-    s.replace('\u{1f}', " ").trim().to_string()
-}

@@ -38,6 +38,10 @@ pub struct Outcome {
     pub rank: Option<usize>,
     /// The top 3 slugs returned.
     pub top: Vec<String>,
+    /// The page of each emergency line (empty for a concept no page covers).
+    pub emergency: Vec<String>,
+    /// The top 3 partial matches, when there are no results.
+    pub partial: Vec<String>,
 }
 
 /// Aggregate metrics plus every outcome (for a readable failure message).
@@ -54,13 +58,16 @@ pub fn evaluate(index: &SearchIndex, cases: &[Case]) -> Report {
     let outcomes: Vec<Outcome> = cases
         .iter()
         .map(|case| {
-            let hits = index.search(&Query { text: case.query.clone(), limit: 10, region: None });
+            let answer = index.answer(&Query { text: case.query.clone(), limit: 10, ..Query::default() });
+            let hits = &answer.results;
             let rank = hits.iter().position(|h| case.expected.contains(&h.slug)).map(|i| i + 1);
             Outcome {
                 query: case.query.clone(),
                 expected: case.expected.clone(),
                 rank,
                 top: hits.iter().take(3).map(|h| h.slug.clone()).collect(),
+                emergency: answer.emergency.iter().map(|e| e.slug.clone()).collect(),
+                partial: answer.partial.iter().take(3).map(|h| h.slug.clone()).collect(),
             }
         })
         .collect();
@@ -81,11 +88,13 @@ impl fmt::Display for Report {
             };
             writeln!(
                 f,
-                "  {mark} {:?} rank {} want {:?} got {:?}",
+                "  {mark} {:?} rank {} want {:?} got {:?}{}{}",
                 o.query,
                 o.rank.map_or("-".to_string(), |r| r.to_string()),
                 o.expected,
-                o.top
+                o.top,
+                if o.emergency.is_empty() { String::new() } else { format!(" emergency {:?}", o.emergency) },
+                if o.partial.is_empty() { String::new() } else { format!(" partial {:?}", o.partial) },
             )?;
         }
         Ok(())

@@ -28,7 +28,7 @@
 //!   punctuation are just ignored. [`SearchIndex::search`] returns a list,
 //!   never an error, whatever it is given.
 //! * **Small downloads.** A browser never downloads the whole index: the
-//!   build cuts it into 4 KiB pages ([`pages`]) and publishes a *head* (what
+//!   build cuts it into pages (4 KiB, larger for big indexes) ([`pages`]) and publishes a *head* (what
 //!   opening the index reads: term dictionaries, field norms, file tables)
 //!   plus one gzip file per other page. A query asks for the pages of its
 //!   own posting lists and result documents, in at most three parallel
@@ -58,17 +58,21 @@ pub mod analysis;
 #[cfg(feature = "write")]
 pub mod build;
 mod directory;
+pub mod layout;
+pub mod emergency;
 pub mod eval;
 pub mod pack;
 pub mod pages;
 mod schema;
 pub mod search;
+pub mod synonyms;
 
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "write")]
 pub use build::{build_index, build_index_sorted};
 pub use search::{Answer, SearchIndex};
+pub use synonyms::Synonyms;
 
 /// The kind of a page section. It decides how much a match in the section
 /// counts: symptoms are what readers describe, so they weigh more than the
@@ -138,23 +142,83 @@ pub struct Document {
     /// `condition`, `symptom` or `guide`.
     pub page_type: String,
     pub sections: Vec<Section>,
+    /// The page's emergency red flags, plain text (`emergency:` items).
+    #[serde(default)]
+    pub emergency: Vec<String>,
 }
 
 /// A search request. `limit` 0 means the default (10); it is capped at 100.
-/// `region`, when set and not empty, keeps only pages with that `body_region`.
+/// `region`, when set and not empty, keeps only pages with that `body_region`;
+/// `page_type` likewise (`condition`, `symptom`, `guide`). `explain` adds,
+/// per result, the fields and terms that matched ([`Results::explain`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Query {
     pub text: String,
     pub limit: usize,
     pub region: Option<String>,
+    pub page_type: Option<String>,
+    pub explain: bool,
 }
 
 impl Query {
-    /// A query for `text` with the default limit and no region filter.
+    /// A query for `text` with the default limit and no filter.
     pub fn new(text: impl Into<String>) -> Query {
-        Query { text: text.into(), limit: 0, region: None }
+        Query { text: text.into(), ..Query::default() }
     }
+}
+
+/// Everything a search answers. See [`search`] for the confidence rule
+/// that splits `results` from `partial`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    /// Pages that cover the query's meaningful words, best first; pages
+    /// carrying a matched emergency red flag come first.
+    pub results: Vec<Hit>,
+    /// When no page covers the query: the weak partial matches ("Not an
+    /// exact match"). Empty whenever `results` is not.
+    pub partial: Vec<Hit>,
+    /// Emergency red flags (and emergency concepts) the query matches: show
+    /// them first, under the site's emergency care-card wording.
+    pub emergency: Vec<Emergency>,
+    /// "Showing results for …": the query with unknown words replaced by
+    /// the words the index has, when any were.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<String>,
+    /// Per result (same order as `results`, then `partial`), with `Query::explain`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub explain: Vec<Explained>,
+}
+
+/// One emergency line: a page's red flag (with the page), or an emergency
+/// concept no page covers (empty `slug` and `url`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Emergency {
+    pub text: String,
+    pub slug: String,
+    pub title: String,
+    /// The page's red-flag section (`/conditions/x/#red-flags`).
+    pub url: String,
+}
+
+/// Why one result ranks where it does.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explained {
+    pub slug: String,
+    pub score: f32,
+    pub matches: Vec<Explain>,
+}
+
+/// One (typed word, field, index term) match of a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Explain {
+    pub word: String,
+    pub field: String,
+    pub term: String,
+    /// `exact` (also plurals, UK/US spellings, synonyms, split words), `typo` or `prefix`.
+    pub how: String,
+    /// Field weight × match weight: the boost of this match.
+    pub weight: f32,
 }
 
 /// One result.

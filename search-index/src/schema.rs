@@ -27,6 +27,12 @@ pub(crate) struct Fields {
     pub sections: Field,
     pub body_region: Field,
     pub page_type: Field,
+    /// Stored only: one value per emergency red flag (text, then U+001F and
+    /// its synonyms, if any).
+    pub emergency: Field,
+    /// The emergency red flags and their synonyms, analysed: finds the pages
+    /// whose flags a query names.
+    pub emergency_terms: Field,
 }
 
 /// The analysed text fields, each with its ranking weight.
@@ -51,6 +57,10 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("sections", STORED);
     b.add_text_field("body_region", STRING | STORED);
     b.add_text_field("page_type", STRING | STORED);
+    b.add_text_field("emergency", STORED);
+    let flags = TextOptions::default()
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs));
+    b.add_text_field("emergency_terms", flags);
     b.build()
 }
 
@@ -69,6 +79,8 @@ impl Fields {
             sections: f("sections")?,
             body_region: f("body_region")?,
             page_type: f("page_type")?,
+            emergency: f("emergency")?,
+            emergency_terms: f("emergency_terms")?,
         })
     }
 
@@ -81,4 +93,22 @@ impl Fields {
 /// Region values are compared case-insensitively and trimmed.
 pub(crate) fn normalize_region(region: &str) -> String {
     region.trim().to_lowercase()
+}
+
+/// One stored section: `kind \x1f anchor \x1f heading \x1f text`. The one
+/// codec for the `sections` field, written by the build, read by the search.
+#[cfg(feature = "write")]
+pub(crate) fn encode_section(kind: crate::SectionKind, anchor: &str, heading: &str, text: &str) -> String {
+    let clean = |s: &str| s.replace('\u{1f}', " ").trim().to_string();
+    format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", kind.code(), clean(anchor), clean(heading), text)
+}
+
+/// A stored section, decoded: kind, anchor, heading, text.
+pub(crate) fn decode_section(raw: &str) -> (crate::SectionKind, &str, &str, &str) {
+    let mut parts = raw.splitn(4, '\u{1f}');
+    let kind = parts.next().and_then(|k| k.chars().next()).unwrap_or('O');
+    let anchor = parts.next().unwrap_or("");
+    let heading = parts.next().unwrap_or("");
+    let text = parts.next().unwrap_or("");
+    (crate::SectionKind::from_code(kind), anchor, heading, text)
 }

@@ -44,13 +44,17 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::{Index, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::query::EnableScoring;
+use tantivy::{DocAddress, DocSet, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{self, analyzer, is_stop_word, ANALYZER};
 use crate::directory::PackDirectory;
 use crate::pages::{PageStore, PagedFile};
 use crate::schema::{normalize_region, Fields};
-use crate::{pack, Error, Hit, Query, SectionKind};
+use crate::emergency::{concepts_in, flag_stems, Concept};
+use crate::schema::decode_section;
+use crate::synonyms::EXTRA;
+use crate::{pack, Emergency, Error, Explain, Explained, Hit, Query, Results, SectionKind};
 
 /// Longer input is cut here (characters). Nobody types more; pasted
 /// paragraphs still search by their beginning.
@@ -101,7 +105,7 @@ pub struct SearchIndex {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// The results (possibly none).
-    Hits(Vec<Hit>),
+    Results(Results),
     /// The search needs these pages first: add them and search again.
     Need(Vec<u32>),
 }
@@ -142,11 +146,11 @@ impl SearchIndex {
             return SearchIndex::open_pack(files.swap_remove(i).1);
         }
         #[cfg(feature = "write")]
-        if let Some(i) = files.iter().position(|(n, _)| file_name(n) == crate::build::HEAD) {
-            use crate::build::gunzip;
+        if let Some(i) = files.iter().position(|(n, _)| file_name(n) == crate::layout::HEAD) {
+            use crate::layout::gunzip;
             let store = PageStore::from_head(&gunzip(&files.swap_remove(i).1)?)?;
             for (name, bytes) in &files {
-                let page = name.strip_suffix(".gz").and_then(|n| n.rsplit_once(&format!("{}/", crate::build::PAGE_DIR)));
+                let page = name.strip_suffix(".gz").and_then(|n| n.rsplit_once(&format!("{}/", crate::layout::PAGE_DIR)));
                 if let Some(n) = page.and_then(|(_, n)| n.parse::<u32>().ok()) {
                     if !store.add_page(n, gunzip(bytes)?) {
                         return Err(Error::Pack(format!("{name} does not belong to this search index; rebuild the site")));
@@ -211,7 +215,7 @@ impl SearchIndex {
         let store = Arc::new(PageStore::recording(pack, page_size));
         let index = SearchIndex::open_paged(store.clone())?;
         let mut fields: Vec<Field> = index.text_fields.iter().map(|(f, _)| *f).collect();
-        fields.push(index.fields.body_region);
+        fields.extend([index.fields.body_region, index.fields.page_type, index.fields.emergency_terms]);
         for segment in index.searcher.segment_readers() {
             for &field in &fields {
                 segment.inverted_index(field)?;
@@ -239,6 +243,13 @@ impl SearchIndex {
     /// Answers `q`. Never fails: on any internal problem the answer is an
     /// empty list.
     pub fn search(&self, q: &Query) -> Vec<Hit> {
+        self.answer(q).results
+    }
+
+    /// Answers `q` in full: results, partial matches, emergency red flags,
+    /// the corrected query and (with `q.explain`) why each page ranks. Never
+    /// fails: on any internal problem the answer is empty.
+    pub fn answer(&self, q: &Query) -> Results {
         self.try_search(q).unwrap_or_default()
     }
 
@@ -251,8 +262,8 @@ impl SearchIndex {
         let wanted = self.pages.as_ref().map(|p| p.take_wanted()).unwrap_or_default();
         match result {
             _ if !wanted.is_empty() => Answer::Need(wanted),
-            Ok(hits) => Answer::Hits(hits),
-            Err(_) => Answer::Hits(Vec::new()),
+            Ok(results) => Answer::Results(results),
+            Err(_) => Answer::Results(Results::default()),
         }
     }
 
@@ -261,15 +272,33 @@ impl SearchIndex {
         self.pages.as_ref().is_some_and(|p| p.has_wanted())
     }
 
-    fn try_search(&self, q: &Query) -> Result<Vec<Hit>, Stop> {
+    fn try_search(&self, q: &Query) -> Result<Results, Stop> {
         let parsed = parse(&q.text);
         let mut plan = self.plan(&parsed)?;
+        let mut filters: Vec<Term> = Vec::new();
         if let Some(region) = q.region.as_deref().map(normalize_region).filter(|r| !r.is_empty()) {
-            plan.terms.push((Term::from_field_text(self.fields.body_region, &region), false));
+            filters.push(Term::from_field_text(self.fields.body_region, &region));
         }
-        let Some(main) = plan.query else {
-            return Ok(Vec::new());
-        };
+        if let Some(kind) = q.page_type.as_deref().map(normalize_region).filter(|r| !r.is_empty()) {
+            filters.push(Term::from_field_text(self.fields.page_type, &kind));
+        }
+        plan.terms.extend(filters.iter().map(|t| (t.clone(), false)));
+
+        // Emergency red flags: the pages whose flags contain a named concept's
+        // words, or every meaningful word of the query.
+        let all_stems: Vec<String> = parsed.words.iter().map(|w| w.stem.clone()).collect();
+        let concepts = concepts_in(&all_stems);
+        let mut flag_terms: Vec<String> = concepts.iter().flat_map(|c| flag_stems(c)).collect();
+        for w in &plan.words {
+            flag_terms.extend(w.covering.iter().cloned());
+        }
+        flag_terms.sort();
+        flag_terms.dedup();
+        let flag_terms: Vec<Term> = flag_terms.iter().map(|t| Term::from_field_text(self.fields.emergency_terms, t)).collect();
+        plan.terms.extend(flag_terms.iter().map(|t| (t.clone(), false)));
+        plan.terms.sort();
+        plan.terms.dedup();
+
         if self.pages.is_some() {
             // Read every posting list (and positions list) the query will
             // need before running it, so that all missing pages are wanted
@@ -287,30 +316,256 @@ impl SearchIndex {
                 return Err(Stop::Pages);
             }
         }
-        let mut required: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, main)];
-        if let Some(region) = q.region.as_deref().map(normalize_region) {
-            if !region.is_empty() {
-                let term = Term::from_field_text(self.fields.body_region, &region);
-                let filter = TermQuery::new(term, IndexRecordOption::Basic);
+        let filtered = |main: Box<dyn TQuery>| -> BooleanQuery {
+            let mut required: Vec<(Occur, Box<dyn TQuery>)> = vec![(Occur::Must, main)];
+            for term in &filters {
+                let filter = TermQuery::new(term.clone(), IndexRecordOption::Basic);
                 required.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(filter), 0.0))));
             }
-        }
-        let query = BooleanQuery::new(required);
+            BooleanQuery::new(required)
+        };
         let limit = match q.limit {
             0 => DEFAULT_LIMIT,
             n => n.min(MAX_LIMIT),
         };
-        let top = self.searcher.search(&query, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = match plan.query.take() {
+            Some(main) => self.searcher.search(&filtered(main), &TopDocs::with_limit(limit).order_by_score())?,
+            None => Vec::new(),
+        };
+        let flagged = if flag_terms.is_empty() {
+            Vec::new()
+        } else {
+            let any: Vec<(Occur, Box<dyn TQuery>)> = flag_terms
+                .iter()
+                .map(|t| (Occur::Should, Box::new(TermQuery::new(t.clone(), IndexRecordOption::WithFreqs)) as Box<dyn TQuery>))
+                .collect();
+            self.searcher.search(&filtered(Box::new(BooleanQuery::new(any))), &TopDocs::with_limit(MAX_FLAGGED_PAGES).order_by_score())?
+        };
         // All documents first (a paged index wants their pages in one round).
-        let docs: Vec<Option<TantivyDocument>> = top.iter().map(|(_, addr)| self.searcher.doc(*addr).ok()).collect();
+        let mut docs: HashMap<DocAddress, TantivyDocument> = HashMap::new();
+        for (_, addr) in top.iter().chain(&flagged) {
+            if let Ok(doc) = self.searcher.doc(*addr) {
+                docs.insert(*addr, doc);
+            }
+        }
         if self.wanting() {
             return Err(Stop::Pages);
         }
-        let mut hits = Vec::with_capacity(top.len());
-        for ((score, _), doc) in top.into_iter().zip(docs) {
-            hits.push(self.present(&doc.ok_or(Stop::Failed)?, score, &plan.highlight));
+
+        // Which pages carry a matched flag, and which flags.
+        let meaningful: Vec<&PlannedWord> = plan.words.iter().collect();
+        let mut emergency_pages: Vec<(DocAddress, Vec<String>, usize)> = Vec::new();
+        let mut concept_hit = vec![false; concepts.len()];
+        for (rank, (_, addr)) in flagged.iter().enumerate() {
+            let Some(doc) = docs.get(addr) else { continue };
+            let mut matched = Vec::new();
+            for value in doc.get_all(self.fields.emergency) {
+                let Some(raw) = value.as_str() else { continue };
+                let terms = analysis::terms(&raw.replace(EXTRA, " "));
+                let has = |t: &String| terms.contains(t);
+                let mut hit = false;
+                for (i, c) in concepts.iter().enumerate() {
+                    let stems = flag_stems(c);
+                    if !stems.is_empty() && stems.iter().all(has) {
+                        concept_hit[i] = true;
+                        hit = true;
+                    }
+                }
+                // Every meaningful word (one may be missing from four on: "can't"
+                // for "cannot"), and at least two.
+                let n = meaningful.len();
+                let covered = meaningful.iter().filter(|w| w.covering.iter().any(has)).count();
+                if covered >= 2 && covered + usize::from(n >= 4) >= n {
+                    hit = true;
+                }
+                if hit {
+                    matched.push(raw.split(EXTRA).next().unwrap_or(raw).trim().to_string());
+                }
+            }
+            if !matched.is_empty() {
+                // A page named after the emergency's words comes first, then
+                // the main ranking, then the flag ranking.
+                let title = analysis::terms(&text_of(doc, self.fields.title));
+                let named = flag_terms_named(&title, &concepts, &meaningful);
+                let main_rank = top.iter().position(|(_, a)| a == addr).unwrap_or(MAX_LIMIT + rank);
+                emergency_pages.push((*addr, matched, if named { main_rank } else { MAX_LIMIT * 2 + main_rank }));
+            }
         }
-        Ok(hits)
+        emergency_pages.sort_by_key(|(_, _, key)| *key);
+
+        let mut results = Results::default();
+        let mut seen_flags: Vec<String> = Vec::new();
+        for (addr, flags, _) in &emergency_pages {
+            let doc = &docs[addr];
+            let anchor = red_flags_anchor(doc, self.fields.sections);
+            let url = text_of(doc, self.fields.url);
+            for flag in flags {
+                if results.emergency.len() < MAX_EMERGENCY_LINES && !seen_flags.contains(flag) {
+                    seen_flags.push(flag.clone());
+                    results.emergency.push(Emergency {
+                        text: flag.clone(),
+                        slug: text_of(doc, self.fields.slug),
+                        title: text_of(doc, self.fields.title),
+                        url: if anchor.is_empty() { url.clone() } else { format!("{url}#{anchor}") },
+                    });
+                }
+            }
+        }
+        for (c, hit) in concepts.iter().zip(&concept_hit) {
+            if !hit {
+                results.emergency.push(Emergency { text: c.line.to_string(), slug: String::new(), title: String::new(), url: String::new() });
+            }
+        }
+
+        // Emergency pages first, then the ranking; then the confidence rule.
+        let top_score = top.first().map_or(1.0, |(s, _)| *s);
+        let mut ordered: Vec<(f32, DocAddress)> = Vec::new();
+        for (addr, _, _) in &emergency_pages {
+            let score = top.iter().find(|(_, a)| a == addr).map_or(top_score, |(s, _)| *s);
+            ordered.push((score, *addr));
+        }
+        for (score, addr) in &top {
+            if !ordered.iter().any(|(_, a)| a == addr) {
+                ordered.push((*score, *addr));
+            }
+        }
+        ordered.truncate(limit);
+        let covered = self.coverage(&plan.words, &ordered)?;
+        let confident = !emergency_pages.is_empty() || covered.iter().any(|&c| c);
+        let mut hits = Vec::with_capacity(ordered.len());
+        for (score, addr) in &ordered {
+            let Some(doc) = docs.get(addr) else { return Err(Stop::Failed) };
+            hits.push(self.present(doc, *score, &plan.highlight));
+        }
+        if q.explain {
+            results.explain = ordered
+                .iter()
+                .zip(&hits)
+                .map(|((score, addr), hit)| self.explain(&plan.words, *addr, *score, &hit.slug))
+                .collect::<Result<_, _>>()?;
+        }
+        results.corrected = self.corrected(&parsed, &plan.words, &hits, &docs, &ordered);
+        if confident {
+            results.results = hits;
+        } else {
+            results.partial = hits;
+        }
+        Ok(results)
+    }
+
+    /// Whether each page covers the query: the confidence rule.
+    ///
+    /// A query's *meaningful* words are its words without stop words (all
+    /// of them when every word is a stop word). A page covers a word when it
+    /// contains it exactly (after analysis: plurals, UK/US spelling), as a
+    /// synonym or split word, or, when the index does not know the typed
+    /// word at all, as a typo correction; the word being typed counts by its
+    /// completions too. A typo correction of a word the index *knows* does
+    /// not count: "wrist" is not a typo of "waist". A page is a match when
+    /// it covers every meaningful word of a query of up to three, or at
+    /// least half of them in a longer description. When no page matches,
+    /// the hits are shown as partial ("Not an exact match") and `results`
+    /// is empty.
+    fn coverage(&self, words: &[PlannedWord], pages: &[(f32, DocAddress)]) -> Result<Vec<bool>, Stop> {
+        let n = words.len() - words.iter().filter(|w| w.joined).count();
+        if n == 0 {
+            return Ok(vec![false; pages.len()]);
+        }
+        let need = if n <= 3 { n } else { n.div_ceil(2) };
+        let mut counts = vec![0usize; pages.len()];
+        let mut i = 0;
+        while i < words.len() {
+            let w = &words[i];
+            i += 1;
+            let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            if w.joined && i < words.len() {
+                // A split word counts only where its halves stand together
+                // ("shin splints", not "sun" … "burn").
+                let next = &words[i];
+                i += 1;
+                for (field, _) in self.text_fields.iter().filter(|(f, _)| *f != self.fields.body) {
+                    let terms = vec![Term::from_field_text(*field, &w.stem), Term::from_field_text(*field, &next.stem)];
+                    alts.push((Occur::Should, Box::new(PhraseQuery::new(terms))));
+                }
+            } else {
+                for m in &w.matches {
+                    if w.covering.contains(&m.text) {
+                        alts.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
+                    }
+                }
+            }
+            if alts.is_empty() {
+                continue;
+            }
+            let query = BooleanQuery::new(alts);
+            let weight = query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+            for (count, (_, addr)) in counts.iter_mut().zip(pages) {
+                if matches_doc(&*weight, &self.searcher, *addr)? {
+                    *count += 1;
+                }
+            }
+        }
+        Ok(counts.into_iter().map(|c| c >= need).collect())
+    }
+
+    /// Which (word, field, term) matches a page has, with their boosts.
+    fn explain(&self, words: &[PlannedWord], addr: DocAddress, score: f32, slug: &str) -> Result<Explained, Stop> {
+        let schema = self.searcher.schema();
+        let mut matches = Vec::new();
+        for w in words {
+            for m in &w.matches {
+                let query = TermQuery::new(m.term.clone(), IndexRecordOption::Basic);
+                let weight = query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+                if matches_doc(&*weight, &self.searcher, addr)? {
+                    matches.push(Explain {
+                        word: w.folded.clone(),
+                        field: schema.get_field_name(m.term.field()).to_string(),
+                        term: m.text.clone(),
+                        how: m.how.as_str().to_string(),
+                        weight: m.field_weight * m.weight,
+                    });
+                }
+            }
+        }
+        Ok(Explained { slug: slug.to_string(), score, matches })
+    }
+
+    /// "Showing results for …": the query with each unknown, corrected word
+    /// replaced by the word the pages use (its surface form in the top
+    /// results, else the index term).
+    fn corrected(
+        &self,
+        parsed: &Parsed,
+        words: &[PlannedWord],
+        hits: &[Hit],
+        docs: &HashMap<DocAddress, TantivyDocument>,
+        ordered: &[(f32, DocAddress)],
+    ) -> Option<String> {
+        if !words.iter().any(|w| w.correction.is_some()) || hits.is_empty() {
+            return None;
+        }
+        let mut vocabulary: Vec<String> = Vec::new();
+        for (_, addr) in ordered.iter().take(3) {
+            if let Some(doc) = docs.get(addr) {
+                vocabulary.extend(analysis::words(&text_of(doc, self.fields.title)));
+                vocabulary.extend(analysis::words(&text_of(doc, self.fields.summary)));
+                for v in doc.get_all(self.fields.sections) {
+                    vocabulary.extend(analysis::words(decode_section(v.as_str().unwrap_or("")).3));
+                }
+            }
+        }
+        let surface = |stem: &str| -> String {
+            vocabulary.iter().filter(|w| analysis::stem(w) == stem).min_by_key(|w| (w.len(), (*w).clone())).cloned().unwrap_or_else(|| stem.to_string())
+        };
+        let mut out: Vec<String> = Vec::new();
+        for w in &parsed.words {
+            match words.iter().find(|p| p.folded == w.folded).and_then(|p| p.correction.as_ref()) {
+                Some(Correction::Term(t)) => out.push(surface(t)),
+                Some(Correction::Split(a, b)) => out.push(format!("{a} {b}")),
+                None => out.push(w.folded.clone()),
+            }
+        }
+        Some(out.join(" "))
     }
 
     /// Builds the Tantivy query and the highlight terms.
@@ -319,29 +574,68 @@ impl SearchIndex {
         let mut terms: Vec<(Term, bool)> = Vec::new();
         let mut should: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
         let mut must: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        let mut planned: Vec<PlannedWord> = Vec::new();
 
         let all_stop = parsed.words.iter().all(|w| w.stop);
         let last = parsed.words.len().saturating_sub(1);
+        // Words as searched: a run-together word the index does not know,
+        // whose two halves it does ("shinsplints"), is searched as both.
+        let mut searched: Vec<(Word, bool, Option<Correction>)> = Vec::new();
         for (i, word) in parsed.words.iter().enumerate() {
+            let prefix = parsed.prefix_last && i == last;
+            if !word.stop && word.folded.len() >= 7 && !self.is_known(&word.stem)? {
+                if let Some((a, b)) = self.split(&word.folded)? {
+                    let correction = Correction::Split(a.folded.clone(), b.folded.clone());
+                    searched.push((a, false, Some(correction)));
+                    searched.push((b, prefix, None));
+                    continue;
+                }
+            }
+            searched.push((word.clone(), prefix, None));
+        }
+        for (word, prefix, split) in &searched {
             if word.stop && !all_stop {
                 continue;
             }
-            let prefix = parsed.prefix_last && i == last;
-            let matches = self.expand(word, prefix)?;
-            if matches.is_empty() {
-                continue;
-            }
-            let mut per_field: Vec<Box<dyn TQuery>> = Vec::new();
+            let (matches, known) = self.expand(word, *prefix)?;
+            let mut covering: Vec<String> = Vec::new();
             for m in &matches {
-                let idf = self.idf(&m.term);
-                let entry = highlight.entry(m.text.clone()).or_insert(0.0);
-                *entry = entry.max(m.weight * idf);
-                terms.push((m.term.clone(), false));
-                let tq = TermQuery::new(m.term.clone(), IndexRecordOption::WithFreqs);
-                per_field.push(Box::new(BoostQuery::new(Box::new(tq), m.field_weight * m.weight)));
+                let counts = match m.how {
+                    How::Exact => true,
+                    How::Prefix => *prefix,
+                    How::Typo => !known,
+                };
+                if counts && !covering.contains(&m.text) {
+                    covering.push(m.text.clone());
+                }
             }
-            should.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1))));
+            let correction = if split.is_some() {
+                split.clone()
+            } else if !known && !*prefix {
+                matches
+                    .iter()
+                    .filter(|m| m.how == How::Typo)
+                    .max_by(|a, b| (a.weight * a.field_weight).total_cmp(&(b.weight * b.field_weight)).then_with(|| b.text.cmp(&a.text)))
+                    .map(|m| Correction::Term(m.text.clone()))
+            } else {
+                None
+            };
+            if !matches.is_empty() {
+                let mut per_field: Vec<Box<dyn TQuery>> = Vec::new();
+                for m in &matches {
+                    let idf = self.idf(&m.term);
+                    let entry = highlight.entry(m.text.clone()).or_insert(0.0);
+                    *entry = entry.max(m.weight * idf);
+                    terms.push((m.term.clone(), false));
+                    let tq = TermQuery::new(m.term.clone(), IndexRecordOption::WithFreqs);
+                    per_field.push(Box::new(BoostQuery::new(Box::new(tq), m.field_weight * m.weight)));
+                }
+                should.push((Occur::Should, Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, 0.1))));
+            }
+            let joined = matches!(split, Some(Correction::Split(..)));
+            planned.push(PlannedWord { folded: word.folded.clone(), stem: word.stem.clone(), matches, covering, correction, joined });
         }
+        let parsed = &Parsed { words: searched.into_iter().map(|(w, _, _)| w).collect(), ..parsed.clone() };
 
         // Phrase bonuses over the plain words (stop words included: they
         // are what makes "throat on fire" a phrase).
@@ -394,7 +688,7 @@ impl SearchIndex {
         };
         terms.sort();
         terms.dedup();
-        Ok(Plan { query, highlight, terms })
+        Ok(Plan { query, highlight, terms, words: planned })
     }
 
     fn weights(&self, fields: &[Field]) -> Vec<(Field, f32)> {
@@ -423,8 +717,9 @@ impl SearchIndex {
     }
 
     /// The index terms a typed word matches in every text field.
-    fn expand(&self, word: &Word, prefix: bool) -> tantivy::Result<Vec<Match>> {
+    fn expand(&self, word: &Word, prefix: bool) -> tantivy::Result<(Vec<Match>, bool)> {
         let mut out: Vec<Match> = Vec::new();
+        let known = self.is_known(&word.stem)?;
         // Typos: around the stem, and around the unstemmed word (a typo can
         // derail the stemmer). The automata only depend on the word, so they
         // are built once and run over every field's dictionary.
@@ -434,7 +729,15 @@ impl SearchIndex {
             targets.push(word.folded.as_str());
         }
         for target in targets {
-            let budget = typo_budget(target.chars().count());
+            // A four-letter word the index does not know may hold one typo
+            // ("gowt"); a known one may not ("gait" is not "gout").
+            // An unknown long word may hold one more ("plantar fashitis").
+            let len = target.chars().count().max(word.folded.chars().count());
+            let budget = match (known, len) {
+                (false, 4) => 1,
+                (false, 7..) => (typo_budget(len) + 1).min(2),
+                _ => typo_budget(len),
+            };
             if budget > 0 {
                 let term = Term::from_field_text(self.fields.body, target);
                 automata.push((target, FuzzyTermQuery::new(term, budget, true).automaton()?));
@@ -446,15 +749,9 @@ impl SearchIndex {
         // "running" → `run`), which the automata, working on stems, miss; so
         // such words also try their own beginnings (below). A known word
         // must not: "running" is not a typo of "runny" (`runni`).
-        let mut known = false;
-        for &(field, _) in &self.text_fields {
-            for segment in self.searcher.segment_readers() {
-                known |= segment.inverted_index(field)?.terms().get(word.stem.as_bytes())?.is_some();
-            }
-        }
         for &(field, field_weight) in &self.text_fields {
-            // term text -> best weight
-            let mut found: BTreeMap<String, f32> = BTreeMap::new();
+            // term text -> best weight, how
+            let mut found: BTreeMap<String, (f32, How)> = BTreeMap::new();
             let mut head_found: Option<(String, f32)> = None;
             let mut prefix_found: Vec<(String, u32)> = Vec::new();
             let mut fuzzy_found: Vec<(String, f32)> = Vec::new();
@@ -462,15 +759,20 @@ impl SearchIndex {
                 let inverted = segment.inverted_index(field)?;
                 let dict = inverted.terms();
                 if dict.get(word.stem.as_bytes())?.is_some() {
-                    found.insert(word.stem.clone(), 1.0);
+                    found.insert(word.stem.clone(), (1.0, How::Exact));
                 }
-                for (target, automaton) in &automata {
+                // A four-letter typo is trusted only in a page's names: "lice"
+                // is not "life".
+                let short = word.folded.chars().count() <= 4;
+                let strong = field == self.fields.title || field == self.fields.aliases || field == self.fields.medical_name;
+                for (target, automaton) in automata.iter().filter(|_| !short || known || strong) {
                     let mut stream = dict.search(automaton).into_stream()?;
                     while stream.advance() {
                         let Ok(key) = std::str::from_utf8(stream.key()) else {
                             continue;
                         };
-                        if key == word.stem {
+                        // A typo never turns into a function word ("shoulder" is not "should").
+                        if key == word.stem || is_stop_word(key) {
                             continue;
                         }
                         let weight = match edit_distance(key, target) {
@@ -511,25 +813,102 @@ impl SearchIndex {
                     }
                 }
             }
+            let mut add = |t: String, w: f32, how: How| {
+                let e = found.entry(t).or_insert((0.0, how));
+                if w > e.0 {
+                    *e = (w, how);
+                }
+            };
             if let Some((t, w)) = head_found {
-                let e = found.entry(t).or_insert(0.0);
-                *e = e.max(w);
+                add(t, w, if prefix { How::Prefix } else { How::Typo });
             }
             fuzzy_found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             for (t, w) in fuzzy_found.into_iter().take(MAX_FUZZY_TERMS) {
-                let e = found.entry(t).or_insert(0.0);
-                *e = e.max(w);
+                add(t, w, if w >= 1.0 { How::Exact } else { How::Typo });
             }
             prefix_found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             for (t, _) in prefix_found.into_iter().take(MAX_PREFIX_TERMS) {
-                let e = found.entry(t).or_insert(0.0);
-                *e = e.max(PREFIX);
+                add(t, PREFIX, How::Prefix);
             }
-            for (text, weight) in found {
-                out.push(Match { term: Term::from_field_text(field, &text), text, weight, field_weight });
+            for (text, (weight, how)) in found {
+                out.push(Match { term: Term::from_field_text(field, &text), text, weight, field_weight, how });
             }
         }
-        Ok(out)
+        if out.is_empty() && !known && word.folded.chars().count() >= 7 {
+            out = self.expand_beginning(word)?;
+        }
+        Ok((out, known))
+    }
+
+    /// A long unknown word that matched nothing may be a typo whose stem the
+    /// stemmer could not find ("dehidratoin": the index has `dehydr`): its
+    /// beginnings, longest first and at least five letters, are tried with
+    /// one typo each until one matches.
+    fn expand_beginning(&self, word: &Word) -> tantivy::Result<Vec<Match>> {
+        let chars: Vec<char> = word.folded.chars().collect();
+        for cut in (5..chars.len() - 1).rev() {
+            let head: String = chars[..cut].iter().collect();
+            let automaton = FuzzyTermQuery::new(Term::from_field_text(self.fields.body, &head), 1, true).automaton()?;
+            let mut out = Vec::new();
+            for &(field, field_weight) in &self.text_fields {
+                let mut found: Vec<(String, u32)> = Vec::new();
+                for segment in self.searcher.segment_readers() {
+                    let inverted = segment.inverted_index(field)?;
+                    let mut stream = inverted.terms().search(&automaton).into_stream()?;
+                    while stream.advance() {
+                        if let Ok(key) = std::str::from_utf8(stream.key()) {
+                            if key.len() >= 5 && !is_stop_word(key) {
+                                found.push((key.to_string(), stream.value().doc_freq));
+                            }
+                        }
+                    }
+                }
+                found.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                for (text, _) in found.into_iter().take(MAX_FUZZY_TERMS) {
+                    out.push(Match { term: Term::from_field_text(field, &text), text, weight: FUZZY_2, field_weight, how: How::Typo });
+                }
+            }
+            if !out.is_empty() {
+                return Ok(out);
+            }
+        }
+        Ok(Vec::new())
+    }
+
+    /// Whether a stem is a term of any text field.
+    fn is_known(&self, stem: &str) -> tantivy::Result<bool> {
+        for &(field, _) in &self.text_fields {
+            for segment in self.searcher.segment_readers() {
+                if segment.inverted_index(field)?.terms().get(stem.as_bytes())?.is_some() {
+                    return Ok(true);
+                }
+            }
+        }
+        Ok(false)
+    }
+
+    /// A run-together word cut into two words the index knows, each at
+    /// least three letters ("shinsplints" → shin splints), preferring the
+    /// most even cut.
+    fn split(&self, folded: &str) -> tantivy::Result<Option<(Word, Word)>> {
+        let chars: Vec<char> = folded.chars().collect();
+        let mut best: Option<(usize, Word, Word)> = None;
+        for cut in 3..chars.len().saturating_sub(2) {
+            let (a, b): (String, String) = (chars[..cut].iter().collect(), chars[cut..].iter().collect());
+            let word = |w: String| Word { stem: analysis::stem(&w), stop: is_stop_word(&w), folded: w };
+            let (a, b) = (word(a), word(b));
+            if a.stop || b.stop {
+                continue;
+            }
+            let evenness = cut.min(chars.len() - cut);
+            if best.as_ref().is_some_and(|(e, ..)| *e >= evenness) {
+                continue;
+            }
+            if self.is_known(&a.stem)? && self.is_known(&b.stem)? {
+                best = Some((evenness, a, b));
+            }
+        }
+        Ok(best.map(|(_, a, b)| (a, b)))
     }
 
     /// Turns a matched document into a hit: best section, URL, snippet.
@@ -546,12 +925,8 @@ impl SearchIndex {
         let mut best_anchor = "";
         for value in doc.get_all(self.fields.sections) {
             let Some(raw) = value.as_str() else { continue };
-            let mut parts = raw.splitn(4, '\u{1f}');
-            let kind = parts.next().and_then(|k| k.chars().next()).unwrap_or('O');
-            let anchor = parts.next().unwrap_or("");
-            let _heading = parts.next();
-            let body = parts.next().unwrap_or("");
-            let factor = match SectionKind::from_code(kind) {
+            let (kind, anchor, _heading, body) = decode_section(raw);
+            let factor = match kind {
                 SectionKind::Lead => 1.2,
                 SectionKind::Symptoms => 1.1,
                 _ => 1.0,
@@ -576,6 +951,27 @@ struct Plan {
     highlight: BTreeMap<String, f32>,
     /// Every term the query reads, and whether it reads its positions.
     terms: Vec<(Term, bool)>,
+    /// The meaningful words, as searched.
+    words: Vec<PlannedWord>,
+}
+
+/// A meaningful query word and what it matched.
+struct PlannedWord {
+    folded: String,
+    stem: String,
+    /// The first half of a split word: the two count as one, found as a phrase.
+    joined: bool,
+    matches: Vec<Match>,
+    /// The matched index terms that count for the confidence rule.
+    covering: Vec<String>,
+    /// What "did you mean" shows for it, when the index does not know it.
+    correction: Option<Correction>,
+}
+
+#[derive(Clone, Debug)]
+enum Correction {
+    Term(String),
+    Split(String, String),
 }
 
 struct Match {
@@ -583,6 +979,58 @@ struct Match {
     text: String,
     weight: f32,
     field_weight: f32,
+    how: How,
+}
+
+/// How a term matched its typed word.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum How {
+    Exact,
+    Typo,
+    Prefix,
+}
+
+impl How {
+    fn as_str(self) -> &'static str {
+        match self {
+            How::Exact => "exact",
+            How::Typo => "typo",
+            How::Prefix => "prefix",
+        }
+    }
+}
+
+/// Most pages whose emergency flags are looked at, and emergency lines shown.
+const MAX_FLAGGED_PAGES: usize = 20;
+const MAX_EMERGENCY_LINES: usize = 4;
+
+fn text_of(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+}
+
+/// The anchor of a page's red-flags section (empty when it has none).
+fn red_flags_anchor(doc: &TantivyDocument, sections: Field) -> String {
+    doc.get_all(sections)
+        .filter_map(|v| v.as_str())
+        .map(decode_section)
+        .find(|(kind, ..)| *kind == SectionKind::RedFlags)
+        .map(|(_, anchor, ..)| anchor.to_string())
+        .unwrap_or_default()
+}
+
+/// Whether a page's title names the emergency: a concept's flag word or a
+/// query word.
+fn flag_terms_named(title: &[String], concepts: &[&Concept], words: &[&PlannedWord]) -> bool {
+    if !concepts.is_empty() {
+        return concepts.iter().any(|c| flag_stems(c).iter().any(|s| title.contains(s)));
+    }
+    words.iter().any(|w| w.covering.iter().any(|s| title.contains(s)))
+}
+
+fn matches_doc(weight: &dyn tantivy::query::Weight, searcher: &Searcher, addr: DocAddress) -> tantivy::Result<bool> {
+    let reader = searcher.segment_reader(addr.segment_ord);
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    Ok(scorer.doc() == addr.doc_id || (scorer.doc() < addr.doc_id && scorer.seek(addr.doc_id) == addr.doc_id))
 }
 
 /// A typed word: folded (lower-case, ASCII) and stemmed.

@@ -1,30 +1,80 @@
 //! `medkb search`: query the built site's index with the browser's own code.
+//!
+//! Prints what the search box shows, in the same order: the emergency care
+//! card first (the site's own wording, e.g. "Call 999 or go to A&E now if:")
+//! when the query names an emergency, "Showing results for …" when words
+//! were corrected, then the results, or, when no page covers the query, a
+//! plain "No page covers …" with the weak partial matches under "Not an
+//! exact match".
 
 use std::path::Path;
 use std::process::ExitCode;
 
-pub fn run(root: &Path, output: Option<&Path>, query: &str, json: bool, limit: usize, region: Option<&str>) -> anyhow::Result<ExitCode> {
+use crate::config::{CareCardWording, SiteConfig};
+
+pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bool) -> anyhow::Result<ExitCode> {
     let out_dir = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
     let index = crate::index::open_built(&out_dir)?;
-    let hits = index.search(&search_index::Query { text: query.to_string(), limit, region: region.map(str::to_string) });
+    let answer = index.answer(q);
     if json {
-        println!("{}", serde_json::to_string_pretty(&serde_json::json!({ "results": hits }))?);
+        println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);
     }
-    if hits.is_empty() {
-        eprintln!("medkb: no pages match `{query}`");
+    let wording = emergency_wording(root);
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let bold = |s: &str| if tty { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
+    if !answer.emergency.is_empty() {
+        println!("{}", bold(&format!("!! {}", wording.emergency)));
+        for e in &answer.emergency {
+            if e.url.is_empty() {
+                println!("   - {}", e.text);
+            } else {
+                println!("   - {}  ({}: {})", e.text, e.title, e.url);
+            }
+        }
+        println!();
     }
-    for (i, h) in hits.iter().enumerate() {
+    if let Some(corrected) = &answer.corrected {
+        println!("Showing results for {}  (search instead for: {})", bold(corrected), q.text);
+    }
+    let mut shown = &answer.results;
+    if answer.results.is_empty() {
+        eprintln!("medkb: no page covers `{}`; browse the A–Z (/a-z/) or body regions (/regions/)", q.text);
+        if answer.emergency.is_empty() {
+            eprintln!("{}", emergency_line(&wording));
+        }
+        if !answer.partial.is_empty() {
+            println!("Not an exact match:");
+            shown = &answer.partial;
+        }
+    }
+    for (i, h) in shown.iter().enumerate() {
         println!("{:>2}. {}  {}  (score {:.2})", i + 1, h.title, h.url, h.score);
         let snippet = h.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
-        let plain = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-            snippet
-        } else {
-            h.snippet.replace("<mark>", "").replace("</mark>", "")
-        };
+        let plain = if tty { snippet } else { h.snippet.replace("<mark>", "").replace("</mark>", "") };
         println!("    {}", html_unescape(&plain));
+        if let Some(x) = answer.explain.iter().find(|x| x.slug == h.slug) {
+            for m in &x.matches {
+                println!("      {:<12} {:<13} {:<16} {:<6} ×{:.2}", m.word, m.field, m.term, m.how, m.weight);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The site's care-card wording (its locale's default when site.toml cannot be read).
+fn emergency_wording(root: &Path) -> CareCardWording {
+    match SiteConfig::load(root) {
+        Ok((_, Ok(config))) => config.care_cards,
+        _ => CareCardWording::for_locale("en-GB"),
+    }
+}
+
+/// The line every "no page" answer ends with: "Call 999 or go to A&E now if you think it is an emergency."
+pub fn emergency_line(wording: &CareCardWording) -> String {
+    let heading = wording.emergency.trim().trim_end_matches(':').trim();
+    let heading = heading.strip_suffix(" if").unwrap_or(heading);
+    format!("{heading} if you think it is an emergency.")
 }
 
 fn html_unescape(s: &str) -> String {
