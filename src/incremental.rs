@@ -296,7 +296,13 @@ impl Engine {
     pub fn warning_count(&self) -> usize {
         match self.located.get() {
             Some(all) => all.iter().filter(|d| d.severity == Severity::Warning).count(),
-            None => self.raw_diagnostics().iter().filter(|d| d.severity == Severity::Warning).count(),
+            None => {
+                let level = |d: &Diagnostic| match &self.config {
+                    Ok(c) => c.lints.severity_of(d),
+                    Err(_) => Some(d.severity),
+                };
+                self.raw_diagnostics().into_iter().filter(|d| level(d) == Some(Severity::Warning)).count()
+            }
         }
     }
 
@@ -328,9 +334,9 @@ impl Engine {
                 config_diags.iter().map(|d| diag::locate(d, &lookup)).collect()
             }
             // Once site.toml is valid, only content files are quoted.
-            Ok(_) => {
+            Ok(config) => {
                 let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
-                diags.map(|d| diag::locate(d, &lookup)).collect()
+                config.lints.apply(diags).iter().map(|d| diag::locate(d, &lookup)).collect()
             }
         };
         diag::sort(&mut located);
@@ -565,7 +571,7 @@ impl Engine {
         update: &mut Update,
         mut t: Instant,
     ) -> anyhow::Result<()> {
-        let is_error = |d: &Diagnostic| d.severity == Severity::Error;
+        let is_error = |d: &Diagnostic| config.lints.severity_of(d) == Some(Severity::Error);
         self.has_errors = self.load_diags.iter().any(is_error)
             || self.slots.iter().any(|s| s.parsed.as_ref().is_some_and(|p| p.diags.iter().any(is_error)))
             || self.graph_diags.iter().any(is_error);

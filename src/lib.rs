@@ -21,4 +21,5 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod rules;
 pub mod serve;

@@ -36,21 +36,21 @@ pub struct BuildOptions {
     pub stage: Stage,
     /// Show a progress bar (only on a terminal, only for large sites).
     pub progress: bool,
+    /// Print each stage's time and peak memory (`--timings`).
+    pub timings: bool,
 }
 
 impl BuildOptions {
+    /// Options for today's date by the clock; commands set `today` from `--today`.
     pub fn new(root: &Path, stage: Stage) -> Self {
-        BuildOptions { root: root.to_path_buf(), drafts: false, today: today(), stage, progress: false }
+        BuildOptions { root: root.to_path_buf(), drafts: false, today: clock_today(), stage, progress: false, timings: false }
     }
 }
 
-/// Today's date, or `MEDKB_TODAY` (YYYY-MM-DD) when set: review-date checks depend
-/// on the date, and tests and reproducible builds need to pin it.
-pub fn today() -> NaiveDate {
-    std::env::var("MEDKB_TODAY")
-        .ok()
-        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+/// Today's date by the local clock. Review-date checks depend on the date, so every
+/// command takes `--today` to pin it; this is the default when it is not given.
+pub fn clock_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Everything one run produced.
@@ -99,7 +99,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
             return Ok(outcome);
         }
     };
-    let timer = StageTimer::new();
+    let timer = StageTimer::new(opts.timings);
     let mut loaded = load::load_content(&opts.root)?;
     timer.lap("load");
     let known_paths = loaded.page_paths();
@@ -140,6 +140,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     for f in loaded.files {
         sources.insert(f.source.rel.clone(), f.source);
     }
+    let diags = config.lints.apply(&diags);
     outcome.diagnostics = locate_all(&diags, &sources);
     // The file texts were kept only to quote them in diagnostics; free them before rendering.
     drop(sources);
@@ -193,16 +194,16 @@ fn locate_all(diags: &[Diagnostic], sources: &HashMap<String, SourceFile>) -> Ve
     located
 }
 
-/// Prints how long each stage took when `MEDKB_TIMINGS` is set: the first place to
-/// look when a build is slow.
+/// Prints how long each stage took under `--timings`: the first place to look when a
+/// build is slow.
 struct StageTimer {
     on: bool,
     last: std::cell::Cell<std::time::Instant>,
 }
 
 impl StageTimer {
-    fn new() -> Self {
-        StageTimer { on: std::env::var_os("MEDKB_TIMINGS").is_some(), last: std::cell::Cell::new(std::time::Instant::now()) }
+    fn new(on: bool) -> Self {
+        StageTimer { on, last: std::cell::Cell::new(std::time::Instant::now()) }
     }
 
     fn lap(&self, stage: &str) {

@@ -8,7 +8,7 @@ use anyhow::Context as _;
 use crate::cli::NewKind;
 use crate::config::SiteConfig;
 
-pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>, today: Option<chrono::NaiveDate>) -> anyhow::Result<ExitCode> {
     let title = title.trim();
     let slug = crate::parse::slugify(title);
     if slug.is_empty() {
@@ -16,7 +16,7 @@ pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>) -> any
     }
     let (_, config) = SiteConfig::load(root)?;
     let config = config.map_err(|_| anyhow::anyhow!("site.toml has errors; run `medkb check` to see them"))?;
-    let today = crate::pipeline::today();
+    let today = today.unwrap_or_else(crate::pipeline::clock_today);
     let (dir, text) = match kind {
         NewKind::Condition => {
             let region = match region {

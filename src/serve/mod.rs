@@ -46,6 +46,19 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// `--today`: a fixed date for review checks, as `build` and `check` take it;
+    /// without it the preview follows the clock across midnight.
+    pub today: Option<chrono::NaiveDate>,
+    /// `--timings`: print each rebuild's stage times.
+    pub timings: bool,
+}
+
+/// What [`report`] prints besides the outcome.
+#[derive(Debug, Clone, Copy)]
+struct Verbosity {
+    /// The first build: print every diagnostic, not just the counts.
+    first: bool,
+    timings: bool,
 }
 
 /// Runs until interrupted.
@@ -64,12 +77,16 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     }
     let root = opts.root.canonicalize()?;
     let started = Instant::now();
-    let mut engine = Engine::new(&root, opts.drafts, chrono::Local::now().date_naive()).follow_clock().background_search();
+    let mut engine = match opts.today {
+        Some(day) => Engine::new(&root, opts.drafts, day),
+        None => Engine::new(&root, opts.drafts, crate::pipeline::clock_today()).follow_clock(),
+    }
+    .background_search();
     let (tx, rx) = mpsc::channel::<Msg>();
     let search = search_worker(tx.clone());
     let first = engine.full();
     let state = AppState::new(Site::from_all(engine.site()));
-    report(&engine, &state, first, &BTreeSet::new(), started, true, &search);
+    report(&engine, &state, first, &BTreeSet::new(), started, Verbosity { first: true, timings: opts.timings }, &search);
 
     let watch_tx = tx.clone();
     let (batch_tx, batch_rx) = mpsc::channel::<watch::Batch>();
@@ -93,7 +110,10 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     eprintln!("medkb: watching {} for changes; press Ctrl-C to stop", root.display());
 
     let loop_state = state.clone();
-    std::thread::Builder::new().name("medkb-rebuild".into()).spawn(move || rebuild_loop(engine, watcher, rx, loop_state, search))?;
+    let timings = opts.timings;
+    std::thread::Builder::new()
+        .name("medkb-rebuild".into())
+        .spawn(move || rebuild_loop(engine, watcher, rx, loop_state, search, timings))?;
     if opts.open {
         if let Err(e) = opener::open(&url) {
             eprintln!("medkb: could not open a browser: {e}");
@@ -167,7 +187,14 @@ fn submit(queue: &SearchQueue, job: SearchJob) {
     cv.notify_one();
 }
 
-fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Receiver<Msg>, state: Arc<AppState>, search: SearchQueue) {
+fn rebuild_loop(
+    mut engine: Engine,
+    mut watcher: watch::Watcher,
+    rx: mpsc::Receiver<Msg>,
+    state: Arc<AppState>,
+    search: SearchQueue,
+    timings: bool,
+) {
     let mut searched: Vec<(u64, anyhow::Result<Vec<crate::render::Output>>, Duration)> = Vec::new();
     let absorb = |msg: Msg, changes: &mut BTreeSet<Change>, searched: &mut Vec<_>| match msg {
         Msg::Watch(Ok(c)) => changes.extend(c),
@@ -192,7 +219,7 @@ fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Recei
             watcher.ensure_watches();
             let started = Instant::now();
             let result = engine.apply(&changes);
-            report(&engine, &state, result, &changes, started, false, &search);
+            report(&engine, &state, result, &changes, started, Verbosity { first: false, timings }, &search);
         }
         for (fp, files, took) in searched.drain(..) {
             match files {
@@ -217,7 +244,7 @@ fn report(
     result: anyhow::Result<Update>,
     changes: &BTreeSet<Change>,
     started: Instant,
-    first: bool,
+    verbosity: Verbosity,
     search: &SearchQueue,
 ) {
     let had_errors = !state.errors.load().is_empty();
@@ -248,13 +275,13 @@ fn report(
             if all || !pages.is_empty() {
                 state.send("reload", serde_json::json!({ "version": version, "all": all, "pages": pages }));
             }
-            if std::env::var_os("MEDKB_SERVE_TIMINGS").is_some() {
+            if verbosity.timings {
                 let parts: Vec<String> = update.timings.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
                 eprintln!("medkb: timings (ms): {}", parts.join(", "));
             }
             let warnings = engine.warning_count();
-            if first {
-                crate::cmd::print_diagnostics(engine.diagnostics(), false);
+            if verbosity.first {
+                crate::diag::print_human(engine.diagnostics(), crate::diag::PrintOptions::default());
             }
             eprintln!(
                 "medkb: {what}{} pages, {} rendered, {} files changed in {} ms{}",
@@ -271,7 +298,7 @@ fn report(
             let errors = overlay::payload(&shown);
             state.errors.store(Arc::new(errors.to_string()));
             state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
-            crate::cmd::print_diagnostics(&shown, false);
+            crate::diag::print_human(&shown, crate::diag::PrintOptions::default());
             eprintln!("medkb: {what}{} errors; still serving the last good version ({} ms)", shown.len(), started.elapsed().as_millis());
         }
         Err(e) => {
