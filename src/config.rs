@@ -150,7 +150,7 @@ impl SiteConfig {
             .body_regions
             .unwrap_or_else(|| DEFAULT_REGIONS.iter().map(|(s, n)| BodyRegion { slug: s.to_string(), name: n.to_string() }).collect());
         for r in &body_regions {
-            if !crate::parse::is_slug(&r.slug) {
+            if !crate::slug::is_slug(&r.slug) {
                 errors.push(
                     Diagnostic::new(Rule::Config, &file.rel, at("body_regions"), format!("body region `{}` is not a slug", r.slug))
                         .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),

@@ -6,7 +6,7 @@
 //! characters) only when printed, through the file's [`LineIndex`].
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
@@ -295,12 +295,6 @@ impl Tally {
         }
         t
     }
-}
-
-/// `content/x.md` style path for display, relative to `root` when possible.
-pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// The nearest candidate within a small edit distance, for "did you mean" hints.

@@ -38,13 +38,14 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::built::Output;
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, Severity, SourceFile};
 use crate::graph::{Absent, LinkGraph};
 use crate::load::{self, ContentFile};
 use crate::parse::markdown::SectionKind;
 use crate::parse::{self, Page, PageKind};
-use crate::render::{theme::Theme, Output, SiteRenderer};
+use crate::render::{theme::Theme, SiteRenderer};
 
 /// What changed on disk, as far as a rebuild cares. Made by `serve::watch` from
 /// file-system events; paths are site-relative with `/` separators.

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{rel_path, Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, SourceFile};
+use crate::fsutil::rel_path;
 
 /// Larger than any real page; stops a stray data file from eating memory.
 pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
@@ -76,7 +77,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         let path = entry.path();
         let rel = rel_path(root, path);
         let name = entry.file_name().to_string_lossy();
-        if name.starts_with('.') || name.ends_with('~') || !name.ends_with(".md") {
+        if crate::fsutil::is_editor_noise(&name) || !name.ends_with(".md") {
             continue; // editor backups, hidden files and assets are not pages
         }
         if entry.path_is_symlink() {
@@ -111,10 +112,10 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         };
         let slug = name.trim_end_matches(".md").to_string();
         if matches!(placement, Placement::Condition | Placement::Guide) {
-            if !crate::parse::is_slug(&slug) {
+            if !crate::slug::is_slug(&slug) {
                 out.diagnostics.push(
                     Diagnostic::new(Rule::InvalidFile, &rel, None, format!("`{name}` is not a valid page name"))
-                        .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::parse::slugify(&slug))),
+                        .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::slug::slugify(&slug))),
                 );
                 continue;
             }

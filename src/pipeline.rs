@@ -11,13 +11,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::built::Output;
+use crate::built::OutputSink;
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
 use crate::graph::{Absent, LinkGraph};
 use crate::load;
-use crate::output::{Collect, OutputSink};
+use crate::output::Collect;
 use crate::parse::{self, Page};
-use crate::render::{theme::Theme, Output, SiteRenderer};
+use crate::render::{theme::Theme, SiteRenderer};
 
 /// What to do after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

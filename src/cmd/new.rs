@@ -10,7 +10,7 @@ use crate::config::SiteConfig;
 
 pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>, today: Option<chrono::NaiveDate>) -> anyhow::Result<ExitCode> {
     let title = title.trim();
-    let slug = crate::parse::slugify(title);
+    let slug = crate::slug::slugify(title);
     if slug.is_empty() {
         anyhow::bail!("the title `{title}` has no letters or digits to make a file name from");
     }

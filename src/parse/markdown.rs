@@ -414,7 +414,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     let mut used: HashSet<String> = HashSet::new();
     let mut unique = |text: &str| -> String {
         let base = {
-            let s = super::slugify(text);
+            let s = crate::slug::slugify(text);
             if s.is_empty() {
                 "section".to_string()
             } else {

@@ -133,7 +133,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
 enum Msg {
     Watch(watch::Batch),
     /// A finished search index: the job's fingerprint, its files, how long it took.
-    Search(u64, anyhow::Result<Vec<crate::render::Output>>, Duration),
+    Search(u64, anyhow::Result<Vec<crate::built::Output>>, Duration),
 }
 
 /// Builds search indexes off the rebuild thread, newest job first: jobs that were
@@ -195,7 +195,7 @@ fn rebuild_loop(
     search: SearchQueue,
     timings: bool,
 ) {
-    let mut searched: Vec<(u64, anyhow::Result<Vec<crate::render::Output>>, Duration)> = Vec::new();
+    let mut searched: Vec<(u64, anyhow::Result<Vec<crate::built::Output>>, Duration)> = Vec::new();
     let absorb = |msg: Msg, changes: &mut BTreeSet<Change>, searched: &mut Vec<_>| match msg {
         Msg::Watch(Ok(c)) => changes.extend(c),
         Msg::Watch(Err(e)) => {
