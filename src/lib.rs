@@ -16,7 +16,6 @@ pub mod config;
 pub mod diag;
 pub mod fsutil;
 pub mod graph;
-pub mod incremental;
 pub mod index;
 pub mod load;
 pub mod output;

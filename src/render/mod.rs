@@ -5,6 +5,7 @@
 //! ([`crate::output`]), which keeps rendering pure and lets `serve` hold the
 //! whole site in memory.
 
+pub mod deps;
 pub mod jsonld;
 pub mod markdown;
 pub mod theme;

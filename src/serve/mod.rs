@@ -27,7 +27,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::incremental::{Change, Engine, SearchJob, Update};
+use crate::pipeline::incremental::{Change, Engine, SearchJob, Update};
 use server::{AppState, Site};
 
 /// How long the watcher waits for quiet before reporting a batch. Editors finish a

@@ -25,7 +25,7 @@ use futures_util::stream::{self, Stream};
 use tokio::sync::broadcast;
 use tower_http::compression::CompressionLayer;
 
-use crate::incremental::Bytes as SiteBytes;
+use crate::pipeline::incremental::Bytes as SiteBytes;
 
 /// The reload script, served at [`SCRIPT_PATH`] and referenced from every HTML response.
 pub const LIVERELOAD_JS: &str = include_str!("livereload.js");

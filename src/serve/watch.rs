@@ -20,7 +20,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
 
 use crate::fsutil::is_editor_noise;
-use crate::incremental::Change;
+use crate::pipeline::incremental::Change;
 
 /// What a change to `path` means for the site at `root` (both absolute), if anything.
 pub fn classify(root: &Path, path: &Path) -> Option<Change> {

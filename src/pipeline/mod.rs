@@ -13,12 +13,15 @@ use rayon::prelude::*;
 
 use crate::built::Output;
 use crate::built::OutputSink;
+pub mod incremental;
+pub mod stages;
+
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
 use crate::graph::{Absent, LinkGraph};
 use crate::load;
 use crate::output::Collect;
-use crate::parse::{self, Page};
+use crate::parse::Page;
 use crate::render::{theme::Theme, SiteRenderer};
 
 /// What to do after validation.
@@ -97,7 +100,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         Ok(c) => c,
         Err(diags) => {
             sources.insert(config_file.rel.clone(), config_file);
-            outcome.diagnostics = locate_all(&diags, &sources);
+            outcome.diagnostics = stages::locate_config_errors(&diags, &sources);
             return Ok(outcome);
         }
     };
@@ -108,31 +111,24 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
-    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = loaded
-        .files
-        .par_iter()
-        .map(|f| {
-            let mut d = Vec::new();
-            let page = parse::parse_page(f, &config, opts.today, &slug_of_path, &mut d);
-            (page, d)
-        })
-        .collect();
+    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> =
+        loaded.files.par_iter().map(|f| stages::parse_file(f, &config, opts.today, &slug_of_path)).collect();
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, d) in parsed {
         diags.extend(d);
         pages.extend(page);
     }
     let mut drafts = BTreeSet::new();
-    if !opts.drafts {
-        pages.retain(|p| {
-            if p.is_draft() {
-                drafts.insert(p.slug.clone());
-            }
-            !p.is_draft()
-        });
-        // A draft's own warnings and notes are not this build's business; its errors are.
+    pages.retain(|p| {
+        let keep = stages::is_published(p, opts.drafts);
+        if !keep {
+            drafts.insert(p.slug.clone());
+        }
+        keep
+    });
+    if !drafts.is_empty() {
         let draft_paths: BTreeSet<&str> = loaded.files.iter().filter(|f| drafts.contains(&f.slug)).map(|f| f.source.rel.as_str()).collect();
-        diags.retain(|d| d.severity == diag::Severity::Error || !draft_paths.contains(d.path.as_str()));
+        diags.retain(|d| stages::keeps(d, &|p| draft_paths.contains(p)));
     }
     let absent = Absent::of(drafts, &loaded.unreadable, known_paths.values(), &pages);
     timer.lap("parse");
@@ -142,11 +138,10 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     for f in loaded.files {
         sources.insert(f.source.rel.clone(), f.source);
     }
-    let diags = config.lints.apply(&diags);
-    outcome.diagnostics = locate_all(&diags, &sources);
+    outcome.diagnostics = stages::locate_all(&diags, &config.lints, &sources);
     // The file texts were kept only to quote them in diagnostics; free them before rendering.
     drop(sources);
-    let has_errors = outcome.diagnostics.iter().any(|d| d.severity == diag::Severity::Error);
+    let has_errors = stages::has_errors(&diags, &config.lints);
     if opts.stage == Stage::Render && !has_errors {
         let theme = Theme::load(&opts.root)?;
         let renderer = SiteRenderer::new(&config, &pages, &graph, &theme)?;
@@ -173,8 +168,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         for (rel, bytes) in &theme.statics {
             sink.put(rel.clone(), bytes.clone())?;
         }
-        let (rendered, search) =
-            rayon::join(|| renderer.render_all(opts.today, sink, &tick), || crate::index::search_files(&pages, &config));
+        let (rendered, search) = rayon::join(|| renderer.render_all(opts.today, sink, &tick), || stages::search_files(&pages, &config));
         rendered?;
         for (rel, bytes) in search? {
             sink.put(rel, bytes)?;
@@ -188,12 +182,6 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     outcome.pages = pages;
     outcome.config = Some(config);
     Ok(outcome)
-}
-
-fn locate_all(diags: &[Diagnostic], sources: &HashMap<String, SourceFile>) -> Vec<Located> {
-    let mut located: Vec<Located> = diags.iter().map(|d| diag::locate(d, sources)).collect();
-    diag::sort(&mut located);
-    located
 }
 
 /// Prints how long each stage took under `--timings`: the first place to look when a
