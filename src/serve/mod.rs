@@ -28,7 +28,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use crate::pipeline::incremental::{Change, Engine, SearchJob, Update};
-use server::{AppState, Site};
+use server::{AppState, LiveEvent, Site};
 
 /// How long the watcher waits for quiet before reporting a batch. Editors finish a
 /// save (temp file, rename, swap file) within a few milliseconds.
@@ -261,7 +261,7 @@ fn report(
             }
             state.errors.store(Arc::new(String::new()));
             if had_errors {
-                state.send("ok", serde_json::json!({ "version": version }));
+                state.send(LiveEvent::Ok { version });
             }
             let pages: Vec<&String> = update.changed.iter().filter(|p| p.ends_with(".html")).collect();
             let css: Vec<String> = update.changed.iter().filter(|p| p.ends_with(".css")).map(|p| format!("/{p}")).collect();
@@ -270,10 +270,10 @@ fn report(
                 !(p.ends_with(".html") || p.ends_with(".css") || p.ends_with(".xml") || p.ends_with(".txt") || p.starts_with("search/"))
             });
             if !css.is_empty() {
-                state.send("css", serde_json::json!({ "version": version, "hrefs": css }));
+                state.send(LiveEvent::Css { version, hrefs: css });
             }
             if all || !pages.is_empty() {
-                state.send("reload", serde_json::json!({ "version": version, "all": all, "pages": pages }));
+                state.send(LiveEvent::Reload { version, all, pages: pages.into_iter().cloned().collect() });
             }
             if verbosity.timings {
                 let parts: Vec<String> = update.timings.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
@@ -297,7 +297,7 @@ fn report(
             let shown = engine.errors();
             let errors = overlay::payload(&shown);
             state.errors.store(Arc::new(errors.to_string()));
-            state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
+            state.send(LiveEvent::Errors { version, errors });
             crate::diag::print_human(&shown, crate::diag::PrintOptions::default());
             eprintln!("medkb: {what}{} errors; still serving the last good version ({} ms)", shown.len(), started.elapsed().as_millis());
         }
@@ -305,7 +305,7 @@ fn report(
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
             let errors = overlay::fatal_payload(&e);
             state.errors.store(Arc::new(errors.to_string()));
-            state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
+            state.send(LiveEvent::Errors { version, errors });
             eprintln!("error: {e:#}");
             eprintln!("medkb: {what}the site cannot be built; still serving the last good version");
         }
