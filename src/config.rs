@@ -3,6 +3,7 @@
 //! Unknown keys are errors (with their line), because a misspelt key that is
 //! silently ignored is worse than a build that stops and says why.
 
+use crate::rules::{Lints, Rule};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -65,6 +66,9 @@ struct RawConfig {
     readability_target_grade: f64,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    /// Rule code → level; see [`crate::rules::Lints`].
+    #[serde(default)]
+    lints: std::collections::BTreeMap<String, toml::Spanned<String>>,
 }
 
 fn default_locale() -> String {
@@ -98,6 +102,8 @@ pub struct SiteConfig {
     pub summary_max_chars: usize,
     pub readability_target_grade: f64,
     pub feed_limit: usize,
+    /// The site's own levels for rules (`[lints]`).
+    pub lints: Lints,
     /// From `synonyms.toml` (see `crate::synonyms`); empty when there is none.
     pub synonyms: search_index::Synonyms,
 }
@@ -122,8 +128,8 @@ impl SiteConfig {
     pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
             let span = e.span().map(|r| (r.start, r.end));
-            vec![Diagnostic::error(
-                "config",
+            vec![Diagnostic::new(
+                Rule::Config,
                 &file.rel,
                 span,
                 e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; "),
@@ -135,24 +141,25 @@ impl SiteConfig {
         let base_url = raw.base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             errors.push(
-                Diagnostic::error("config", &file.rel, at("base_url"), format!("base_url `{}` is not an http(s) address", raw.base_url))
+                Diagnostic::new(Rule::Config, &file.rel, at("base_url"), format!("base_url `{}` is not an http(s) address", raw.base_url))
                     .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
             );
         }
         if raw.review_interval_years == 0 {
-            errors.push(Diagnostic::error("config", &file.rel, at("review_interval_years"), "review_interval_years must be at least 1"));
+            errors.push(Diagnostic::new(Rule::Config, &file.rel, at("review_interval_years"), "review_interval_years must be at least 1"));
         }
         let body_regions = raw
             .body_regions
             .unwrap_or_else(|| DEFAULT_REGIONS.iter().map(|(s, n)| BodyRegion { slug: s.to_string(), name: n.to_string() }).collect());
         for r in &body_regions {
-            if !crate::parse::is_slug(&r.slug) {
+            if !crate::slug::is_slug(&r.slug) {
                 errors.push(
-                    Diagnostic::error("config", &file.rel, at("body_regions"), format!("body region `{}` is not a slug", r.slug))
+                    Diagnostic::new(Rule::Config, &file.rel, at("body_regions"), format!("body region `{}` is not a slug", r.slug))
                         .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
                 );
             }
         }
+        let lints = Lints::parse(&raw.lints, &file.text, &file.rel, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -169,6 +176,7 @@ impl SiteConfig {
             summary_max_chars: raw.summary_max_chars,
             readability_target_grade: raw.readability_target_grade,
             feed_limit: raw.feed_limit,
+            lints,
             synonyms: search_index::Synonyms::default(),
         })
     }

@@ -5,6 +5,7 @@
 //! ("where does `[[gout#fixes]]` go?", "which pages mention gout?") in O(1).
 //! Building it is linear in the number of links: no page is compared with every other.
 
+use crate::rules::Rule;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Diagnostic;
@@ -91,8 +92,8 @@ impl LinkGraph {
                                     ),
                                 };
                                 diags.push(
-                                    Diagnostic::error(
-                                        "broken-anchor",
+                                    Diagnostic::new(
+                                        Rule::BrokenAnchor,
                                         &page.path,
                                         Some(link.span),
                                         format!("`{}` has no section `#{anchor}`", link.target.slug),
@@ -113,7 +114,7 @@ impl LinkGraph {
             for rel in &page.fm.related {
                 match g.by_slug.get(&rel.value) {
                     Some(&t) if t == i => diags.push(
-                        Diagnostic::warning("related-self", &page.path, Some(rel.span), "a page cannot be related to itself")
+                        Diagnostic::new(Rule::RelatedSelf, &page.path, Some(rel.span), "a page cannot be related to itself")
                             .with_help("remove it from `related`"),
                     ),
                     Some(&t) => {
@@ -123,8 +124,8 @@ impl LinkGraph {
                         }
                         if !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
                             diags.push(
-                                Diagnostic::warning(
-                                    "one-way-related",
+                                Diagnostic::new(
+                                    Rule::OneWayRelated,
                                     &page.path,
                                     Some(rel.span),
                                     format!("`{}` does not list this page as related", rel.value),
@@ -152,7 +153,7 @@ impl LinkGraph {
         for (i, page) in pages.iter().enumerate() {
             if matches!(page.kind, PageKind::Condition | PageKind::Guide) && !inbound[i] {
                 diags.push(
-                    Diagnostic::warning("orphan-page", &page.path, Some(page.fm.title_span), "no other page links to this page")
+                    Diagnostic::new(Rule::OrphanPage, &page.path, Some(page.fm.title_span), "no other page links to this page")
                         .with_help("link to it with [[slug]] from a related page, or list it in another page's `related`"),
                 );
             }
@@ -187,14 +188,14 @@ impl LinkGraph {
 
 fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<String>, slugs: impl Iterator<Item = &'a str>) -> Diagnostic {
     if drafts.contains(slug) {
-        return Diagnostic::error("broken-link", path, Some(span), format!("`{slug}` is a draft, so it is not published"))
+        return Diagnostic::new(Rule::BrokenLink, path, Some(span), format!("`{slug}` is a draft, so it is not published"))
             .with_help("publish it (status = \"published\"), remove the link, or build with --drafts");
     }
     let help = match crate::diag::did_you_mean(slug, slugs) {
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("create content/conditions/{slug}.md with `medkb new condition`, or fix the slug"),
     };
-    Diagnostic::error("broken-link", path, Some(span), format!("there is no page called `{slug}`")).with_help(help)
+    Diagnostic::new(Rule::BrokenLink, path, Some(span), format!("there is no page called `{slug}`")).with_help(help)
 }
 
 #[cfg(test)]
@@ -235,7 +236,7 @@ mod tests {
         assert_eq!(g.backlinks[1].iter().copied().collect::<Vec<_>>(), [0, 2], "b is mentioned in a and c");
         assert_eq!(g.related[0], [1]);
         assert_eq!(g.related[1], [0], "related shows on both ends");
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.code()).collect();
         assert_eq!(codes, ["one-way-related", "broken-anchor", "broken-link"]);
         let resolved = g.resolve(&pages, &PageRef { slug: "b".into(), anchor: Some("fixes".into()) }).unwrap();
         assert_eq!(resolved.url, "/conditions/b/#fixes");

@@ -6,10 +6,10 @@
 
 use search_index::{Document, Section, SectionKind as SearchKind};
 
+use crate::built::Output;
 use crate::config::SiteConfig;
 use crate::parse::markdown::{SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
-use crate::render::Output;
 
 /// Where the index files live in the built site.
 pub const SEARCH_DIR: &str = "search";

@@ -20,6 +20,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, SourceFile};
+use crate::rules::Rule;
 
 /// The file's name at the site root.
 pub const FILE: &str = "synonyms.toml";
@@ -53,7 +54,7 @@ pub fn load(root: &Path) -> anyhow::Result<Option<(SourceFile, Result<search_ind
 pub fn parse(file: &SourceFile) -> Result<search_index::Synonyms, Vec<Diagnostic>> {
     let raw: Raw = toml::from_str(&file.text).map_err(|e| {
         let span = e.span().map(|r| (r.start, r.end));
-        vec![Diagnostic::error("synonyms", &file.rel, span, e.message().lines().map(str::trim).collect::<Vec<_>>().join("; ").trim().to_string())
+        vec![Diagnostic::new(Rule::Synonyms, &file.rel, span, e.message().lines().map(str::trim).collect::<Vec<_>>().join("; ").trim().to_string())
             .with_help("write each group as [[synonyms]] with terms = [\"ABBR\", \"full name\", …] (see docs/site-toml.md#synonyms)")]
     })?;
     let mut errors = Vec::new();
@@ -63,14 +64,14 @@ pub fn parse(file: &SourceFile) -> Result<search_index::Synonyms, Vec<Diagnostic
         let terms = &group.get_ref().terms;
         if terms.len() < 2 {
             errors.push(
-                Diagnostic::error("synonyms", &file.rel, Some(span), "this synonym group has fewer than two terms")
+                Diagnostic::new(Rule::Synonyms, &file.rel, Some(span), "this synonym group has fewer than two terms")
                     .with_help("a group names one thing at least two ways, e.g. terms = [\"DOMS\", \"delayed onset muscle soreness\"]"),
             );
         }
         for t in terms {
             if search_index::analysis::terms(t.get_ref()).is_empty() {
                 errors.push(
-                    Diagnostic::error("synonyms", &file.rel, Some((t.span().start, t.span().end)), "this synonym has no words in it")
+                    Diagnostic::new(Rule::Synonyms, &file.rel, Some((t.span().start, t.span().end)), "this synonym has no words in it")
                         .with_help("write a word or phrase readers type, or remove it"),
                 );
             }

@@ -21,7 +21,8 @@ pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bo
         return Ok(ExitCode::SUCCESS);
     }
     let wording = emergency_wording(root);
-    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    // Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    let tty = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let bold = |s: &str| if tty { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
     if !answer.emergency.is_empty() {
         println!("{}", bold(&format!("!! {}", wording.emergency)));

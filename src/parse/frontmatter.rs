@@ -4,6 +4,7 @@
 //! them, not just the first), then a typed pass with [`toml::Spanned`] fields keeps
 //! the position of each value, shifted by where the TOML starts in the file.
 
+use crate::rules::Rule;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
@@ -26,8 +27,8 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
     let mut lines = text[bom..].split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
-        return Err(Diagnostic::error(
-            "front-matter",
+        return Err(Diagnostic::new(
+            Rule::FrontMatter,
             path,
             Some((bom, bom + first.trim_end().len())),
             "a page must start with front matter between `+++` lines",
@@ -42,7 +43,7 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error("front-matter", path, Some((bom, bom + 3)), "the front matter starting here is never closed")
+    Err(Diagnostic::new(Rule::FrontMatter, path, Some((bom, bom + 3)), "the front matter starting here is never closed")
         .with_help("add a line with just `+++` after the last front-matter key"))
 }
 
@@ -159,8 +160,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error(
-                    "front-matter",
+                Diagnostic::new(
+                    Rule::FrontMatter,
                     path,
                     e.span().map(shift),
                     format!("the front matter is not valid TOML: {}", one_line(e.message())),
@@ -179,14 +180,14 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("the keys medkb knows are: {}", KNOWN_KEYS.join(", ")),
             };
-            diags.push(Diagnostic::error("unknown-key", path, span, format!("unknown front-matter key `{key}`")).with_help(help));
+            diags.push(Diagnostic::new(Rule::UnknownKey, path, span, format!("unknown front-matter key `{key}`")).with_help(help));
         }
     }
     let typed: Typed = match toml::from_str(toml_text) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error("invalid-field", path, e.span().map(shift), one_line(e.message()))
+                Diagnostic::new(Rule::InvalidField, path, e.span().map(shift), one_line(e.message()))
                     .with_help("see the front-matter table in docs/authoring.md for each key's type"),
             );
             return None;
@@ -198,7 +199,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         if !present {
             ok = false;
             diags.push(
-                Diagnostic::error("missing-field", path, Some(whole), format!("the front matter has no `{name}`"))
+                Diagnostic::new(Rule::MissingField, path, Some(whole), format!("the front matter has no `{name}`"))
                     .with_help(help.to_string()),
             );
         }
@@ -224,7 +225,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             _ => {
                 ok = false;
                 diags.push(
-                    Diagnostic::error("invalid-field", path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
+                    Diagnostic::new(Rule::InvalidField, path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
                         .with_help("write it as 2026-11-21"),
                 );
                 None
@@ -241,7 +242,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Some((other, span)) => {
             ok = false;
             diags.push(
-                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown page_type `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown page_type `{other}`"))
                     .with_help("use \"condition\" or \"symptom\""),
             );
             PageType::Condition
@@ -253,7 +254,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Some((other, span)) => {
             ok = false;
             diags.push(
-                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown status `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown status `{other}`"))
                     .with_help("use \"published\" or \"draft\""),
             );
             Status::Published
@@ -261,7 +262,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     if needs != Requirements::Guide {
         if let Some(g) = &typed.gather_red_flags {
-            diags.push(Diagnostic::error("invalid-field", path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
+            diags.push(Diagnostic::new(Rule::InvalidField, path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
         }
     }
     if needs == Requirements::Guide {
@@ -269,7 +270,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             if present {
                 let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
                 diags.push(
-                    Diagnostic::warning("invalid-field", path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"),
+                    Diagnostic::new(Rule::IgnoredField, path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"),
                 );
             }
         }
@@ -282,7 +283,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         if list.get_ref().is_empty() && needs != Requirements::Plain {
             ok = false;
             diags.push(
-                Diagnostic::error("missing-field", path, Some(sp(list.span())), "`sources` is empty")
+                Diagnostic::new(Rule::MissingField, path, Some(sp(list.span())), "`sources` is empty")
                     .with_help("cite at least one source the page was written from"),
             );
         }
@@ -318,7 +319,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     if fm.title.is_empty() && typed.title.is_some() {
         ok = false;
-        diags.push(Diagnostic::error("missing-field", path, Some(fm.title_span), "the title is empty"));
+        diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));
     }
     let _ = ok;
     Some(fm)

@@ -1,5 +1,6 @@
 //! A content file becomes a [`Page`]: validated front matter plus parsed body.
 
+use crate::rules::Rule;
 use chrono::{Months, NaiveDate};
 
 use super::frontmatter::{self, Frontmatter, Requirements, Status};
@@ -93,8 +94,8 @@ pub fn parse_page(
     let body_text = &text[split.body_start..];
     if body_text.trim().is_empty() {
         diags.push(
-            Diagnostic::error(
-                "invalid-file",
+            Diagnostic::new(
+                Rule::InvalidFile,
                 path,
                 Some((split.body_start.saturating_sub(4), split.body_start.saturating_sub(1))),
                 "this page has front matter but no text",
@@ -109,8 +110,8 @@ pub fn parse_page(
         for required in [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags] {
             if !body.sections.iter().any(|s| s.kind == required) {
                 diags.push(
-                    Diagnostic::error(
-                        "missing-section",
+                    Diagnostic::new(
+                        Rule::MissingSection,
                         path,
                         Some(fm.title_span),
                         format!("this condition page has no `## {}` section", required.name()),
@@ -130,8 +131,8 @@ pub fn parse_page(
                     None => format!("use one of: {}", names.join(", ")),
                 };
                 diags.push(
-                    Diagnostic::error(
-                        "invalid-field",
+                    Diagnostic::new(
+                        Rule::InvalidField,
                         path,
                         Some(region.span),
                         format!("`{}` is not one of the site's body regions", region.value),
@@ -145,13 +146,13 @@ pub fn parse_page(
         let span = frontmatter::key_span(&text[split.toml_start..split.toml_end], "summary")
             .map(|(s, e)| (s + split.toml_start, e + split.toml_start));
         diags.push(
-            Diagnostic::warning("long-summary", path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
+            Diagnostic::new(Rule::LongSummary, path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
                 .with_help(format!("keep it to {} characters so search engines show all of it", config.summary_max_chars)),
         );
     }
     for (i, _) in text.match_indices("TODO") {
         diags.push(
-            Diagnostic::error("unfinished", path, Some((i, i + 4)), "this page still has a TODO placeholder")
+            Diagnostic::new(Rule::Unfinished, path, Some((i, i + 4)), "this page still has a TODO placeholder")
                 .with_help("replace the placeholder with real content"),
         );
     }
@@ -168,15 +169,15 @@ pub fn parse_page(
                         .map(|(s, e)| (s + split.toml_start, e + split.toml_start))
                 });
                 diags.push(
-                    Diagnostic::warning("review-overdue", path, span, format!("this page was due for review on {due}"))
+                    Diagnostic::new(Rule::ReviewOverdue, path, span, format!("this page was due for review on {due}"))
                         .with_help("have a clinician review the page, then update last_reviewed"),
                 );
             }
         }
         if fm.reviewed_by.is_empty() {
             diags.push(
-                Diagnostic::note(
-                    "awaiting-review",
+                Diagnostic::new(
+                    Rule::AwaitingReview,
                     path,
                     fm.reviewed_by_span.or(Some(fm.title_span)),
                     "no clinician has reviewed this page yet",
@@ -188,7 +189,7 @@ pub fn parse_page(
     let (links, unresolved) = find_links(body_text, split.body_start, path, slug_of_path);
     for (s, e, written) in unresolved {
         diags.push(
-            Diagnostic::error("broken-link", path, Some((s, e)), format!("`{written}` is not a page of this site"))
+            Diagnostic::new(Rule::BrokenLink, path, Some((s, e)), format!("`{written}` is not a page of this site"))
                 .with_help("link to another page's .md file relative to this one, or use [[slug]]"),
         );
     }

@@ -5,6 +5,7 @@
 //! ([`crate::output`]), which keeps rendering pure and lets `serve` hold the
 //! whole site in memory.
 
+pub mod deps;
 pub mod jsonld;
 pub mod markdown;
 pub mod theme;
@@ -18,17 +19,14 @@ use rayon::prelude::*;
 use search_index::search::escape_html;
 use serde::Serialize;
 
+use crate::built::{Output, OutputSink};
 use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
-use crate::output::OutputSink;
 use crate::parse::markdown::{SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use markdown::MarkdownRenderer;
 use theme::Theme;
 use views::*;
-
-/// One file of the built site.
-pub type Output = (String, Vec<u8>);
 
 pub struct SiteRenderer<'a> {
     config: &'a SiteConfig,

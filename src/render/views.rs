@@ -1,7 +1,7 @@
 //! Template views: what templates see, built from the model.
 //!
 //! Templates never see `Page` itself; these structs are the stable contract a
-//! site's own templates can rely on (documented in docs/templates.md).
+//! site's own templates can rely on (theme overrides: docs/site-toml.md).
 
 use serde::Serialize;
 

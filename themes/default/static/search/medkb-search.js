@@ -6,7 +6,18 @@
 //     <input id="search-input" type="search" aria-controls="search-results" aria-expanded="false">
 //   </form>
 //   <div id="search-results" role="listbox" hidden></div>
-// Optional: data-search-region="ankle-foot" on the form limits results to a body region.
+// Optional: data-search-region="ankle-foot" on the form limits results to a body region;
+// data-emergency-heading (the site's care-card wording) heads the emergency card;
+// .search-filters selects (data-filter="region" / "page_type") narrow results.
+//
+// What a search shows, in order: the emergency card when the query names an
+// emergency red flag ("Call 999 or go to A&E now if: …", each line linked to its
+// page); "Showing results for …" when words were corrected, with a link to search
+// the words as typed; the results; or, when no page covers the query, "No page
+// covers …" with the A–Z, the body-region browse, the emergency line and any
+// partial matches under "Not an exact match". Result links carry
+// ?highlight=words: the landing page highlights them in place (CSS Custom
+// Highlight API: the page's text and DOM are never changed) until removed.
 //
 // Nothing is downloaded until the search box is first focused. Then, once:
 // the module (medkb_search.wasm.xz, inflated by xz-decompress.min.js, both
@@ -27,11 +38,15 @@ const input = document.getElementById("search-input");
 const list = document.getElementById("search-results");
 
 if (form && input && list) setUp();
+highlightLanding();
 
 function setUp() {
   const root = new URL(form.dataset.searchRoot || "/search/", document.baseURI);
   const wasmUrl = new URL("medkb_search.wasm", import.meta.url);
-  const region = form.dataset.searchRegion || null;
+  const fixedRegion = form.dataset.searchRegion || null;
+  const emergencyHeading = form.dataset.emergencyHeading || "Call 999 or go to A&E now if:";
+  const filters = form.querySelector(".search-filters");
+  const filterValue = (name) => form.querySelector(`.search-filter[data-filter="${name}"]`)?.value || null;
 
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
@@ -73,7 +88,7 @@ function setUp() {
     }
     if (!text.trim()) {
       lastText = text;
-      render([]);
+      render(null, text);
       return;
     }
     let e;
@@ -83,50 +98,123 @@ function setUp() {
       return;
     }
     if (input.value !== text) return; // a newer keystroke will run
-    const found = await e.search({ text, limit: LIMIT, region });
+    const region = fixedRegion || filterValue("region");
+    const page_type = filterValue("page_type");
+    const found = await e.search({ text, limit: LIMIT, region, page_type });
     if (input.value !== text) return; // typed on while pages loaded
     lastText = text;
-    render(found);
+    render(found, text);
   }
 
-  function render(newHits) {
-    hits = newHits;
+  const el = (tag, cls, text) => {
+    const x = document.createElement(tag);
+    if (cls) x.className = cls;
+    if (text != null) x.textContent = text;
+    return x;
+  };
+
+  // The words the engine highlighted in a snippet: what the landing page highlights.
+  const marked = (snippet) => {
+    const d = document.createElement("div");
+    d.innerHTML = snippet;
+    return [...new Set([...d.querySelectorAll("mark")].map((m) => m.textContent.trim().toLowerCase()).filter(Boolean))];
+  };
+
+  function resultLink(hit, i) {
+    const a = el("a", "search-result");
+    a.id = `search-result-${i}`;
+    a.setAttribute("role", "option");
+    a.setAttribute("aria-selected", "false");
+    a.tabIndex = -1;
+    const url = new URL(hit.url, document.baseURI);
+    const words = marked(hit.snippet);
+    if (words.length) url.searchParams.set("highlight", words.join(" "));
+    a.href = url.pathname + url.search + url.hash;
+    const snippet = el("span", "search-result-snippet");
+    snippet.innerHTML = hit.snippet; // escaped by the engine; only <mark> is markup
+    a.append(el("span", "search-result-title", hit.title), snippet);
+    a.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep focus in the box
+    return a;
+  }
+
+  // The line shown with every "no page" answer, from the site's care-card wording.
+  const emergencyLine = () =>
+    `${emergencyHeading.replace(" if:", "").replace(" now", "")} if you think it is an emergency.`;
+
+  function render(answer, text) {
+    answer = answer || {};
+    const results = answer.results || [];
+    const partial = answer.partial || [];
+    const emergency = answer.emergency || [];
+    hits = results.length ? results : partial;
     selected = -1;
     input.removeAttribute("aria-activedescendant");
     list.replaceChildren();
-    hits.forEach((hit, i) => {
-      const a = document.createElement("a");
-      a.id = `search-result-${i}`;
-      a.className = "search-result";
-      a.setAttribute("role", "option");
-      a.setAttribute("aria-selected", "false");
-      a.tabIndex = -1;
-      a.href = hit.url;
-      const title = document.createElement("span");
-      title.className = "search-result-title";
-      title.textContent = hit.title;
-      const snippet = document.createElement("span");
-      snippet.className = "search-result-snippet";
-      snippet.innerHTML = hit.snippet; // escaped by the engine; only <mark> is markup
-      a.append(title, snippet);
-      a.addEventListener("mousedown", (ev) => ev.preventDefault()); // keep focus in the box
-      list.appendChild(a);
-    });
     const open = input.value.trim() !== "";
-    if (open && hits.length === 0) {
-      const none = document.createElement("div");
-      none.className = "search-empty";
-      none.textContent = "No pages found. Try other words, or browse the A–Z index.";
-      list.appendChild(none);
+    if (filters) filters.hidden = !open;
+    if (emergency.length) {
+      const card = el("div", "search-emergency care-card care-card--emergency");
+      card.setAttribute("role", "alert");
+      card.append(el("p", "search-emergency-heading", emergencyHeading));
+      const ul = el("ul");
+      for (const e of emergency) {
+        const li = el("li", null, e.text);
+        if (e.url) {
+          li.append(" ");
+          const a = el("a", null, `(${e.title})`);
+          a.href = e.url;
+          a.addEventListener("mousedown", (ev) => ev.preventDefault());
+          li.append(a);
+        }
+        ul.append(li);
+      }
+      card.append(ul);
+      list.append(card);
     }
+    if (answer.corrected && hits.length) {
+      const p = el("p", "search-corrected", "Showing results for ");
+      p.append(el("strong", null, answer.corrected), ". ");
+      const again = el("a", "search-original", `Search instead for "${text}"`);
+      again.href = "#";
+      again.addEventListener("mousedown", (ev) => ev.preventDefault());
+      again.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        input.value = `"${text.replace(/"/g, "")}"`; // as typed: a quoted phrase is never corrected
+        run();
+      });
+      p.append(again);
+      list.append(p);
+    }
+    if (open && results.length === 0) {
+      const none = el("div", "search-empty");
+      none.append(el("p", "search-empty-title", `No page covers “${text ?? input.value}”.`));
+      const browse = el("p", null, "Browse the ");
+      const az = el("a", null, "A–Z of conditions");
+      az.href = "/a-z/";
+      const regions = el("a", null, "conditions by body region");
+      regions.href = "/regions/";
+      browse.append(az, " or ", regions, ".");
+      none.append(browse, el("p", "search-emergency-line", emergencyLine()));
+      list.append(none);
+      if (partial.length) list.append(el("p", "search-partial-heading", "Not an exact match"));
+    }
+    hits.forEach((hit, i) => list.appendChild(resultLink(hit, i)));
     list.hidden = !open;
     input.setAttribute("aria-expanded", String(open));
     status.textContent = open
-      ? hits.length === 0
-        ? "No results"
-        : `${hits.length} result${hits.length === 1 ? "" : "s"}, use up and down arrows to choose`
+      ? (emergency.length ? `${emergencyHeading} ${emergency.map((e) => e.text).join("; ")}. ` : "") +
+        (results.length === 0
+          ? `No page covers this.${partial.length ? ` ${partial.length} partial matches.` : ""}`
+          : `${results.length} result${results.length === 1 ? "" : "s"}, use up and down arrows to choose`)
       : "";
   }
+
+  form.querySelectorAll(".search-filter").forEach((f) =>
+    f.addEventListener("change", () => {
+      lastText = null; // same words, other filter: search again
+      run();
+    }),
+  );
 
   function select(i) {
     const items = list.querySelectorAll('[role="option"]');
@@ -177,7 +265,7 @@ function setUp() {
         input.value = "";
         clearTimeout(timer);
         lastText = "";
-        render([]);
+        render(null, "");
       }
       ev.preventDefault();
     }
@@ -198,10 +286,13 @@ function setUp() {
 }
 
 async function loadEngine(wasmUrl, root) {
+  // The module does not depend on the manifest: start both at once.
+  const module = instantiate(wasmUrl);
+  module.catch(() => {}); // reported below, once
   const manifest = await fetch(new URL("manifest.json", root), { cache: "no-cache" }).then((r) => ok(r).json());
   if (manifest.format !== "medkb-search/2") throw new Error(`unsupported search index ${manifest.format}`);
   const v = `?v=${encodeURIComponent(manifest.version || "")}`;
-  const [instance, head] = await Promise.all([instantiate(wasmUrl), fetchBytes(new URL(manifest.head + v, root))]);
+  const [instance, head] = await Promise.all([module, fetchBytes(new URL(manifest.head + v, root))]);
   const ex = instance.exports;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
@@ -243,13 +334,13 @@ async function loadEngine(wasmUrl, root) {
       try {
         for (let round = 0; round < 6; round++) {
           const answer = JSON.parse(result(ex.medkb_search(put(bytes), bytes.length)));
-          if (!answer.need) return answer.hits || [];
+          if (!answer.need) return answer;
           await Promise.all(answer.need.map(loadPage));
         }
         throw new Error("the search index kept asking for pages");
       } catch (err) {
         console.error("medkb search:", err);
-        return [];
+        return {};
       }
     },
   };
@@ -259,8 +350,11 @@ async function instantiate(url) {
   // The xz copy first: a plain static host sends .wasm uncompressed, and the
   // module is most of what a first search downloads.
   try {
+    // The decoder script and the module's bytes in parallel, not one after the other.
+    const xz = fetch(`${url}.xz`);
+    xz.catch(() => {});
     const { XzReadableStream } = await loadXz(new URL("xz-decompress.min.js", url));
-    const r = ok(await fetch(`${url}.xz`));
+    const r = ok(await xz);
     const bytes = await new Response(new XzReadableStream(r.body)).arrayBuffer();
     return (await WebAssembly.instantiate(bytes, {})).instance;
   } catch {
@@ -302,4 +396,47 @@ async function fetchBytes(url) {
 function ok(response) {
   if (!response.ok) throw new Error(`${response.url}: HTTP ${response.status}`);
   return response;
+}
+
+// The landing page of a result: highlight the searched words (?highlight=a b)
+// in the section the result opened, with the CSS Custom Highlight API, which
+// paints ranges without touching the page's text or DOM. A "Remove highlight"
+// button clears it and drops the parameter from the address.
+function highlightLanding() {
+  const params = new URLSearchParams(location.search);
+  const words = (params.get("highlight") || "").toLowerCase().split(/\s+/).filter((w) => w.length >= 2);
+  if (!words.length || !window.CSS?.highlights || typeof Highlight === "undefined") return;
+  const main = document.querySelector("main") || document.body;
+  let scope = main;
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (target && main.contains(target)) scope = target.closest("section") || target.parentElement || main;
+  const ranges = [];
+  const walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT);
+  const pattern = new RegExp(`\\b(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})`, "gi");
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement?.closest("script, style, .search-highlight-bar, form")) continue;
+    for (const m of node.data.matchAll(pattern)) {
+      const r = new Range();
+      r.setStart(node, m.index);
+      r.setEnd(node, m.index + m[0].length);
+      ranges.push(r);
+    }
+  }
+  if (!ranges.length) return;
+  CSS.highlights.set("medkb-search", new Highlight(...ranges));
+  const bar = document.createElement("p");
+  bar.className = "search-highlight-bar";
+  bar.textContent = `Highlighted: ${words.join(", ")}. `;
+  const clear = document.createElement("button");
+  clear.type = "button";
+  clear.textContent = "Remove highlight";
+  clear.addEventListener("click", () => {
+    CSS.highlights.delete("medkb-search");
+    bar.remove();
+    params.delete("highlight");
+    const q = params.toString();
+    history.replaceState(history.state, "", location.pathname + (q ? `?${q}` : "") + location.hash);
+  });
+  bar.append(clear);
+  main.before(bar); // outside the page's own content, which stays as written
 }
