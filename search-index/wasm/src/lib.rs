@@ -12,9 +12,9 @@
 //! 2. `ptr = medkb_alloc(len)`; copy a JSON query
 //!    `{"text": "...", "limit": 10, "region": null}` to `ptr`;
 //!    `n = medkb_search(ptr, len)` frees the query and returns the length of
-//!    the JSON answer at `medkb_result_ptr()`: `{"hits": [...]}`, or
+//!    the JSON answer at `medkb_result_ptr()`: `{"results": [...], "partial": [...], "emergency": [...]}`, or
 //!    `{"need": [page numbers]}` when pages must be loaded first.
-//!    A bad query gives `{"hits": []}`; searching never fails.
+//!    A bad query gives `{"results": []}`; searching never fails.
 //! 3. For each needed page `n`: `ptr = medkb_alloc(len)`; copy the inflated
 //!    `p/<n>.gz` to `ptr`; `medkb_add_page(n, ptr, len)` (1 = kept, 0 =
 //!    refused: wrong length or number). Then search again.
@@ -85,10 +85,12 @@ pub unsafe extern "C" fn medkb_add_page(n: u32, ptr: *mut u8, len: usize) -> u32
     INDEX.with(|i| i.borrow().as_ref().is_some_and(|(_, store)| store.add_page(n, page)) as u32)
 }
 
+/// `{"need": [pages]}`, or the results (`results`, `partial`, `emergency`,
+/// `corrected`; see `search_index::Results`).
 #[derive(serde::Serialize)]
 struct Reply {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    hits: Option<Vec<search_index::Hit>>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    results: Option<search_index::Results>,
     #[serde(skip_serializing_if = "Option::is_none")]
     need: Option<Vec<u32>>,
 }
@@ -104,11 +106,11 @@ pub unsafe extern "C" fn medkb_search(ptr: *mut u8, len: usize) -> usize {
     let query: Query = serde_json::from_slice(&input).unwrap_or_default();
     let answer = INDEX.with(|i| i.borrow().as_ref().map(|(index, _)| index.search_paged(&query)));
     let reply = match answer {
-        Some(Answer::Need(pages)) => Reply { hits: None, need: Some(pages) },
-        Some(Answer::Hits(hits)) => Reply { hits: Some(hits), need: None },
-        None => Reply { hits: Some(Vec::new()), need: None },
+        Some(Answer::Need(pages)) => Reply { results: None, need: Some(pages) },
+        Some(Answer::Results(results)) => Reply { results: Some(results), need: None },
+        None => Reply { results: Some(search_index::Results::default()), need: None },
     };
-    set_result(serde_json::to_vec(&reply).unwrap_or_else(|_| br#"{"hits":[]}"#.to_vec()))
+    set_result(serde_json::to_vec(&reply).unwrap_or_else(|_| br#"{"results":[]}"#.to_vec()))
 }
 
 /// Number of pages in the open index (0 when none is open).
