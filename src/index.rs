@@ -71,8 +71,7 @@ pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<O
         config.synonyms.apply(&mut d);
         d
     });
-    let files = search_index::build_index_sorted(documents)
-        .map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
+    let files = search_index::build_index_sorted(documents).map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
     Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
 }
 

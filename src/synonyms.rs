@@ -54,8 +54,13 @@ pub fn load(root: &Path) -> anyhow::Result<Option<(SourceFile, Result<search_ind
 pub fn parse(file: &SourceFile) -> Result<search_index::Synonyms, Vec<Diagnostic>> {
     let raw: Raw = toml::from_str(&file.text).map_err(|e| {
         let span = e.span().map(|r| (r.start, r.end));
-        vec![Diagnostic::new(Rule::Synonyms, &file.rel, span, e.message().lines().map(str::trim).collect::<Vec<_>>().join("; ").trim().to_string())
-            .with_help("write each group as [[synonyms]] with terms = [\"ABBR\", \"full name\", …] (see docs/site-toml.md#synonyms)")]
+        vec![Diagnostic::new(
+            Rule::Synonyms,
+            &file.rel,
+            span,
+            e.message().lines().map(str::trim).collect::<Vec<_>>().join("; ").trim().to_string(),
+        )
+        .with_help("write each group as [[synonyms]] with terms = [\"ABBR\", \"full name\", …] (see docs/site-toml.md#synonyms)")]
     })?;
     let mut errors = Vec::new();
     let mut groups = Vec::new();

@@ -139,9 +139,7 @@ pub fn spelling(word: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     let mut w: Cow<str> = Cow::Borrowed(word);
     let replace_suffix = |w: &str, suffixes: &[(&str, &str)], min_prefix: usize| -> Option<String> {
-        suffixes.iter().find_map(|(from, to)| {
-            w.strip_suffix(from).filter(|p| p.len() >= min_prefix).map(|p| format!("{p}{to}"))
-        })
+        suffixes.iter().find_map(|(from, to)| w.strip_suffix(from).filter(|p| p.len() >= min_prefix).map(|p| format!("{p}{to}")))
     };
     const IZE: &[(&str, &str)] = &[
         ("izations", "isations"),
@@ -220,7 +218,8 @@ pub fn spelling(word: &str) -> std::borrow::Cow<'_, str> {
     // ae / oe digraphs.
     let b = w.as_bytes();
     let consonant = |c: u8| c.is_ascii_lowercase() && !b"aeiouy".contains(&c);
-    if b.len() >= 4 && ((b[0] == b'a' && b[1] == b'e' && consonant(b[2]) && b[2] != b'r') || (b[0] == b'o' && b[1] == b'e' && consonant(b[2])))
+    if b.len() >= 4
+        && ((b[0] == b'a' && b[1] == b'e' && consonant(b[2]) && b[2] != b'r') || (b[0] == b'o' && b[1] == b'e' && consonant(b[2])))
     {
         w = Cow::Owned(w[1..].to_string());
     }
@@ -229,7 +228,14 @@ pub fn spelling(word: &str) -> std::borrow::Cow<'_, str> {
         let mut out = Vec::with_capacity(b.len());
         let mut i = 0;
         while i < b.len() {
-            if i + 3 < b.len() + 1 && i >= 1 && b[i] == b'a' && i + 2 < b.len() && b[i + 1] == b'e' && consonant(b[i - 1]) && consonant(b[i + 2]) {
+            if i + 3 < b.len() + 1
+                && i >= 1
+                && b[i] == b'a'
+                && i + 2 < b.len()
+                && b[i + 1] == b'e'
+                && consonant(b[i - 1])
+                && consonant(b[i + 2])
+            {
                 i += 1; // drop the `a`
                 continue;
             }

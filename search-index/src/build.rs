@@ -214,4 +214,3 @@ fn cut_at_word(s: &str, max: usize) -> &str {
         _ => &s[..end],
     }
 }
-

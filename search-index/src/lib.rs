@@ -58,9 +58,9 @@ pub mod analysis;
 #[cfg(feature = "write")]
 pub mod build;
 mod directory;
-pub mod layout;
 pub mod emergency;
 pub mod eval;
+pub mod layout;
 pub mod pack;
 pub mod pages;
 mod schema;

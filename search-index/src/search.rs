@@ -38,21 +38,21 @@ use std::sync::Arc;
 
 use tantivy::collector::TopDocs;
 use tantivy::directory::{FileHandle, OwnedBytes};
+use tantivy::query::EnableScoring;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, PhraseQuery, Query as TQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::query::EnableScoring;
 use tantivy::{DocAddress, DocSet, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::{self, analyzer, is_stop_word, ANALYZER};
 use crate::directory::PackDirectory;
-use crate::pages::{PageStore, PagedFile};
-use crate::schema::{normalize_region, Fields};
 use crate::emergency::{concepts_in, flag_stems, Concept};
+use crate::pages::{PageStore, PagedFile};
 use crate::schema::decode_section;
+use crate::schema::{normalize_region, Fields};
 use crate::synonyms::EXTRA;
 use crate::{pack, Emergency, Error, Explain, Explained, Hit, Query, Results, SectionKind};
 
@@ -413,7 +413,12 @@ impl SearchIndex {
         }
         for (c, hit) in concepts.iter().zip(&concept_hit) {
             if !hit {
-                results.emergency.push(Emergency { text: c.line.to_string(), slug: String::new(), title: String::new(), url: String::new() });
+                results.emergency.push(Emergency {
+                    text: c.line.to_string(),
+                    slug: String::new(),
+                    title: String::new(),
+                    url: String::new(),
+                });
             }
         }
 
@@ -555,7 +560,12 @@ impl SearchIndex {
             }
         }
         let surface = |stem: &str| -> String {
-            vocabulary.iter().filter(|w| analysis::stem(w) == stem).min_by_key(|w| (w.len(), (*w).clone())).cloned().unwrap_or_else(|| stem.to_string())
+            vocabulary
+                .iter()
+                .filter(|w| analysis::stem(w) == stem)
+                .min_by_key(|w| (w.len(), (*w).clone()))
+                .cloned()
+                .unwrap_or_else(|| stem.to_string())
         };
         let mut out: Vec<String> = Vec::new();
         for w in &parsed.words {

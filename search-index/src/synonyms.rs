@@ -28,7 +28,9 @@ impl Synonyms {
     pub fn new(groups: impl IntoIterator<Item = Vec<String>>) -> Synonyms {
         let groups = groups
             .into_iter()
-            .map(|g| g.into_iter().map(|p| (analysis::terms(&p), p)).filter(|(t, _)| !t.is_empty()).map(|(t, p)| (p, t)).collect::<Vec<_>>())
+            .map(|g| {
+                g.into_iter().map(|p| (analysis::terms(&p), p)).filter(|(t, _)| !t.is_empty()).map(|(t, p)| (p, t)).collect::<Vec<_>>()
+            })
             .filter(|g: &Vec<_>| g.len() >= 2)
             .collect();
         Synonyms { groups }

@@ -9,7 +9,7 @@ import { buildSite, serveStatic, launch } from "./lib.mjs";
 let site, server, browser;
 
 before(async () => {
-  site = buildSite();
+  site = buildSite(process.env.MEDKB_SITE_ROOT || undefined); // another copy of the site, e.g. the editors' tree
   server = await serveStatic(site);
   browser = await launch();
 });
@@ -53,9 +53,14 @@ test("nothing of the index or module is fetched before the box is focused", asyn
   const early = server.stats.requests.filter((r) => isSearchAsset(r.path));
   assert.deepEqual(early, [], `fetched before focus: ${JSON.stringify(early)}`);
   await page.focus("#search-input");
-  // The index is requested only after the manifest has arrived: wait for it (bounded), not for a quiet network.
+  // Wait (bounded) for every request the assertions below are about: the head comes
+  // after the manifest, the module after (or with) its decoder script.
   const searchPaths = () => server.stats.requests.filter((r) => isSearchAsset(r.path)).map((r) => r.path);
-  for (let waited = 0; waited < 15000 && !searchPaths().some((p) => p.startsWith("/search/head.gz")); waited += 50) {
+  const arrived = () => {
+    const p = searchPaths();
+    return p.some((x) => x.startsWith("/search/head.gz")) && p.some((x) => x.includes("medkb_search.wasm")) && p.includes("/search/manifest.json");
+  };
+  for (let waited = 0; waited < 20000 && !arrived(); waited += 50) {
     await page.waitForTimeout(50);
   }
   const paths = searchPaths();
@@ -205,4 +210,98 @@ test("with JavaScript off, the box falls back to links to the A–Z and body reg
   assert.equal(await page.getAttribute("form.site-search", "action"), "/a-z/");
   assert.ok(!server.stats.requests.some((r) => isSearchAsset(r.path)), "no search assets without JavaScript");
   await context.close();
+});
+
+// Issue 12: what a worried reader sees.
+async function answerFor(page, text) {
+  await page.fill("#search-input", text);
+  await page.waitForFunction(
+    (t) => document.getElementById("search-input").value === t && !document.getElementById("search-results").hidden
+      && document.querySelector("#search-results [role=option], #search-results .search-empty, #search-results .search-emergency"),
+    text,
+    { timeout: 20000 },
+  );
+  await page.waitForTimeout(150); // the debounce settles on the latest text
+}
+
+test("an emergency query starts with the emergency care card, linked to its page", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  await answerFor(page, "heart attack");
+  const first = await page.$eval("#search-results", (l) => l.firstElementChild.className);
+  assert.match(first, /search-emergency/);
+  const heading = await page.$eval("#search-results .search-emergency-heading", (e) => e.textContent);
+  assert.match(heading, /Call 911|Call 999/, "the site's care-card wording");
+  const links = await page.$$eval("#search-results .search-emergency a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(links.some((h) => h.includes("/chest-pain-while-running/")), `links: ${links}`);
+  const titles = await resultTitles(page);
+  assert.ok(!/Calf/.test(titles[0] || ""), `an alias never outranks the emergency page: ${titles}`);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a topic no page covers says so, with the A-Z, regions and the emergency line", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  await answerFor(page, "bee sting");
+  const text = await page.$eval("#search-results .search-empty", (e) => e.textContent);
+  assert.match(text, /No page covers “bee sting”/);
+  assert.match(text, /if you think it is an emergency/);
+  const hrefs = await page.$$eval("#search-results .search-empty a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.deepEqual(hrefs, ["/a-z/", "/regions/"]);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("a misspelt word shows what was searched, with a link to the words as typed", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  await answerFor(page, "gowt ");
+  const corrected = await page.$eval("#search-results .search-corrected", (e) => e.textContent);
+  assert.match(corrected, /Showing results for gout/i);
+  assert.match(corrected, /Search instead for "gowt "/);
+  assert.equal((await resultTitles(page))[0].startsWith("Gout"), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("filters narrow results by region and page type without fetching the index again", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  await answerFor(page, "pain ");
+  const before = server.stats.requests.filter((r) => r.path.startsWith("/search/head.gz")).length;
+  await page.selectOption('.search-filter[data-filter="region"]', "ankle-foot");
+  await page.waitForFunction(() => [...document.querySelectorAll("#search-results [role=option]")].every((a) => !/hip|knee|calf/i.test(a.href)), null, { timeout: 20000 });
+  await page.selectOption('.search-filter[data-filter="page_type"]', "guide");
+  await page.selectOption('.search-filter[data-filter="region"]', "");
+  await page.waitForFunction(() => {
+    const as = [...document.querySelectorAll("#search-results [role=option]")];
+    return as.length > 0 && as.every((a) => a.pathname.startsWith("/guides/"));
+  }, null, { timeout: 20000 });
+  const after = server.stats.requests.filter((r) => r.path.startsWith("/search/head.gz")).length;
+  assert.equal(after, before, "the head is not fetched again");
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test("the landing page highlights the searched words without changing its text, until removed", async () => {
+  const { page, errors } = await openHome();
+  await page.focus("#search-input");
+  await answerFor(page, "plantar fasciitis");
+  const href = await page.$eval("#search-results [role=option]", (a) => a.getAttribute("href"));
+  assert.match(href, /[?&]highlight=/);
+  const plain = await browser.newPage();
+  await plain.goto(`${server.base}${href.replace(/\?[^#]*/, "")}`);
+  const original = await plain.$eval("main", (m) => m.innerHTML);
+  await plain.close();
+  await page.goto(`${server.base}${href}`);
+  await page.waitForSelector(".search-highlight-bar", { timeout: 20000 });
+  const size = await page.evaluate(() => CSS.highlights.get("medkb-search")?.size || 0);
+  assert.ok(size > 0, "words highlighted");
+  assert.equal(await page.$eval("main", (m) => m.innerHTML), original, "the page's own content is unchanged");
+  await page.click(".search-highlight-bar button");
+  assert.equal(await page.evaluate(() => CSS.highlights.has("medkb-search")), false);
+  assert.ok(!page.url().includes("highlight="), "the address no longer asks for a highlight");
+  assert.deepEqual(errors, []);
+  await page.close();
 });
