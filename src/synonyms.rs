@@ -38,8 +38,11 @@ struct Group {
     terms: Vec<Spanned<String>>,
 }
 
+/// The file as read, and its synonyms or the problems found in it.
+pub type Loaded = (SourceFile, Result<search_index::Synonyms, Vec<Diagnostic>>);
+
 /// Reads `<root>/synonyms.toml` when there is one.
-pub fn load(root: &Path) -> anyhow::Result<Option<(SourceFile, Result<search_index::Synonyms, Vec<Diagnostic>>)>> {
+pub fn load(root: &Path) -> anyhow::Result<Option<Loaded>> {
     let abs = root.join(FILE);
     if !abs.exists() {
         return Ok(None);

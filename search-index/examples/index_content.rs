@@ -134,6 +134,7 @@ fn parse_page(slug: &str, dir: &str, text: &str) -> Document {
         body_region: s("body_region"),
         page_type: s("page_type"),
         sections,
+        emergency: Vec::new(),
     }
 }
 

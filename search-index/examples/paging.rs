@@ -21,7 +21,7 @@ fn main() {
     let mut total = head.len();
     print!("{} pages, head {} KB |", store.page_count(), head.len() / 1024);
     for q in &args[1..] {
-        let query = Query { text: q.clone(), limit: 8, region: None };
+        let query = Query { text: q.clone(), limit: 8, region: None, ..Query::default() };
         let (mut rounds, mut bytes, mut n) = (0, 0, 0);
         while let Answer::Need(pages) = index.search_paged(&query) {
             rounds += 1;

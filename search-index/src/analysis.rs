@@ -185,7 +185,7 @@ pub fn spelling(word: &str) -> std::borrow::Cow<'_, str> {
         ("foet", "fet"),
         ("coel", "cel"),
         ("amoeb", "ameb"),
-        ("manoeuvr", "maneuver"),
+        ("manoeuvre", "maneuver"),
         ("manoeuv", "maneuv"),
         ("travell", "travel"),
         ("fuell", "fuel"),
