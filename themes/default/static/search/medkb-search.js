@@ -130,6 +130,7 @@ function setUp() {
     const words = marked(hit.snippet);
     if (words.length) url.searchParams.set("highlight", words.join(" "));
     a.href = url.pathname + url.search + url.hash;
+    hit.href = a.getAttribute("href"); // Enter opens the same address as a click
     const snippet = el("span", "search-result-snippet");
     snippet.innerHTML = hit.snippet; // escaped by the engine; only <mark> is markup
     a.append(el("span", "search-result-title", hit.title), snippet);
@@ -257,7 +258,7 @@ function setUp() {
       const target = hits[selected >= 0 ? selected : 0];
       if (target && !list.hidden) {
         ev.preventDefault();
-        window.location.assign(target.url);
+        window.location.assign(target.href || target.url);
       } // otherwise the form submits to its action (the A–Z index)
     } else if (ev.key === "Escape") {
       if (!list.hidden) close();
