@@ -6,8 +6,10 @@
 use std::path::Path;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::{Diagnostic, SourceFile};
+use crate::parse::emergency_terms::{self, Audience};
 
 /// A body region readers can browse by.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -28,17 +30,19 @@ pub struct CareCardWording {
 
 impl CareCardWording {
     /// Defaults by locale: the UK's 999/111 and A&E, the US's 911 and emergency room.
+    /// The urgent card names a place that sees injuries the same day (an urgent
+    /// treatment centre, an urgent care center), not only an appointment with a doctor.
     pub fn for_locale(locale: &str) -> Self {
         if locale.eq_ignore_ascii_case("en-GB") {
             CareCardWording {
                 emergency: "Call 999 or go to A&E now if:".into(),
-                urgent: "Ask for an urgent GP appointment or call 111 if:".into(),
+                urgent: "Get help today from a GP, NHS 111 or an urgent treatment centre if:".into(),
                 routine: "See a GP or physiotherapist if:".into(),
             }
         } else {
             CareCardWording {
                 emergency: "Call 911 or go to the emergency room now if:".into(),
-                urgent: "Get an urgent appointment with a doctor today if:".into(),
+                urgent: "Get medical help today from a doctor or an urgent care center if:".into(),
                 routine: "See a doctor or physical therapist if:".into(),
             }
         }
@@ -52,9 +56,8 @@ struct RawConfig {
     base_url: String,
     #[serde(default = "default_locale")]
     locale: String,
-    #[serde(default)]
-    description: String,
-    disclaimer: String,
+    description: Option<Spanned<String>>,
+    disclaimer: Spanned<String>,
     #[serde(default = "default_interval")]
     review_interval_years: u32,
     body_regions: Option<Vec<BodyRegion>>,
@@ -98,6 +101,9 @@ pub struct SiteConfig {
     pub summary_max_chars: usize,
     pub readability_target_grade: f64,
     pub feed_limit: usize,
+    /// Warnings about a usable configuration (e.g. another country's emergency number
+    /// in the disclaimer), reported with the content's diagnostics.
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub const DEFAULT_REGIONS: [(&str, &str); 8] = [
@@ -155,19 +161,32 @@ impl SiteConfig {
             return Err(errors);
         }
         let care_cards = raw.care_cards.unwrap_or_else(|| CareCardWording::for_locale(&raw.locale));
-        Ok(SiteConfig {
+        let (description, disclaimer) = (raw.description.map(|d| (d.span(), d.into_inner())), raw.disclaimer.span());
+        let mut config = SiteConfig {
             title: raw.title,
             base_url,
             locale: raw.locale,
-            description: raw.description,
-            disclaimer: raw.disclaimer,
+            description: description.as_ref().map(|d| d.1.clone()).unwrap_or_default(),
+            disclaimer: raw.disclaimer.into_inner(),
             review_interval_years: raw.review_interval_years,
             body_regions,
             care_cards,
             summary_max_chars: raw.summary_max_chars,
             readability_target_grade: raw.readability_target_grade,
             feed_limit: raw.feed_limit,
-        })
+            warnings: Vec::new(),
+        };
+        if let Some(audience) = Audience::of(&config.locale) {
+            // Readers see both; the raw TOML values hold the words as written.
+            for span in description.map(|d| d.0).into_iter().chain([disclaimer]) {
+                let value = &file.text[span.clone()];
+                for m in emergency_terms::find(value, audience) {
+                    let d = emergency_terms::diagnostic(&file.rel, value, span.start, &m, audience, &config);
+                    config.warnings.push(d);
+                }
+            }
+        }
+        Ok(config)
     }
 
     /// Reads `<root>/site.toml`.
@@ -213,6 +232,30 @@ mod tests {
         assert!(us.care_cards.emergency.contains("911"));
         assert_eq!(us.body_regions.len(), 8);
         assert_eq!(us.review_interval_years, 3);
+    }
+
+    #[test]
+    fn urgent_cards_fit_injuries() {
+        let gb = CareCardWording::for_locale("en-GB");
+        assert_eq!(gb.urgent, "Get help today from a GP, NHS 111 or an urgent treatment centre if:");
+        let us = CareCardWording::for_locale("en-US");
+        assert_eq!(us.urgent, "Get medical help today from a doctor or an urgent care center if:");
+        let own = SiteConfig::parse(&file(
+            "title='t'\nbase_url='https://x.org'\nlocale='en-US'\ndisclaimer='d'\n[care_cards]\nemergency='e'\nurgent='Go to the minor injuries unit today if:'\nroutine='r'\n",
+        ))
+        .unwrap();
+        assert_eq!(own.care_cards.urgent, "Go to the minor injuries unit today if:");
+    }
+
+    #[test]
+    fn another_countrys_number_in_the_disclaimer_is_a_located_warning() {
+        let f = file("title='t'\nbase_url='https://x.org'\nlocale='en-GB'\ndescription = \"Ask the ER.\"\ndisclaimer = \"In an emergency, call 911.\"\n");
+        let config = SiteConfig::parse(&f).unwrap();
+        let found: Vec<&str> = config.warnings.iter().map(|d| &f.text[d.span.unwrap().0..d.span.unwrap().1]).collect();
+        assert_eq!(found, ["ER", "911"]);
+        assert!(config.warnings.iter().all(|d| d.code == "emergency-number-locale"));
+        let us = file("title='t'\nbase_url='https://x.org'\nlocale='en-US'\ndisclaimer = \"In an emergency, call 911.\"\n");
+        assert!(SiteConfig::parse(&us).unwrap().warnings.is_empty());
     }
 
     #[test]

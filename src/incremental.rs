@@ -317,6 +317,9 @@ impl Engine {
             diags.retain(|d| d.severity == Severity::Error || !self.draft_paths.contains(&d.path));
         }
         diags.extend(self.graph_diags.iter());
+        if let Ok(config) = &self.config {
+            diags.extend(config.warnings.iter());
+        }
         diags
     }
 
@@ -327,9 +330,9 @@ impl Engine {
                 let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref() };
                 config_diags.iter().map(|d| diag::locate(d, &lookup)).collect()
             }
-            // Once site.toml is valid, only content files are quoted.
+            // Once site.toml is valid, content files are quoted, and site.toml for its warnings.
             Ok(_) => {
-                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
+                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: self.config_file.as_ref() };
                 diags.map(|d| diag::locate(d, &lookup)).collect()
             }
         };

@@ -104,6 +104,8 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     timer.lap("load");
     let known_paths = loaded.page_paths();
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
+    diags.extend(config.warnings.iter().cloned());
+    sources.insert(config_file.rel.clone(), config_file);
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = loaded

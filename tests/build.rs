@@ -25,7 +25,7 @@ fn condition_page_structure() {
     assert_eq!(cards, ["care-card care-card--emergency", "care-card care-card--urgent", "care-card care-card--routine"]);
     let headings = texts(&doc, ".care-card__heading");
     assert_eq!(headings[0], "Immediate action required: Call 999 or go to A&E now if:");
-    assert_eq!(headings[1], "Urgent advice: Ask for an urgent GP appointment or call 111 if:");
+    assert_eq!(headings[1], "Urgent advice: Get help today from a GP, NHS 111 or an urgent treatment centre if:");
     assert_eq!(texts(&doc, ".care-card--emergency li"), ["your lower leg is cold, pale and numb"]);
     // Cards come before the symptoms.
     let html = site.read("public/conditions/shin-splints/index.html");

@@ -2,9 +2,10 @@
 
 use chrono::{Months, NaiveDate};
 
-use super::frontmatter::{self, Frontmatter, Requirements, Status};
+use super::emergency_terms::{self, Audience};
+use super::frontmatter::{self, Frontmatter, Requirements, SourceKind, Status};
 use super::links::{find_links, LinkRef};
-use super::markdown::{parse_body, Body, SectionKind};
+use super::markdown::{parse_body, text_runs, Body, SectionKind, Urgency};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::load::{ContentFile, Placement};
@@ -104,6 +105,25 @@ pub fn parse_page(
         return None;
     }
     let body = parse_body(body_text, split.body_start, path, diags);
+    check_safety_netting(&fm, &body, path, diags);
+    check_care_card_count(&body, path, diags);
+    if let Some(audience) = Audience::of(&config.locale) {
+        // The summary and title are shown too; their raw TOML values hold the words as written.
+        let shown = [Some(fm.title_span), fm.summary_span].into_iter().flatten().map(|(s, e)| (s, &text[s..e]));
+        for (offset, value) in shown {
+            for m in emergency_terms::find(value, audience) {
+                diags.push(emergency_terms::diagnostic(path, value, offset, &m, audience, config));
+            }
+        }
+        if emergency_terms::may_contain(body_text, audience) {
+            for (s, e) in text_runs(body_text) {
+                let run = &body_text[s..e];
+                for m in emergency_terms::find(run, audience) {
+                    diags.push(emergency_terms::diagnostic(path, run, split.body_start + s, &m, audience, config));
+                }
+            }
+        }
+    }
 
     if kind == PageKind::Condition {
         for required in [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags] {
@@ -204,6 +224,57 @@ pub fn parse_page(
         next_review_due,
         grade,
     })
+}
+
+/// Every item the editors marked as safety-netting needs the source entry that the
+/// page cites for it, and is listed for a clinical reviewer as a note.
+fn check_safety_netting(fm: &Frontmatter, body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let cited = fm.sources.iter().any(|s| s.kind == SourceKind::SafetyNetting);
+    for net in &body.safety_nets {
+        diags.push(if cited {
+            Diagnostic::note("safety-netting", path, Some(net.span), format!("added by the editors as safety-netting: \"{}\"", net.text))
+                .with_help("a clinician should check this addition; the page cites it as the editors' safety-netting, not its sources")
+        } else {
+            Diagnostic::error(
+                "safety-netting-source",
+                path,
+                Some(net.span),
+                "this is marked `{safety-netting}`, but the page has no safety-netting source to cite",
+            )
+            .with_help("add a [[sources]] entry with kind = \"safety-netting\" and a title that says the editors added it (see docs/authoring.md#safety-netting)")
+        });
+    }
+    if body.safety_nets.is_empty() {
+        for s in fm.sources.iter().filter(|s| s.kind == SourceKind::SafetyNetting) {
+            diags.push(
+                Diagnostic::warning(
+                    "unused-safety-netting",
+                    path,
+                    s.kind_span,
+                    "this page cites the editors' safety-netting, but nothing on it is marked `{safety-netting}`",
+                )
+                .with_help("end each sign or sentence the editors added with ` {safety-netting}`, or remove this source"),
+            );
+        }
+    }
+}
+
+/// The most urgent red flags one page shows before the cards stop being read.
+pub const MAX_URGENT_FLAGS: usize = 5;
+
+fn check_care_card_count(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let urgent: Vec<_> = body.red_flags.iter().filter(|f| f.urgency == Urgency::Urgent).collect();
+    if let Some(extra) = urgent.get(MAX_URGENT_FLAGS) {
+        diags.push(
+            Diagnostic::warning(
+                "too-many-care-cards",
+                path,
+                Some(extra.span),
+                format!("this page shows {} urgent warning signs; more than {MAX_URGENT_FLAGS} is too many", urgent.len()),
+            )
+            .with_help("as the NHS care-card guidance asks: too many cards hide the real emergencies. Merge signs that mean the same, or move signs that can wait to `routine:`"),
+        );
+    }
 }
 
 /// The prose a reader reads, for the readability score.
