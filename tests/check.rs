@@ -12,9 +12,10 @@ fn diagnostics_of(site: &Site, out: &std::process::Output) -> String {
     text.lines().filter(|l| !l.starts_with("medkb: ")).collect::<Vec<_>>().join("\n").trim().to_string() + "\n"
 }
 
-fn snapshot(name: &str) {
+/// A snapshot of `medkb check ARGS`, for rules shown only with a flag (notes: `--notes`).
+fn snapshot_with(name: &str, args: &[&str]) {
     let site = Site::with_overlay(name);
-    let out = site.medkb(&["check"]);
+    let out = site.medkb(&[&["check"], args].concat());
     let got = diagnostics_of(&site, &out);
     let path = fixtures().join("check").join(name).join("expected.txt");
     if std::env::var_os("MEDKB_BLESS").is_some() {
@@ -28,8 +29,8 @@ fn snapshot(name: &str) {
 }
 
 macro_rules! rules {
-    ($($test:ident => $name:literal,)*) => {
-        $(#[test] fn $test() { snapshot($name); })*
+    ($($test:ident => $name:literal $(with $args:expr)?,)*) => {
+        $(#[test] fn $test() { snapshot_with($name, &[$($args)?]); })*
         /// Every fixture folder has a test, so none is silently skipped.
         #[test]
         fn every_fixture_has_a_test() {
@@ -67,6 +68,13 @@ rules! {
     unfinished => "unfinished",
     config_unknown_key => "config-unknown-key",
     draft_link => "draft-link",
+    safety_netting => "safety-netting" with "--notes",
+    safety_netting_source => "safety-netting-source",
+    safety_netting_marker => "safety-netting-marker",
+    unused_safety_netting => "unused-safety-netting",
+    unknown_source_kind => "unknown-source-kind",
+    too_many_care_cards => "too-many-care-cards",
+    emergency_number_locale => "emergency-number-locale",
 }
 
 #[test]

@@ -473,9 +473,9 @@ fn find_markers(body: &str) -> Vec<Marker> {
         markable: bool,
         first_child: Option<usize>,
     }
-    // Code and raw HTML show the marker as written; blocks: (start, end, markable, end of own text).
+    // Code and raw HTML show the marker as written; blocks: (start, end, markable, end of own text, depth).
     let mut literal: Vec<(usize, usize)> = Vec::new();
-    let mut blocks: Vec<(usize, usize, bool, usize)> = Vec::new();
+    let mut blocks: Vec<(usize, usize, bool, usize, usize)> = Vec::new();
     let mut open: Vec<Open> = Vec::new();
     for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
         match event {
@@ -494,9 +494,10 @@ fn find_markers(body: &str) -> Vec<Marker> {
                 open.push(Open { start: range.start, end: range.end, block, markable, first_child: None });
             }
             Event::End(_) => {
+                let depth = open.len();
                 if let Some(o) = open.pop() {
                     if o.block {
-                        blocks.push((o.start, o.end, o.markable, o.first_child.unwrap_or(o.end)));
+                        blocks.push((o.start, o.end, o.markable, o.first_child.unwrap_or(o.end), depth));
                     }
                 }
             }
@@ -510,11 +511,11 @@ fn find_markers(body: &str) -> Vec<Marker> {
         }
         let end = at + SAFETY_NETTING_MARKER.len();
         let cut_start = at - (body[..at].len() - body[..at].trim_end_matches([' ', '\t']).len());
-        // A list and its first item start at the same byte: the shorter one is inside.
-        let innermost = blocks.iter().filter(|b| b.0 <= at && at < b.1).max_by_key(|b| (b.0, std::cmp::Reverse(b.1)));
+        // A list and its first item can share their span: the deepest block is the innermost.
+        let innermost = blocks.iter().filter(|b| b.0 <= at && at < b.1).max_by_key(|b| b.4);
         // It ends the paragraph or item (which it marks whole), or one of its lines
         // (which it marks: one sentence a line is how many editors write).
-        let marks = innermost.and_then(|&(start, _, markable, own_end)| {
+        let marks = innermost.and_then(|&(start, _, markable, own_end, _)| {
             let after = body.get(end..own_end.max(end)).unwrap_or("");
             let from = if after.trim().is_empty() { start } else { start.max(body[..cut_start].rfind('\n').map_or(0, |n| n + 1)) };
             let before = strip_marker(&body[from..cut_start]).1;
@@ -826,6 +827,52 @@ mod tests {
         assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");
         let phase_span = diags[2].span.unwrap();
         assert_eq!(&body[phase_span.0 - 100..phase_span.1 - 100], "Soon");
+    }
+
+    #[test]
+    fn safety_netting_markers_are_parsed_out() {
+        let body = "Lead one. {safety-netting}\nLead two.\n\n## Fixes\n\n- rest {safety-netting}\n  - sub item\n\n## Red flags\n\n- emergency: short of breath {safety-netting}\n- urgent: cannot walk\n\n`{safety-netting}` in code\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 10, "p.md", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let texts: Vec<&str> = b.safety_nets.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["Lead one.", "rest", "emergency: short of breath"]);
+        for n in &b.safety_nets {
+            assert_eq!(&body[n.span.0 - 10..n.span.1 - 10], SAFETY_NETTING_MARKER);
+        }
+        let flag = &b.red_flags[0];
+        assert_eq!((flag.text.as_str(), flag.plain.as_str()), ("short of breath", "short of breath"));
+        assert_eq!(flag.safety_netting, Some(b.safety_nets[2].span));
+        assert_eq!(b.red_flags[1].safety_netting, None);
+        // Plain text (search, readability) has neither the marker nor its stand-in; code keeps it.
+        assert_eq!(b.lead_plain, "Lead one. Lead two.");
+        assert_eq!(b.sections[0].items, ["rest sub item"]);
+        assert!(b.sections[1].plain.ends_with("{safety-netting} in code"), "{}", b.sections[1].plain);
+        // Markdown keeps one citation where each marker was, and no line ends in a hard break.
+        assert_eq!(b.lead.matches(CITATION).count(), 1);
+        assert!(b.lead.contains(&format!("Lead one.{}{CITATION}\nLead two.", " ".repeat(14))));
+    }
+
+    #[test]
+    fn a_marker_inside_text_is_an_error_at_the_marker() {
+        for body in ["- urgent: a {safety-netting} b\n", "**bold {safety-netting}**\n", "## Head {safety-netting}\n", "{safety-netting}\n"]
+        {
+            let mut diags = Vec::new();
+            let b = parse_body(body, 0, "p.md", &mut diags);
+            assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["safety-netting-marker"], "{body:?}");
+            let (s, e) = diags[0].span.unwrap();
+            assert_eq!(&body[s..e], SAFETY_NETTING_MARKER);
+            assert!(b.safety_nets.is_empty());
+        }
+    }
+
+    #[test]
+    fn red_flag_parts_keep_source_order() {
+        let body = "## Red flags\n\nLead-in:\n\n- urgent: a\n- emergency: b\n\n* routine: c\n\nAfter.\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 0, "p.md", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(b.sections[0].parts, [Part::Prose("Lead-in:".into()), Part::Flags(vec![0, 1, 2]), Part::Prose("After.".into())]);
     }
 
     #[test]

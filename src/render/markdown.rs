@@ -62,7 +62,7 @@ impl<'a> MarkdownRenderer<'a> {
             .position(|s| s.kind == SourceKind::SafetyNetting)
             .map(source_anchor)
             .unwrap_or_else(|| "sources-heading".into());
-        format!("<sup class=\"citation citation--safety-netting\"><a href=\"#{target}\">{SAFETY_NETTING_LABEL}</a></sup>")
+        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{SAFETY_NETTING_LABEL}</a></sup>")
     }
 
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
