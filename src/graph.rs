@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Diagnostic;
 use crate::parse::links::PageRef;
-use crate::parse::{Page, PageKind};
+use crate::parse::Page;
 
 /// Slugs that have a file but no page in this build, and why.
 #[derive(Debug, Default, Clone)]
@@ -57,12 +57,8 @@ impl LinkGraph {
     /// are not in this build: drafts, and pages too broken to parse (already reported,
     /// so links to them are not reported again).
     pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
-        let by_slug: HashMap<String, usize> = pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
+        let by_slug: HashMap<String, usize> =
+            pages.iter().enumerate().filter(|(_, p)| p.kind.listed()).map(|(i, p)| (p.slug.clone(), i)).collect();
         let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
         // "Did you mean" costs a scan of every slug; after this many broken links the
         // hint stops, so a site full of broken links is still checked in linear time.
@@ -151,7 +147,7 @@ impl LinkGraph {
             }
         }
         for (i, page) in pages.iter().enumerate() {
-            if matches!(page.kind, PageKind::Condition | PageKind::Guide) && !inbound[i] {
+            if page.kind.listed() && !inbound[i] {
                 diags.push(
                     Diagnostic::new(Rule::OrphanPage, &page.path, Some(page.fm.title_span), "no other page links to this page")
                         .with_help("link to it with [[slug]] from a related page, or list it in another page's `related`"),
@@ -203,7 +199,8 @@ mod tests {
     use super::*;
     use crate::config::SiteConfig;
     use crate::diag::SourceFile;
-    use crate::load::{ContentFile, Placement};
+    use crate::kind::PageKind;
+    use crate::load::ContentFile;
 
     fn page(slug: &str, related: &str, body: &str) -> Page {
         let text = format!(
@@ -211,7 +208,7 @@ mod tests {
         );
         let file = ContentFile {
             source: SourceFile::new(format!("content/conditions/{slug}.md"), "x".into(), text),
-            placement: Placement::Condition,
+            placement: PageKind::Condition,
             slug: slug.into(),
         };
         let config = SiteConfig::parse(&SourceFile::new(

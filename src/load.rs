@@ -12,23 +12,16 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::fsutil::rel_path;
+use crate::kind::PageKind;
 
 /// Larger than any real page; stops a stray data file from eating memory.
 pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// Which part of the site a content file belongs to, from where it sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Placement {
-    Condition,
-    Guide,
-    Home,
-    About,
-}
-
 #[derive(Debug)]
 pub struct ContentFile {
     pub source: SourceFile,
-    pub placement: Placement,
+    /// What kind of page it is, from where it sits.
+    pub placement: PageKind,
     /// The file name without `.md`.
     pub slug: String,
 }
@@ -44,11 +37,7 @@ pub struct Loaded {
 impl Loaded {
     /// Site-relative path → slug of every condition and guide file.
     pub fn page_paths(&self) -> HashMap<String, String> {
-        self.files
-            .iter()
-            .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
-            .map(|f| (f.source.rel.clone(), f.slug.clone()))
-            .collect()
+        self.files.iter().filter(|f| f.placement.listed()).map(|f| (f.source.rel.clone(), f.slug.clone())).collect()
     }
 }
 
@@ -103,7 +92,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let Some(placement) = placement_of(&rel) else {
+        let Some(placement) = PageKind::of_content_path(&rel) else {
             out.diagnostics.push(
                 Diagnostic::new(Rule::UnpublishedFile, &rel, None, "this file is not in a place medkb reads, so it is not published")
                     .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
@@ -111,7 +100,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
             continue;
         };
         let slug = name.trim_end_matches(".md").to_string();
-        if matches!(placement, Placement::Condition | Placement::Guide) {
+        if placement.listed() {
             if !crate::slug::is_slug(&slug) {
                 out.diagnostics.push(
                     Diagnostic::new(Rule::InvalidFile, &rel, None, format!("`{name}` is not a valid page name"))
@@ -154,17 +143,6 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         }
     }
     Ok(out)
-}
-
-fn placement_of(rel: &str) -> Option<Placement> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    match parts.as_slice() {
-        ["content", "conditions", _] => Some(Placement::Condition),
-        ["content", "guides", _] => Some(Placement::Guide),
-        ["content", "_index.md"] => Some(Placement::Home),
-        ["content", "about.md"] => Some(Placement::About),
-        _ => None,
-    }
 }
 
 /// Reads one page file, or says why it cannot be a page (too big, not UTF-8, empty).

@@ -4,6 +4,7 @@
 //! them, not just the first), then a typed pass with [`toml::Spanned`] fields keeps
 //! the position of each value, shifted by where the TOML starts in the file.
 
+use crate::kind::Needs;
 use crate::rules::Rule;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -145,15 +146,7 @@ pub struct Frontmatter {
     pub gather_red_flags: bool,
 }
 
-/// What kind of page the front matter belongs to decides which keys are required.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirements {
-    Condition,
-    Guide,
-    Plain,
-}
-
-pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
+pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
     let toml_text = &text[split.toml_start..split.toml_end];
     let shift = |r: std::ops::Range<usize>| (split.toml_start + r.start, split.toml_start + r.end);
     let table: toml::Table = match toml::from_str(toml_text) {
@@ -206,7 +199,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     require("title", typed.title.is_some(), "add a plain-English title, e.g. title = \"Shin splints\"");
     require("summary", typed.summary.is_some(), "add a one-sentence summary for lists and search results");
-    if needs != Requirements::Plain {
+    if needs.review_and_sources {
         require(
             "last_reviewed",
             typed.last_reviewed.is_some(),
@@ -214,7 +207,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         );
         require("sources", typed.sources.is_some(), "add at least one [[sources]] table with the title of the source you wrote from");
     }
-    if needs == Requirements::Condition {
+    if needs.region {
         require("body_region", typed.body_region.is_some(), "add body_region = \"...\" with one of the regions in site.toml");
     }
 
@@ -260,12 +253,12 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             Status::Published
         }
     };
-    if needs != Requirements::Guide {
+    if !needs.guide_keys {
         if let Some(g) = &typed.gather_red_flags {
             diags.push(Diagnostic::new(Rule::InvalidField, path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
         }
     }
-    if needs == Requirements::Guide {
+    if needs.guide_keys {
         for (key, present) in [("body_region", typed.body_region.is_some()), ("page_type", typed.page_type.is_some())] {
             if present {
                 let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
@@ -280,7 +273,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     let mut sources = Vec::new();
     if let Some(list) = &typed.sources {
-        if list.get_ref().is_empty() && needs != Requirements::Plain {
+        if list.get_ref().is_empty() && needs.review_and_sources {
             ok = false;
             diags.push(
                 Diagnostic::new(Rule::MissingField, path, Some(sp(list.span())), "`sources` is empty")
@@ -353,8 +346,9 @@ pub fn key_span(toml_text: &str, key: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::PageKind;
 
-    fn run(text: &str, needs: Requirements) -> (Option<Frontmatter>, Vec<Diagnostic>) {
+    fn run(text: &str, needs: Needs) -> (Option<Frontmatter>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let split = split(text, "p.md").unwrap();
         let fm = parse(text, split, "p.md", needs, &mut diags);
@@ -365,7 +359,7 @@ mod tests {
 
     #[test]
     fn good_front_matter_parses_with_spans() {
-        let (fm, diags) = run(GOOD, Requirements::Condition);
+        let (fm, diags) = run(GOOD, PageKind::Condition.needs());
         assert!(diags.is_empty(), "{diags:?}");
         let fm = fm.unwrap();
         assert_eq!(fm.title, "Gout");
@@ -378,7 +372,7 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported() {
         let text = GOOD.replace("summary", "sumary").replace("related", "relatd");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         let mut unknown: Vec<_> = diags.iter().filter(|d| d.code == "unknown-key").collect();
         unknown.sort_by_key(|d| d.span);
         assert_eq!(unknown.len(), 2, "{diags:?}");
@@ -398,7 +392,7 @@ mod tests {
     #[test]
     fn quoted_date_is_a_located_type_error() {
         let text = GOOD.replace("2026-01-02", "\"2026-01-02\"");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "invalid-field");
         let (s, _) = diags[0].span.unwrap();

@@ -3,33 +3,13 @@
 use crate::rules::Rule;
 use chrono::{Months, NaiveDate};
 
-use super::frontmatter::{self, Frontmatter, Requirements, Status};
+use super::frontmatter::{self, Frontmatter, Status};
 use super::links::{find_links, LinkRef};
 use super::markdown::{parse_body, Body, SectionKind};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::load::{ContentFile, Placement};
-
-/// What a page is, which decides its URL, template and rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageKind {
-    Condition,
-    Guide,
-    Home,
-    About,
-}
-
-impl PageKind {
-    fn of(p: Placement) -> PageKind {
-        match p {
-            Placement::Condition => PageKind::Condition,
-            Placement::Guide => PageKind::Guide,
-            Placement::Home => PageKind::Home,
-            Placement::About => PageKind::About,
-        }
-    }
-}
+pub use crate::kind::PageKind;
+use crate::load::ContentFile;
 
 /// A parsed, validated page. Cross-links are found but not yet resolved.
 #[derive(Debug, Clone)]
@@ -57,15 +37,6 @@ impl Page {
     }
 }
 
-pub fn url_for(kind: PageKind, slug: &str) -> String {
-    match kind {
-        PageKind::Condition => format!("/conditions/{slug}/"),
-        PageKind::Guide => format!("/guides/{slug}/"),
-        PageKind::Home => "/".into(),
-        PageKind::About => "/about/".into(),
-    }
-}
-
 /// Parses one file. Returns `None` only when the page is too broken to render
 /// (no usable front matter); everything else is reported and the page kept.
 pub fn parse_page(
@@ -77,7 +48,7 @@ pub fn parse_page(
 ) -> Option<Page> {
     let text = &file.source.text;
     let path = file.source.rel.as_str();
-    let kind = PageKind::of(file.placement);
+    let kind = file.placement;
     let split = match frontmatter::split(text, path) {
         Ok(s) => s,
         Err(d) => {
@@ -85,12 +56,7 @@ pub fn parse_page(
             return None;
         }
     };
-    let needs = match kind {
-        PageKind::Condition => Requirements::Condition,
-        PageKind::Guide => Requirements::Guide,
-        PageKind::Home | PageKind::About => Requirements::Plain,
-    };
-    let fm = frontmatter::parse(text, split, path, needs, diags)?;
+    let fm = frontmatter::parse(text, split, path, kind.needs(), diags)?;
     let body_text = &text[split.body_start..];
     if body_text.trim().is_empty() {
         diags.push(
@@ -106,8 +72,8 @@ pub fn parse_page(
     }
     let body = parse_body(body_text, split.body_start, path, diags);
 
-    if kind == PageKind::Condition {
-        for required in [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags] {
+    {
+        for &required in kind.required_sections() {
             if !body.sections.iter().any(|s| s.kind == required) {
                 diags.push(
                     Diagnostic::new(
@@ -161,7 +127,7 @@ pub fn parse_page(
         .as_ref()
         .map(|n| n.value)
         .or_else(|| fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(12 * config.review_interval_years))));
-    if kind != PageKind::Home && kind != PageKind::About {
+    if kind.needs().review_and_sources {
         if let Some(due) = next_review_due {
             if due < today {
                 let span = fm.next_review_due.as_ref().map(|n| n.span).or_else(|| {
@@ -198,7 +164,7 @@ pub fn parse_page(
         slug: file.slug.clone(),
         kind,
         path: path.to_string(),
-        url: url_for(kind, &file.slug),
+        url: crate::urls::page(kind, &file.slug),
         fm,
         body,
         links,

@@ -141,6 +141,8 @@ pub struct SiteView {
     pub lang: String,
     pub regions: Vec<RegionView>,
     pub emergency_heading: String,
+    /// The site's addresses (`site.urls.az` …), so templates never spell a URL.
+    pub urls: crate::urls::SiteUrls,
 }
 
 #[derive(Debug, Clone, Serialize)]
