@@ -16,7 +16,8 @@ use crate::load::ContentFile;
 use crate::parse::{self, Page};
 use crate::rules::Lints;
 
-/// Parses one content file: the page (when it could be read as one) and its diagnostics.
+/// Parses one content file and runs the page rules on it: the page (when it could be
+/// read as one) and its diagnostics.
 pub fn parse_file(
     file: &ContentFile,
     config: &SiteConfig,
@@ -24,7 +25,10 @@ pub fn parse_file(
     slug_of_path: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let page = parse::parse_page(file, config, today, slug_of_path, &mut diags);
+    let page = parse::parse_page(file, config, slug_of_path, &mut diags);
+    if let Some(page) = &page {
+        crate::rules::page::check(page, &file.source.text, config, today, &mut diags);
+    }
     (page, diags)
 }
 

@@ -11,6 +11,8 @@
 //! `site.toml`, as clippy and ruff users expect); rules that protect readers — broken
 //! links, red-flag urgency, emergency links, unsafe files — cannot be lowered.
 
+pub mod page;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
