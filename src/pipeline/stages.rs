@@ -10,11 +10,10 @@
 use chrono::NaiveDate;
 
 use crate::built::Output;
-use crate::config::SiteConfig;
+use crate::config::{Lints, SiteConfig};
 use crate::diag::{self, Diagnostic, Located, Severity, SourceLookup};
 use crate::load::ContentFile;
 use crate::parse::{self, Page};
-use crate::rules::Lints;
 
 /// Parses one content file and runs the page rules on it: the page (when it could be
 /// read as one) and its diagnostics.
@@ -27,7 +26,7 @@ pub fn parse_file(
     let mut diags = Vec::new();
     let page = parse::parse_page(file, config, slug_of_path, &mut diags);
     if let Some(page) = &page {
-        crate::rules::page::check(page, &file.source.text, config, today, &mut diags);
+        crate::page_rules::check(page, &file.source.text, config, today, &mut diags);
     }
     (page, diags)
 }
