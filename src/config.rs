@@ -3,13 +3,16 @@
 //! Unknown keys are errors (with their line), because a misspelt key that is
 //! silently ignored is worse than a build that stops and says why.
 
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::did_you_mean;
+use crate::rules::{Level, Rule, Severity};
 use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diag::{Diagnostic, SourceFile};
-use crate::parse::emergency_terms::{self, Audience};
 
 /// A body region readers can browse by.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -68,6 +71,9 @@ struct RawConfig {
     readability_target_grade: f64,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    /// Rule code → level; see [`Lints`].
+    #[serde(default)]
+    lints: BTreeMap<String, toml::Spanned<String>>,
 }
 
 fn default_locale() -> String {
@@ -101,8 +107,13 @@ pub struct SiteConfig {
     pub summary_max_chars: usize,
     pub readability_target_grade: f64,
     pub feed_limit: usize,
+    /// The site's own levels for rules (`[lints]`).
+    pub lints: Lints,
+    /// Where `description` and `disclaimer` are written, for rules about their words.
+    pub description_span: Option<std::ops::Range<usize>>,
+    pub disclaimer_span: std::ops::Range<usize>,
     /// Warnings about a usable configuration (e.g. another country's emergency number
-    /// in the disclaimer), reported with the content's diagnostics.
+    /// in the disclaimer), found by the pipeline and reported with the content's.
     pub warnings: Vec<Diagnostic>,
 }
 
@@ -126,8 +137,8 @@ impl SiteConfig {
     pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
             let span = e.span().map(|r| (r.start, r.end));
-            vec![Diagnostic::error(
-                "config",
+            vec![Diagnostic::new(
+                Rule::Config,
                 &file.rel,
                 span,
                 e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; "),
@@ -139,30 +150,31 @@ impl SiteConfig {
         let base_url = raw.base_url.trim_end_matches('/').to_string();
         if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
             errors.push(
-                Diagnostic::error("config", &file.rel, at("base_url"), format!("base_url `{}` is not an http(s) address", raw.base_url))
+                Diagnostic::new(Rule::Config, &file.rel, at("base_url"), format!("base_url `{}` is not an http(s) address", raw.base_url))
                     .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
             );
         }
         if raw.review_interval_years == 0 {
-            errors.push(Diagnostic::error("config", &file.rel, at("review_interval_years"), "review_interval_years must be at least 1"));
+            errors.push(Diagnostic::new(Rule::Config, &file.rel, at("review_interval_years"), "review_interval_years must be at least 1"));
         }
         let body_regions = raw
             .body_regions
             .unwrap_or_else(|| DEFAULT_REGIONS.iter().map(|(s, n)| BodyRegion { slug: s.to_string(), name: n.to_string() }).collect());
         for r in &body_regions {
-            if !crate::parse::is_slug(&r.slug) {
+            if !crate::slug::is_slug(&r.slug) {
                 errors.push(
-                    Diagnostic::error("config", &file.rel, at("body_regions"), format!("body region `{}` is not a slug", r.slug))
+                    Diagnostic::new(Rule::Config, &file.rel, at("body_regions"), format!("body region `{}` is not a slug", r.slug))
                         .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
                 );
             }
         }
+        let lints = Lints::parse(&raw.lints, &file.text, &file.rel, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
         let care_cards = raw.care_cards.unwrap_or_else(|| CareCardWording::for_locale(&raw.locale));
         let (description, disclaimer) = (raw.description.map(|d| (d.span(), d.into_inner())), raw.disclaimer.span());
-        let mut config = SiteConfig {
+        Ok(SiteConfig {
             title: raw.title,
             base_url,
             locale: raw.locale,
@@ -174,19 +186,11 @@ impl SiteConfig {
             summary_max_chars: raw.summary_max_chars,
             readability_target_grade: raw.readability_target_grade,
             feed_limit: raw.feed_limit,
+            lints,
+            description_span: description.map(|d| d.0),
+            disclaimer_span: disclaimer,
             warnings: Vec::new(),
-        };
-        if let Some(audience) = Audience::of(&config.locale) {
-            // Readers see both; the raw TOML values hold the words as written.
-            for span in description.map(|d| d.0).into_iter().chain([disclaimer]) {
-                let value = &file.text[span.clone()];
-                for m in emergency_terms::find(value, audience) {
-                    let d = emergency_terms::diagnostic(&file.rel, value, span.start, &m, audience, &config);
-                    config.warnings.push(d);
-                }
-            }
-        }
-        Ok(config)
+        })
     }
 
     /// Reads `<root>/site.toml`.
@@ -213,6 +217,75 @@ fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
         offset += line.len();
     }
     None
+}
+
+/// The site's levels for rules, from `[lints]` in site.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lints {
+    levels: HashMap<Rule, Level>,
+}
+
+impl Lints {
+    /// Validates `[lints]`: every key a rule's code, every value a level the rule may take.
+    /// Problems are pushed to `errors`, located at the key or value in `text`.
+    pub fn parse(raw: &BTreeMap<String, toml::Spanned<String>>, text: &str, rel: &str, errors: &mut Vec<Diagnostic>) -> Lints {
+        let mut levels = HashMap::new();
+        for (key, value) in raw {
+            let value_span = Some((value.span().start, value.span().end));
+            let Some(rule) = Rule::from_code(key) else {
+                let help = match did_you_mean(key, Rule::ALL.iter().map(|r| r.code())) {
+                    Some(s) => format!("did you mean `{s}`? (`medkb explain` lists every rule)"),
+                    None => "`medkb explain` lists every rule".to_string(),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        rel,
+                        key_span(text, key, value.span().start).or(value_span),
+                        format!("there is no rule called `{key}`"),
+                    )
+                    .with_help(help),
+                );
+                continue;
+            };
+            let Some(level) = Level::parse(value.get_ref()) else {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{}` is not a level", value.get_ref()))
+                        .with_help(format!("use one of {}", Level::NAMES.map(|n| format!("\"{n}\"")).join(", "))),
+                );
+                continue;
+            };
+            if !rule.may_set(level) {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{key}` protects readers, so it cannot be lowered"))
+                        .with_help(format!("fix what it reports instead (`medkb explain {key}` says why it exists)")),
+                );
+                continue;
+            }
+            levels.insert(rule, level);
+        }
+        Lints { levels }
+    }
+
+    /// The severity the site gives this diagnostic, or `None` when its rule is allowed.
+    pub fn severity_of(&self, d: &Diagnostic) -> Option<Severity> {
+        match self.levels.get(&d.code) {
+            Some(level) => level.severity(),
+            None => Some(d.severity),
+        }
+    }
+
+    /// The diagnostics as the site wants them: levels changed, allowed rules dropped.
+    pub fn apply<'a>(&self, diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
+        diags.into_iter().filter_map(|d| self.severity_of(d).map(|severity| Diagnostic { severity, ..d.clone() })).collect()
+    }
+}
+
+/// The span of `key` as a key (not inside a string), searching backwards from its value.
+fn key_span(text: &str, key: &str, value_start: usize) -> Option<(usize, usize)> {
+    let before = text.get(..value_start)?;
+    let at = before.rfind(key)?;
+    Some((at, at + key.len()))
 }
 
 #[cfg(test)]
@@ -245,17 +318,6 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(own.care_cards.urgent, "Go to the minor injuries unit today if:");
-    }
-
-    #[test]
-    fn another_countrys_number_in_the_disclaimer_is_a_located_warning() {
-        let f = file("title='t'\nbase_url='https://x.org'\nlocale='en-GB'\ndescription = \"Ask the ER.\"\ndisclaimer = \"In an emergency, call 911.\"\n");
-        let config = SiteConfig::parse(&f).unwrap();
-        let found: Vec<&str> = config.warnings.iter().map(|d| &f.text[d.span.unwrap().0..d.span.unwrap().1]).collect();
-        assert_eq!(found, ["ER", "911"]);
-        assert!(config.warnings.iter().all(|d| d.code == "emergency-number-locale"));
-        let us = file("title='t'\nbase_url='https://x.org'\nlocale='en-US'\ndisclaimer = \"In an emergency, call 911.\"\n");
-        assert!(SiteConfig::parse(&us).unwrap().warnings.is_empty());
     }
 
     #[test]

@@ -186,7 +186,8 @@ struct Override {
     slug: String,
     /// A lower-case phrase that occurs verbatim in the sign's red-flag item.
     phrase: String,
-    tsv_urgency: Urgency,
+    /// `None`: redflags.tsv did not have the sign (the review added it).
+    tsv_urgency: Option<Urgency>,
     /// `None`: the review removed the sign (or this wording of it) from the page.
     reviewed: Option<Urgency>,
 }
@@ -194,13 +195,12 @@ struct Override {
 fn overrides() -> Vec<Override> {
     let path = repo().join("tests/content/triage-overrides.tsv");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut lines = text.lines();
-    assert_eq!(lines.next(), Some("slug\tmatch\ttsv_urgency\treviewed_urgency\treason"), "the header of {}", path.display());
+    // `#` lines are comments.
+    let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
+    assert_eq!(lines.next().map(|l| l.1), Some("slug\tmatch\ttsv_urgency\treviewed_urgency\treason"), "the header of {}", path.display());
     let rows: Vec<Override> = lines
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, line)| {
-            let at = format!("triage-overrides.tsv:{}", i + 2);
+            let at = format!("triage-overrides.tsv:{}", i + 1);
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
             assert_eq!(cols.len(), 5, "{at}: needs 5 tab-separated columns: {line:?}");
             assert!(!cols[1].is_empty() && cols[1] == cols[1].to_lowercase(), "{at}: `match` must be a lower-case phrase");
@@ -208,7 +208,10 @@ fn overrides() -> Vec<Override> {
             Override {
                 slug: cols[0].to_string(),
                 phrase: cols[1].to_string(),
-                tsv_urgency: Urgency::parse(cols[2]).unwrap_or_else(|| panic!("{at}: tsv_urgency {:?}", cols[2])),
+                tsv_urgency: match cols[2] {
+                    "none" => None,
+                    u => Some(Urgency::parse(u).unwrap_or_else(|| panic!("{at}: tsv_urgency {u:?} is not emergency|urgent|routine|none"))),
+                },
                 reviewed: match cols[3] {
                     "removed" => None,
                     u => Some(
@@ -279,8 +282,8 @@ fn every_red_flag_in_the_sources_is_on_its_page_with_an_urgency() {
     // no longer asks for the old urgency (`reviewed_urgencies_hold_on_every_page` checks
     // the new one instead). Each override stands in for one redflags.tsv row.
     let mut overridden: BTreeMap<(String, String), usize> = BTreeMap::new();
-    for o in overrides().into_iter().filter(|o| o.reviewed != Some(o.tsv_urgency)) {
-        *overridden.entry((o.slug, format!("{:?}", o.tsv_urgency).to_lowercase())).or_default() += 1;
+    for o in overrides().into_iter().filter(|o| o.tsv_urgency.is_some() && o.reviewed != o.tsv_urgency) {
+        *overridden.entry((o.slug, format!("{:?}", o.tsv_urgency.unwrap()).to_lowercase())).or_default() += 1;
     }
     let tsv = std::fs::read_to_string(shared().join("redflags.tsv")).unwrap();
     // (slug, urgency) → rows that need it.

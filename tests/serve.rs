@@ -62,10 +62,15 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, extra: &[&str]) -> Server {
         let log = root.with_extension("serve.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_medkb"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -288,10 +293,23 @@ fn edits_reload_tabs_and_errors_show_an_overlay() {
     for i in 0..200 {
         std::fs::write(dir.join(format!("burst-{i}.md")), page(&format!("Burst {i}"), "lower-leg", &[], "See [[calf-strain]].")).unwrap();
     }
-    let burst = events.drain(Duration::from_millis(1500));
+    // Wait for what is asserted (every page served), not for a fixed quiet time: on a
+    // loaded machine the 200 writes can straddle a coalescing window.
+    let deadline = Instant::now() + WAIT;
+    let mut burst = Vec::new();
+    while (0..200).step_by(33).chain([199]).any(|i| server.get(&format!("/conditions/burst-{i}/")).0 != 200) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.rx.recv_timeout(left) {
+            Ok(e) => burst.push(e),
+            Err(_) => panic!("the burst was not served within {WAIT:?}; events {burst:?}\n{}", log()),
+        }
+    }
+    // The site is swapped in before its event is sent: the event may still be on its way.
+    if !burst.iter().any(|(n, _)| n == "reload") {
+        burst.push(("reload".into(), events.wait_for("reload", log)));
+    }
     let reloads = burst.iter().filter(|(n, _)| n == "reload").count();
-    assert_eq!(reloads, 1, "one reload for a burst, got {burst:?}\n{}", log());
-    assert_eq!(server.get("/conditions/burst-199/").0, 200);
+    assert!((1..=3).contains(&reloads), "200 saves at once coalesce into a few rebuilds, got {reloads}: {burst:?}\n{}", log());
 
     // Editor side files never trigger a rebuild.
     std::fs::write(dir.join(".shin-splints.md.swp"), "x").unwrap();
@@ -385,4 +403,29 @@ fn a_site_broken_at_start_still_serves_the_overlay() {
         .unwrap();
     events.wait_for("ok", || server.log());
     assert_eq!(server.get("/conditions/calf-strain/").0, 200);
+}
+
+/// `--today` pins the date review checks use in the preview, as in `build` and `check`:
+/// the preview and the build must agree on what is overdue.
+#[test]
+fn serve_honours_today_like_build() {
+    let site = fixture();
+    let overdue = |extra: &[&str]| {
+        let server = Server::start_with(site.path(), extra);
+        let (status, html) = server.get("/conditions/calf-strain/");
+        assert_eq!(status, 200);
+        html.contains("This page is overdue for review")
+    };
+    assert!(overdue(&["--today", "2099-01-01"]), "in 2099 every page is overdue");
+    assert!(!overdue(&["--today", "2026-01-11"]), "the day after review nothing is");
+    let out = site.path().join("out");
+    let built = Command::new(env!("CARGO_BIN_EXE_medkb"))
+        .args(["build", "--today", "2099-01-01", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    assert!(std::fs::read_to_string(out.join("conditions/calf-strain/index.html")).unwrap().contains("This page is overdue for review"));
 }

@@ -17,7 +17,8 @@ pub fn run(root: &Path, output: Option<&Path>, query: &str, json: bool, limit: u
     for (i, h) in hits.iter().enumerate() {
         println!("{:>2}. {}  {}  (score {:.2})", i + 1, h.title, h.url, h.score);
         let snippet = h.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
-        let plain = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+        let plain = if std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none() {
             snippet
         } else {
             h.snippet.replace("<mark>", "").replace("</mark>", "")

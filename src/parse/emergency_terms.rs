@@ -8,7 +8,8 @@
 //! lists; other locales are not checked.
 
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, SourceFile};
+use crate::rules::Rule;
 
 /// The audiences medkb knows the emergency services of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,8 +190,8 @@ pub fn diagnostic(path: &str, text: &str, offset: usize, m: &Mention, audience: 
         Card::Emergency => &config.care_cards.emergency,
         Card::Urgent => &config.care_cards.urgent,
     };
-    Diagnostic::warning(
-        "emergency-number-locale",
+    Diagnostic::new(
+        Rule::EmergencyNumberLocale,
         path,
         Some((offset + m.start, offset + m.end)),
         format!("\"{}\" is {}, but this site's locale is {}", &text[m.start..m.end], term.what, config.locale),
@@ -200,6 +201,20 @@ pub fn diagnostic(path: &str, text: &str, offset: usize, m: &Mention, audience: 
         quoted(term.instead),
         config.locale
     ))
+}
+
+/// Mentions in site.toml's `description` and `disclaimer`, which every page shows.
+pub fn site_toml(file: &SourceFile, config: &SiteConfig) -> Vec<Diagnostic> {
+    let Some(audience) = Audience::of(&config.locale) else { return Vec::new() };
+    let mut out = Vec::new();
+    // The raw TOML values hold the words as written, so positions are exact.
+    for span in config.description_span.iter().chain([&config.disclaimer_span]) {
+        let Some(value) = file.text.get(span.clone()) else { continue };
+        for m in find(value, audience) {
+            out.push(diagnostic(&file.rel, value, span.start, &m, audience, config));
+        }
+    }
+    out
 }
 
 fn quoted(s: &str) -> String {
@@ -240,6 +255,18 @@ mod tests {
             assert_eq!(find(text, audience).len(), 1, "{text}");
         }
         assert!(!may_contain("rest and ice", Audience::Uk));
+    }
+
+    #[test]
+    fn another_countrys_number_in_the_disclaimer_is_a_located_warning() {
+        let file = |text: &str| SourceFile::new("site.toml".into(), "site.toml".into(), text.into());
+        let f = file("title='t'\nbase_url='https://x.org'\nlocale='en-GB'\ndescription = \"Ask the ER.\"\ndisclaimer = \"In an emergency, call 911.\"\n");
+        let warnings = site_toml(&f, &SiteConfig::parse(&f).unwrap());
+        let found: Vec<&str> = warnings.iter().map(|d| &f.text[d.span.unwrap().0..d.span.unwrap().1]).collect();
+        assert_eq!(found, ["ER", "911"]);
+        assert!(warnings.iter().all(|d| d.code == Rule::EmergencyNumberLocale));
+        let us = file("title='t'\nbase_url='https://x.org'\nlocale='en-US'\ndisclaimer = \"In an emergency, call 911.\"\n");
+        assert!(site_toml(&us, &SiteConfig::parse(&us).unwrap()).is_empty());
     }
 
     #[test]

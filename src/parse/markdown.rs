@@ -10,6 +10,7 @@
 //! character of the same byte length plus padding, so every offset still points into
 //! the file; the renderer turns it into a citation and plain text drops it.
 
+use crate::rules::Rule;
 use std::collections::HashSet;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -18,71 +19,7 @@ use serde::Serialize;
 use super::links::markdown_options;
 use crate::diag::Diagnostic;
 
-/// The sections medkb knows, whatever the author called them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SectionKind {
-    Symptoms,
-    Causes,
-    Fixes,
-    RedFlags,
-    Timeline,
-    Other,
-}
-
-impl SectionKind {
-    /// Recognises a heading, accepting the usual synonyms.
-    pub fn from_heading(heading: &str) -> SectionKind {
-        let h = heading.trim().trim_end_matches([':', '?', '.']).to_lowercase();
-        let h = h.as_str();
-        match h {
-            "symptoms" | "signs and symptoms" | "signs" | "check if you have it" | "what it feels like" => SectionKind::Symptoms,
-            "causes" | "why it happens" | "risk factors and causes" | "causes and risk factors" | "what causes it" => SectionKind::Causes,
-            "fixes"
-            | "treatment"
-            | "treatments"
-            | "things you can do"
-            | "things you can do yourself"
-            | "self-care"
-            | "self care"
-            | "what helps"
-            | "how to fix it"
-            | "what to do"
-            | "what you can do"
-            | "treatment and fixes" => SectionKind::Fixes,
-            "red flags" | "when to get help" | "when to see a doctor" | "warning signs" | "urgent advice" | "when to get medical help" => {
-                SectionKind::RedFlags
-            }
-            "timeline" | "recovery" | "recovery timeline" | "how long it lasts" | "how long it takes" | "recovery time" => {
-                SectionKind::Timeline
-            }
-            _ => SectionKind::Other,
-        }
-    }
-
-    /// The anchor a link may use for this section whatever its heading says.
-    pub fn canonical_anchor(self) -> Option<&'static str> {
-        match self {
-            SectionKind::Symptoms => Some("symptoms"),
-            SectionKind::Causes => Some("causes"),
-            SectionKind::Fixes => Some("fixes"),
-            SectionKind::RedFlags => Some("red-flags"),
-            SectionKind::Timeline => Some("timeline"),
-            SectionKind::Other => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SectionKind::Symptoms => "Symptoms",
-            SectionKind::Causes => "Causes",
-            SectionKind::Fixes => "Fixes",
-            SectionKind::RedFlags => "Red flags",
-            SectionKind::Timeline => "Timeline",
-            SectionKind::Other => "Other",
-        }
-    }
-}
+pub use crate::kind::SectionKind;
 
 /// How soon a reader needs help. Ordered most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -569,8 +506,8 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         match m.marks {
             Some((s, e)) => safety_nets.push(SafetyNet { span, text: plain_text(&body[s..e]) }),
             None => diags.push(
-                Diagnostic::error(
-                    "safety-netting-marker",
+                Diagnostic::new(
+                    Rule::SafetyNettingMarker,
                     path,
                     Some(span),
                     "`{safety-netting}` must come at the very end of the paragraph or list item it marks",
@@ -583,7 +520,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     let mut used: HashSet<String> = HashSet::new();
     let mut unique = |text: &str| -> String {
         let base = {
-            let s = super::slugify(text);
+            let s = crate::slug::slugify(text);
             if s.is_empty() {
                 "section".to_string()
             } else {
@@ -616,8 +553,8 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let kind = SectionKind::from_heading(&h.text);
         if kind != SectionKind::Other && !seen_kinds.insert(kind) {
             diags.push(
-                Diagnostic::error(
-                    "duplicate-section",
+                Diagnostic::new(
+                    Rule::DuplicateSection,
                     path,
                     Some((offset + h.start, offset + h.end)),
                     format!("a second `{}` section", kind.name()),
@@ -650,7 +587,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         Some((urgency, rest)) if !rest.replace(CITATION, "").trim().is_empty() => {
                             if urgency == Urgency::Emergency && has_link(rest) {
                                 diags.push(
-                                    Diagnostic::error("emergency-link", path, Some(span), "a link inside an emergency red flag")
+                                    Diagnostic::new(Rule::EmergencyLink, path, Some(span), "a link inside an emergency red flag")
                                         .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
                                 );
                             }
@@ -665,7 +602,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                             out.red_flags.push(RedFlag { urgency, plain: plain_text(&text), text, span, safety_netting });
                         }
                         _ => diags.push(
-                            Diagnostic::error("red-flag-urgency", path, Some(span), "this red flag has no urgency")
+                            Diagnostic::new(Rule::RedFlagUrgency, path, Some(span), "this red flag has no urgency")
                                 .with_help("start the item with `emergency:`, `urgent:` or `routine:` (see docs/authoring.md#red-flags)"),
                         ),
                     }
@@ -687,7 +624,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         None => {
                             let label_len = text.find(':').unwrap_or(text.len().min(30));
                             diags.push(
-                                Diagnostic::error("timeline-phase", path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
+                                Diagnostic::new(Rule::TimelinePhase, path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
                             );
                         }
@@ -821,7 +758,7 @@ mod tests {
         assert_eq!(b.red_flags.len(), 3);
         assert_eq!(b.red_flags[0].urgency, Urgency::Emergency);
         assert_eq!(b.phases.len(), 1);
-        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<_> = diags.iter().map(|d| d.code.code()).collect();
         assert_eq!(codes, ["red-flag-urgency", "emergency-link", "timeline-phase"]);
         let flag_span = diags[0].span.unwrap();
         assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");

@@ -48,10 +48,10 @@ impl Theme {
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
             let name = entry.file_name().to_string_lossy();
-            if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") {
+            if !entry.file_type().is_file() || crate::fsutil::is_editor_noise(&name) {
                 continue;
             }
-            let rel = crate::diag::rel_path(dir, entry.path());
+            let rel = crate::fsutil::rel_path(dir, entry.path());
             let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
             self.add(&format!("{prefix}{rel}"), bytes);
         }
