@@ -104,6 +104,10 @@ pub enum Command {
         /// Include pages with status = "draft".
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests for this host name (repeatable). By default only the
+        /// bound address, loopback addresses and localhost are answered (DNS-rebinding defence).
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
     },
 }
 

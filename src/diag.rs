@@ -142,16 +142,35 @@ pub struct Located {
     pub code: &'static str,
     pub message: String,
     pub help: Option<String>,
+    /// The source line around the problem, at most [`QUOTE_CHARS`] characters of it
+    /// (a quote, not a copy: a 100 KB line with 8,000 errors must not print 800 MB).
     pub source_line: Option<String>,
+    /// The 1-based column at which `source_line` starts (1 unless the line was clipped).
+    pub source_column: usize,
+}
+
+/// How much of a source line a diagnostic quotes, in characters.
+pub const QUOTE_CHARS: usize = 240;
+
+/// The part of `line` a diagnostic at 1-based `column` quotes, and the column it starts at.
+fn quote(line: &str, column: usize) -> (String, usize) {
+    let chars = line.chars().count();
+    if chars <= QUOTE_CHARS {
+        return (line.to_string(), 1);
+    }
+    let first = column.saturating_sub(1 + QUOTE_CHARS / 4).min(chars - QUOTE_CHARS);
+    (line.chars().skip(first).take(QUOTE_CHARS).collect(), first + 1)
 }
 
 pub fn locate(d: &Diagnostic, sources: &dyn SourceLookup) -> Located {
     let file = sources.source(&d.path);
-    let (mut line, mut column, mut end_line, mut end_column, mut source_line) = (1, 1, 1, 1, None);
+    let (mut line, mut column, mut end_line, mut end_column, mut source_line, mut source_column) = (1, 1, 1, 1, None, 1);
     if let (Some(f), Some((start, end))) = (file, d.span) {
         (line, column) = f.lines.position(&f.text, start);
         (end_line, end_column) = f.lines.position(&f.text, end.max(start));
-        source_line = Some(f.lines.line_text(&f.text, line).to_string());
+        let (quoted, from) = quote(f.lines.line_text(&f.text, line), column);
+        source_line = Some(quoted);
+        source_column = from;
     }
     Located {
         path: d.path.clone(),
@@ -164,6 +183,7 @@ pub fn locate(d: &Diagnostic, sources: &dyn SourceLookup) -> Located {
         message: d.message.clone(),
         help: d.help.clone(),
         source_line,
+        source_column,
     }
 }
 
@@ -177,25 +197,32 @@ pub fn sort(diags: &mut Vec<Located>) {
 
 /// Renders one diagnostic the way rustc and ruff do:
 /// `path:line:col: error[code]: message`, the source line, a caret, a help line.
+/// Text from the site (messages quote it, the source line is it) has its control
+/// characters made visible, so a page cannot rewrite the terminal it is shown on.
 pub fn render_human(d: &Located) -> String {
+    use crate::term::visible;
     let mut out = String::new();
-    let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", d.path, d.line, d.column, d.severity.label(), d.code, d.message);
+    let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", visible(&d.path), d.line, d.column, d.severity.label(), d.code, visible(&d.message));
     if let Some(src) = &d.source_line {
         let gutter = d.line.to_string().len();
         let pad = " ".repeat(gutter);
-        let width = if d.end_line == d.line {
-            d.end_column.saturating_sub(d.column).max(1)
-        } else {
-            src.chars().count().saturating_sub(d.column - 1).max(1)
-        };
-        let lead: String = src.chars().take(d.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let clipped_before = d.source_column > 1;
+        let column = d.column.saturating_sub(d.source_column - 1).max(1);
+        let chars = src.chars().count();
+        let end_column = if d.end_line == d.line { d.end_column.saturating_sub(d.source_column - 1).min(chars + 1) } else { chars + 1 };
+        let width = end_column.saturating_sub(column).max(1);
+        // Each character is shown as `visible` shows it: an escaped control character is wider.
+        let shown_width = |c: char| visible(c.encode_utf8(&mut [0; 4])).chars().count();
+        let lead: String = src.chars().take(column - 1).map(|c| if c == '\t' { "\t".to_string() } else { " ".repeat(shown_width(c)) }).collect();
+        let caret_width: usize = src.chars().skip(column - 1).take(width).map(shown_width).sum::<usize>().max(1);
+        let pre = if clipped_before { "…" } else { "" };
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {}", d.line, src);
-        let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
+        let _ = writeln!(out, "{} | {pre}{}", d.line, visible(src));
+        let _ = writeln!(out, "{pad} | {}{lead}{}", if clipped_before { " " } else { "" }, "^".repeat(caret_width));
     }
     if let Some(help) = &d.help {
         let pad = " ".repeat(if d.source_line.is_some() { d.line.to_string().len() } else { 0 });
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let _ = writeln!(out, "{pad} = help: {}", visible(help));
     }
     out
 }
@@ -281,6 +308,7 @@ mod tests {
             message: "no page called `x`".into(),
             help: Some("check the slug".into()),
             source_line: Some("see [[x]]".into()),
+            source_column: 1,
         };
         let out = render_human(&located);
         assert_eq!(

@@ -22,3 +22,5 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod serve;
+pub mod term;
+pub mod url;

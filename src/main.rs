@@ -24,7 +24,7 @@ fn main() -> ExitCode {
         Command::Search { query, root, output, json, limit, region } => {
             cmd::search::run(&root, output.as_deref(), &query, json, limit, region.as_deref())
         }
-        Command::Serve { root, port, bind, open, drafts } => cmd::serve::run(&root, port, bind, open, drafts),
+        Command::Serve { root, port, bind, open, drafts, allow_host } => cmd::serve::run(&root, port, bind, open, drafts, allow_host),
     };
     match result {
         Ok(code) => code,

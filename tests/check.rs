@@ -67,6 +67,13 @@ rules! {
     unfinished => "unfinished",
     config_unknown_key => "config-unknown-key",
     draft_link => "draft-link",
+    hidden_red_flags => "hidden-red-flags",
+    no_red_flags => "no-red-flags",
+    too_deep => "too-deep",
+    template => "template",
+    unsafe_url => "unsafe-url",
+    control_character => "control-character",
+    config_values => "config-values",
 }
 
 #[test]
@@ -109,7 +116,7 @@ fn invalid_utf8_is_a_located_error_not_a_panic() {
     let out = site.medkb(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("content/conditions/bad-bytes.md:1:1: error[invalid-file]: this file is not valid UTF-8 (line 5"),
+        stderr(&out).contains("content/conditions/bad-bytes.md:5:1: error[invalid-file]: this file is not valid UTF-8 (line 5"),
         "{}",
         stderr(&out)
     );

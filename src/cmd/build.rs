@@ -12,6 +12,8 @@ pub fn run(root: &Path, output: Option<&Path>, drafts: bool, deny_warnings: bool
     opts.drafts = drafts;
     opts.progress = true;
     let out_dir = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
+    // Building replaces the whole output folder: never point that at something medkb did not make.
+    crate::output::guard_output(root, &out_dir, output.is_none())?;
     // Files stream into a folder beside the output as they are rendered; only a
     // successful build swaps it in. Dropping it on failure leaves the output as it was.
     let staging = crate::output::Staging::new(&out_dir)?;

@@ -22,6 +22,13 @@ pub fn is_slug(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
+/// The first character that may not be published: a control character other than
+/// tab and line endings, or one of the two non-characters XML refuses. Such text
+/// would make `atom.xml` and `sitemap.xml` ill-formed and is invisible to authors.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
+
 /// `"Plantar Fasciitis (Heel)"` → `plantar-fasciitis-heel`.
 pub fn slugify(s: &str) -> String {
     slug::slugify(s)

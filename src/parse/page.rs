@@ -90,6 +90,19 @@ pub fn parse_page(
         PageKind::Home | PageKind::About => Requirements::Plain,
     };
     let fm = frontmatter::parse(text, split, path, needs, diags)?;
+    // Control characters are invisible in an editor and make the feed and sitemap
+    // ill-formed; a handful of reports per file is enough to find them all.
+    for (at, c) in text.char_indices().filter(|(_, c)| super::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some()).take(5) {
+        diags.push(
+            Diagnostic::error(
+                "invalid-file",
+                path,
+                Some((at, at + c.len_utf8())),
+                format!("this line contains the control character U+{:04X}, which cannot be published", c as u32),
+            )
+            .with_help("delete it; control characters are invisible in most editors"),
+        );
+    }
     let body_text = &text[split.body_start..];
     if body_text.trim().is_empty() {
         diags.push(
@@ -104,6 +117,18 @@ pub fn parse_page(
         return None;
     }
     let body = parse_body(body_text, split.body_start, path, diags);
+    if let (depth, Some(at)) = super::markdown::nesting(body_text, super::markdown::MAX_NESTING) {
+        let at = split.body_start + at;
+        diags.push(
+            Diagnostic::warning(
+                "too-deep",
+                path,
+                Some((at, at + 1)),
+                format!("elements here nest {depth} deep (more than {}), so the raw HTML in this page is shown as text", super::markdown::MAX_NESTING),
+            )
+            .with_help("flatten the nesting: no page needs lists or HTML this deep"),
+        );
+    }
 
     if kind == PageKind::Condition {
         for required in [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags] {
@@ -119,6 +144,16 @@ pub fn parse_page(
                         "add a `## {}` section; every condition page needs Symptoms, Causes, Fixes and Red flags",
                         required.name()
                     )),
+                );
+            }
+        }
+        // Flags that fail to parse were reported where they are; a section with no
+        // list at all would otherwise publish a condition page with no warning signs.
+        if let Some(sec) = body.sections.iter().find(|s| s.kind == SectionKind::RedFlags) {
+            if sec.items.is_empty() {
+                diags.push(
+                    Diagnostic::error("no-red-flags", path, Some(sec.heading_span), "this Red flags section lists no red flags")
+                        .with_help("list each warning sign as an item starting with `emergency:`, `urgent:` or `routine:`"),
                 );
             }
         }
@@ -159,7 +194,10 @@ pub fn parse_page(
         .next_review_due
         .as_ref()
         .map(|n| n.value)
-        .or_else(|| fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(12 * config.review_interval_years))));
+        .or_else(|| {
+            let months = config.review_interval_years.checked_mul(12)?;
+            fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
+        });
     if kind != PageKind::Home && kind != PageKind::About {
         if let Some(due) = next_review_due {
             if due < today {

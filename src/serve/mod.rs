@@ -46,6 +46,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// Host names answered besides the bound address, loopback and `localhost`.
+    pub allow_hosts: Vec<String>,
 }
 
 /// Runs until interrupted.
@@ -100,7 +102,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
         }
     }
     rt.block_on(async move {
-        axum::serve(listener, server::router(state))
+        axum::serve(listener, server::router(state, server::HostFilter::new(opts.bind, &opts.allow_hosts)))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

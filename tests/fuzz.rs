@@ -1,0 +1,248 @@
+//! Bounded fuzzing on stable Rust: property tests over a page (front matter and
+//! Markdown body: sections, red flags, timeline, links), `site.toml` and the search
+//! query parser. Inputs are the fixture's real files with hostile tokens spliced in
+//! (the report's payload classes, structure markers, control and invisible
+//! characters) plus random text.
+//!
+//! Invariants: no panic; every diagnostic's span lies inside the input on character
+//! boundaries; each input is handled in bounded time; and a page that builds
+//! renders with no executable markup or unsafe URL.
+//!
+//! `MEDKB_FUZZ_CASES` sets the cases per property (default 64, quick enough for the
+//! normal suite); `bench/fuzz.sh` runs long campaigns and FUZZING.md records them.
+
+mod util;
+
+use std::time::{Duration, Instant};
+
+use medkb::config::SiteConfig;
+use medkb::diag::{Diagnostic, SourceFile};
+use medkb::load::{ContentFile, Placement};
+use proptest::prelude::*;
+use util::*;
+
+fn cases() -> u32 {
+    std::env::var("MEDKB_FUZZ_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(64)
+}
+
+fn config() -> ProptestConfig {
+    ProptestConfig { cases: cases(), failure_persistence: None, ..ProptestConfig::default() }
+}
+
+/// Per-input budget: generous for a debug build on a busy 2-core machine, far below
+/// what the quadratic cases of the report took.
+const BUDGET: Duration = Duration::from_secs(5);
+
+const TOKENS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<a href=\"jAvAsCrIpT:alert(1)\">x</a>",
+    "[x](javascript:alert(1))",
+    "[x](java\tscript:alert(1))",
+    "[x](\u{1}javascript:alert(1))",
+    "[x](java\u{200b}script:alert(1))",
+    "[x](data:text/html,<script>alert(1)</script>)",
+    "![i](vbscript:x)",
+    "<javascript:alert(1)>",
+    "[[x|<b onmouseover=alert(1)>]]",
+    "<iframe src=javascript:alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "<form action=javascript:alert(1)><input type=submit>",
+    "<meta http-equiv=refresh content=0;url=javascript:alert(1)>",
+    "<base href=javascript:alert(1)//>",
+    "<details open ontoggle=alert(1)>",
+    "</script><script>alert(1)</script>",
+    "\"'><script>alert(1)</script>",
+    "<!--",
+    "-->",
+    "<pre>",
+    "<textarea>",
+    "<style>",
+    "<div>",
+    "</div>",
+    "+++",
+    "\n+++\n",
+    "[[",
+    "]]",
+    "[[gout#",
+    "[[calf-strain]]",
+    "[[shin-splints#fixes]]",
+    "\n## Red flags\n\n",
+    "\n## Timeline\n\n",
+    "\n## Symptoms\n\n",
+    "\n### Notes\n\n",
+    "\n- emergency: ",
+    "\n- urgent: ",
+    "\n- routine: ",
+    "\n- Days 0–3: ",
+    "\n- 6+ weeks: ",
+    "\n- ",
+    "\n-\n",
+    "\n1. ",
+    "> ",
+    "```\n",
+    "[^1]",
+    "\n[^1]: note\n",
+    "| a | b |\n|---|---|\n",
+    "TODO",
+    "title = \"x\"\n",
+    "url = \"javascript:alert(1)\"\n",
+    "[[sources]]\ntitle = \"s\"\nurl = \" JaVa\\tScRiPt:alert(1)\"\n",
+    "date = 2024-01-01T10:00:00\n",
+    "last_reviewed = 2026-13-45\n",
+    "\u{0}",
+    "\u{1b}[2K",
+    "\u{7}",
+    "\u{7f}",
+    "\u{feff}",
+    "\u{202e}",
+    "\u{200d}",
+    "\u{2028}",
+    "\u{fffe}",
+    "\r",
+    "\r\n",
+    "é",
+    "🦶",
+    "&#106;avascript:",
+    "javascript&colon;",
+    "]]>",
+];
+
+/// A mutation: at relative position `pos` (0..1000 of the text), delete up to `cut`
+/// bytes, then insert a token or random text.
+fn edits() -> impl Strategy<Value = Vec<(u16, u8, Result<usize, String>)>> {
+    let insert = prop_oneof![3 => (0..TOKENS.len()).prop_map(Ok), 1 => ".{0,12}".prop_map(Err)];
+    prop::collection::vec((0u16..1000, 0u8..8, insert), 0..10)
+}
+
+fn apply(text: &str, edits: &[(u16, u8, Result<usize, String>)]) -> String {
+    let mut s = text.to_string();
+    for (pos, cut, insert) in edits {
+        let mut at = s.len() * *pos as usize / 1000;
+        while !s.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + *cut as usize).min(s.len());
+        while !s.is_char_boundary(end) {
+            end += 1;
+        }
+        let piece = match insert {
+            Ok(i) => TOKENS[*i].to_string(),
+            Err(r) => r.clone(),
+        };
+        s.replace_range(at..end, &piece);
+    }
+    s
+}
+
+fn spans_inside(diags: &[Diagnostic], text: &str, what: &str) -> Result<(), TestCaseError> {
+    for d in diags {
+        if let Some((s, e)) = d.span {
+            prop_assert!(s <= e && e <= text.len(), "{what}: span {s}..{e} outside {} bytes: {d:?}", text.len());
+            prop_assert!(text.is_char_boundary(s) && text.is_char_boundary(e), "{what}: span {s}..{e} splits a character: {d:?}");
+        }
+    }
+    Ok(())
+}
+
+struct World {
+    config: SiteConfig,
+    theme: medkb::render::theme::Theme,
+    page: String,
+    guide: String,
+    site_toml: String,
+    _dir: tempfile::TempDir,
+}
+
+fn world() -> &'static World {
+    static WORLD: std::sync::OnceLock<World> = std::sync::OnceLock::new();
+    WORLD.get_or_init(|| {
+        let base = fixtures().join("base");
+        let site_toml = std::fs::read_to_string(base.join("site.toml")).unwrap();
+        let config = SiteConfig::parse(&SourceFile::new("site.toml".into(), "site.toml".into(), site_toml.clone())).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let theme = medkb::render::theme::Theme::load(dir.path()).unwrap();
+        World {
+            config,
+            theme,
+            page: std::fs::read_to_string(base.join("content/conditions/shin-splints.md")).unwrap(),
+            guide: std::fs::read_to_string(base.join("content/guides/running-guide.md")).unwrap(),
+            site_toml,
+            _dir: dir,
+        }
+    })
+}
+
+/// Parses `text` as a page and, when it has no errors, renders it alone.
+fn page_case(text: String, placement: Placement, slug: &str) -> Result<(), TestCaseError> {
+    let w = world();
+    let started = Instant::now();
+    let rel = format!("content/{}/{slug}.md", if placement == Placement::Guide { "guides" } else { "conditions" });
+    let file = ContentFile { source: SourceFile::new(rel.clone(), rel.clone().into(), text.clone()), placement, slug: slug.into() };
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+    let mut diags = Vec::new();
+    let page = medkb::parse::parse_page(&file, &w.config, today, &|_| None, &mut diags);
+    let pages: Vec<_> = page.into_iter().collect();
+    let absent = medkb::graph::Absent::of(Default::default(), &[], std::iter::empty(), &pages);
+    let graph = medkb::graph::LinkGraph::build(&pages, &absent, &mut diags);
+    spans_inside(&diags, &text, "page")?;
+    let sources: std::collections::HashMap<String, SourceFile> = [(rel.clone(), file.source.clone())].into_iter().collect();
+    for d in &diags {
+        let located = medkb::diag::locate(d, &sources);
+        let shown = medkb::diag::render_human(&located);
+        prop_assert!(!shown.contains('\u{1b}'), "raw ESC in terminal output: {shown}");
+    }
+    let errors = diags.iter().any(|d| d.severity == medkb::diag::Severity::Error);
+    if !errors && !pages.is_empty() {
+        let renderer = medkb::render::SiteRenderer::new(&w.config, &pages, &graph, &w.theme).unwrap();
+        let (_, html) = renderer.render_page(0, today).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
+        let html = String::from_utf8(html).unwrap();
+        if let Some(bad) = executable_markup(&html) {
+            return Err(TestCaseError::fail(format!("executable markup {bad} from:\n{text}")));
+        }
+    }
+    prop_assert!(started.elapsed() < BUDGET, "took {:?}", started.elapsed());
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn condition_pages(e in edits()) {
+        page_case(apply(&world().page, &e), Placement::Condition, "shin-splints")?;
+    }
+
+    #[test]
+    fn guide_pages(e in edits()) {
+        page_case(apply(&world().guide, &e), Placement::Guide, "running-guide")?;
+    }
+
+    #[test]
+    fn random_text_pages(text in "(\\PC|\\n|\\u{0}|\\u{1b}){0,400}") {
+        page_case(text, Placement::Condition, "x")?;
+    }
+
+    #[test]
+    fn site_toml(e in edits()) {
+        let text = apply(&world().site_toml, &e);
+        let started = Instant::now();
+        let file = SourceFile::new("site.toml".into(), "site.toml".into(), text.clone());
+        if let Err(diags) = SiteConfig::parse(&file) {
+            prop_assert!(!diags.is_empty());
+            spans_inside(&diags, &text, "site.toml")?;
+        }
+        prop_assert!(started.elapsed() < BUDGET);
+    }
+
+    #[test]
+    fn search_queries(q in "(\\PC|\"|\\*|\\u{0}){0,300}") {
+        let started = Instant::now();
+        let parsed = search_index::search::parse(&q);
+        prop_assert!(parsed.words.len() <= q.chars().count() + 1);
+        prop_assert!(started.elapsed() < BUDGET);
+    }
+}
