@@ -302,7 +302,7 @@ fn locations_point_at_the_problem() {
     site.write("content/conditions/calf-strain.md", page.replace("- urgent: you cannot walk", "-\n- urgent: you cannot walk"));
     let v = json_check(&site);
     let d = v["diagnostics"].as_array().unwrap().iter().find(|d| d["code"] == "red-flag-urgency").unwrap();
-    assert_eq!(d["line"], 29, "the empty item's own line: {v:#}");
+    assert_eq!(d["line"], 28, "the empty item's own line: {v:#}");
 
     let site = Site::base();
     site.write("content/conditions/calf-strain.md", page.replace('\n', "\r"));
