@@ -11,7 +11,7 @@ if [ "$mode" = long ]; then
   cases=${2:-20000}
   profile=(--release)
 else
-  cases=${2:-300}
+  cases=${2:-5000}
   profile=()
 fi
 start=$(date +%s)
