@@ -2,7 +2,40 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// What every command that reads the site takes.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// The site's folder: where site.toml is.
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Include pages with status = "draft".
+    #[arg(long)]
+    pub drafts: bool,
+    /// The date review checks use (YYYY-MM-DD) [default: today]. Pin it for reproducible builds and tests.
+    #[arg(long, env = "MEDKB_TODAY", value_parser = parse_date)]
+    pub today: Option<NaiveDate>,
+    /// Print how long each stage took, and peak memory.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|e| format!("`{s}` is not a date like 2026-11-27 ({e})"))
+}
+
+/// How `check` and `build` report diagnostics.
+#[derive(Debug, Clone, Args)]
+pub struct ReportArgs {
+    /// Fail on warnings as well as errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print at most N diagnostics per rule in human output (0: all); JSON output always lists all.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub max_per_rule: usize,
+}
 
 #[derive(Debug, Parser)]
 #[command(name = "medkb", version, about = "Build a fast, cross-linked, searchable static site from structured medical condition pages.", long_about = None)]
@@ -16,38 +49,35 @@ pub enum Command {
     /// Build the site into DIR/public (or --output).
     #[command(after_help = "Example:\n  medkb build --root my-site --output /tmp/site")]
     Build {
-        /// The site's folder: where site.toml is.
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        report: ReportArgs,
         /// Where to write the site [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
-        /// Include pages with status = "draft".
-        #[arg(long)]
-        drafts: bool,
-        /// Fail on warnings as well as errors.
-        #[arg(long)]
-        deny_warnings: bool,
     },
     /// Check every page and report every problem; writes nothing.
     #[command(after_help = "Examples:\n  medkb check\n  medkb check --format json > problems.json\n  medkb check --readability")]
     Check {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        report: ReportArgs,
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Check drafts too.
-        #[arg(long)]
-        drafts: bool,
         /// List every note (such as pages awaiting clinical review), not just their count.
         #[arg(long)]
         notes: bool,
         /// Print the Flesch–Kincaid grade of every page.
         #[arg(long)]
         readability: bool,
-        /// Fail on warnings as well as errors.
-        #[arg(long)]
-        deny_warnings: bool,
+    },
+    /// Explain why a rule exists, with a failing and a fixed example; with no CODE, list every rule.
+    #[command(after_help = "Examples:\n  medkb explain\n  medkb explain red-flag-urgency")]
+    Explain {
+        /// A rule's code, as printed in brackets by `check` (e.g. broken-link).
+        code: Option<String>,
     },
     /// Start a new page from a template, with the parts to fill in marked TODO.
     #[command(
@@ -63,6 +93,9 @@ pub enum Command {
         region: Option<String>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// The new page's last_reviewed date (YYYY-MM-DD) [default: today].
+        #[arg(long, env = "MEDKB_TODAY", value_parser = parse_date)]
+        today: Option<NaiveDate>,
     },
     /// Search the built site's index, with the same code the browser runs.
     #[command(
@@ -90,8 +123,8 @@ pub enum Command {
         after_help = "Examples:\n  medkb serve --open\n  medkb serve --root my-site --port 8080\n  medkb serve --port 0   # any free port; the address is printed"
     )]
     Serve {
-        #[arg(long, default_value = ".")]
-        root: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
         /// Port to listen on (0: any free port).
         #[arg(long, default_value_t = 1111)]
         port: u16,
@@ -101,9 +134,6 @@ pub enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Include pages with status = "draft".
-        #[arg(long)]
-        drafts: bool,
         /// Also answer requests for this host name (repeatable). By default only the
         /// bound address, loopback addresses and localhost are answered (DNS-rebinding defence).
         #[arg(long, value_name = "NAME")]

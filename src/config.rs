@@ -3,6 +3,7 @@
 //! Unknown keys are errors (with their line), because a misspelt key that is
 //! silently ignored is worse than a build that stops and says why.
 
+use crate::rules::{Lints, Rule};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -71,6 +72,9 @@ struct RawConfig {
     readability_target_grade: Option<Spanned<f64>>,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    /// Rule code → level; see [`crate::rules::Lints`].
+    #[serde(default)]
+    lints: std::collections::BTreeMap<String, toml::Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -119,6 +123,8 @@ pub struct SiteConfig {
     pub summary_max_chars: usize,
     pub readability_target_grade: f64,
     pub feed_limit: usize,
+    /// The site's own levels for rules (`[lints]`).
+    pub lints: Lints,
 }
 
 pub const DEFAULT_REGIONS: [(&str, &str); 8] = [
@@ -141,8 +147,8 @@ impl SiteConfig {
     pub fn parse(file: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
         let raw: RawConfig = toml::from_str(&file.text).map_err(|e| {
             let span = e.span().map(|r| (r.start, r.end));
-            vec![Diagnostic::error(
-                "config",
+            vec![Diagnostic::new(
+                Rule::Config,
                 &file.rel,
                 span,
                 e.message().lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("; "),
@@ -154,8 +160,7 @@ impl SiteConfig {
         let text_field = |key: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>| {
             if let Some(c) = crate::parse::forbidden_char(v.get_ref()) {
                 errors.push(
-                    Diagnostic::error(
-                        "config",
+                    Diagnostic::new(Rule::Config,
                         &file.rel,
                         span(v.span()),
                         format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
@@ -173,7 +178,7 @@ impl SiteConfig {
         let web = base_url.starts_with("https://") || base_url.starts_with("http://");
         if let Err(refusal) = crate::url::check(&base_url, false).and_then(|()| if web { Ok(()) } else { Err(crate::url::Refusal::Scheme(String::new())) }) {
             errors.push(
-                Diagnostic::error("config", &file.rel, span(raw.base_url.span()), format!("base_url: {}", refusal.describe(raw.base_url.get_ref())))
+                Diagnostic::new(Rule::Config, &file.rel, span(raw.base_url.span()), format!("base_url: {}", refusal.describe(raw.base_url.get_ref())))
                     .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
             );
         }
@@ -181,8 +186,7 @@ impl SiteConfig {
         if let Some(v) = &raw.review_interval_years {
             if !(1..=MAX_REVIEW_INTERVAL_YEARS).contains(v.get_ref()) {
                 errors.push(
-                    Diagnostic::error(
-                        "config",
+                    Diagnostic::new(Rule::Config,
                         &file.rel,
                         span(v.span()),
                         format!("review_interval_years must be between 1 and {MAX_REVIEW_INTERVAL_YEARS}, not {}", v.get_ref()),
@@ -195,8 +199,7 @@ impl SiteConfig {
         if let Some(v) = &raw.readability_target_grade {
             if !(1.0..=20.0).contains(v.get_ref()) {
                 errors.push(
-                    Diagnostic::error(
-                        "config",
+                    Diagnostic::new(Rule::Config,
                         &file.rel,
                         span(v.span()),
                         format!("readability_target_grade must be a grade between 1 and 20, not {}", v.get_ref()),
@@ -209,13 +212,12 @@ impl SiteConfig {
         if let Some(l) = &raw.locale {
             if !is_language_tag(l.get_ref()) {
                 errors.push(
-                    Diagnostic::error("config", &file.rel, span(l.span()), format!("locale `{}` is not a language tag", crate::term::visible(l.get_ref())))
+                    Diagnostic::new(Rule::Config, &file.rel, span(l.span()), format!("locale `{}` is not a language tag", crate::term::visible(l.get_ref())))
                         .with_help("write a language and region such as \"en-GB\" or \"en-US\""),
                 );
             } else if raw.care_cards.is_none() && !KNOWN_LOCALES.iter().any(|k| k.eq_ignore_ascii_case(l.get_ref())) {
                 errors.push(
-                    Diagnostic::error(
-                        "config",
+                    Diagnostic::new(Rule::Config,
                         &file.rel,
                         span(l.span()),
                         format!("medkb has no care-card wording (emergency numbers) for the locale `{}`", l.get_ref()),
@@ -230,20 +232,20 @@ impl SiteConfig {
                 let mut seen = std::collections::HashSet::new();
                 for r in list {
                     let slug = r.slug.get_ref();
-                    if !crate::parse::is_slug(slug) {
+                    if !crate::slug::is_slug(slug) {
                         errors.push(
-                            Diagnostic::error("config", &file.rel, span(r.slug.span()), format!("body region `{}` is not a slug", crate::term::visible(slug)))
+                            Diagnostic::new(Rule::Config, &file.rel, span(r.slug.span()), format!("body region `{}` is not a slug", crate::term::visible(slug)))
                                 .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
                         );
                     } else if !seen.insert(slug.clone()) {
                         errors.push(
-                            Diagnostic::error("config", &file.rel, span(r.slug.span()), format!("the body region `{slug}` is listed twice"))
+                            Diagnostic::new(Rule::Config, &file.rel, span(r.slug.span()), format!("the body region `{slug}` is listed twice"))
                                 .with_help("each region needs its own slug: its page is published at /regions/SLUG/"),
                         );
                     }
                     text_field("body_regions.name", &r.name, &mut errors);
                     if r.name.get_ref().trim().is_empty() {
-                        errors.push(Diagnostic::error("config", &file.rel, span(r.name.span()), format!("the body region `{slug}` has an empty name")));
+                        errors.push(Diagnostic::new(Rule::Config, &file.rel, span(r.name.span()), format!("the body region `{slug}` has an empty name")));
                     }
                 }
                 list.iter().map(|r| BodyRegion { slug: r.slug.get_ref().clone(), name: r.name.get_ref().clone() }).collect()
@@ -256,7 +258,7 @@ impl SiteConfig {
                     text_field(key, v, &mut errors);
                     if v.get_ref().trim().is_empty() {
                         errors.push(
-                            Diagnostic::error("config", &file.rel, span(v.span()), format!("`{key}` is empty: readers would not be told what to do"))
+                            Diagnostic::new(Rule::Config, &file.rel, span(v.span()), format!("`{key}` is empty: readers would not be told what to do"))
                                 .with_help("say what to do, e.g. emergency = \"Call 999 or go to A&E now if:\""),
                         );
                     }
@@ -264,6 +266,7 @@ impl SiteConfig {
                 CareCardWording { emergency: c.emergency.get_ref().clone(), urgent: c.urgent.get_ref().clone(), routine: c.routine.get_ref().clone() }
             }
         };
+        let lints = Lints::parse(&raw.lints, &file.text, &file.rel, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -279,6 +282,7 @@ impl SiteConfig {
             summary_max_chars: raw.summary_max_chars,
             readability_target_grade,
             feed_limit: raw.feed_limit,
+            lints,
         })
     }
 
@@ -294,7 +298,7 @@ impl SiteConfig {
                 // Quote the file as far as it can be read, and point at the first bad byte.
                 let good = e.utf8_error().valid_up_to();
                 let file = SourceFile::new("site.toml".into(), abs, String::from_utf8_lossy(e.as_bytes()).into_owned());
-                let d = Diagnostic::error("config", &file.rel, Some((good, good + 1)), "site.toml is not valid UTF-8 from here on")
+                let d = Diagnostic::new(Rule::Config, &file.rel, Some((good, good + 1)), "site.toml is not valid UTF-8 from here on")
                     .with_help("save site.toml as UTF-8 in your editor");
                 return Ok((file, Err(vec![d])));
             }

@@ -6,13 +6,15 @@
 //! characters) only when printed, through the file's [`LineIndex`].
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
+use crate::rules::Rule;
+
 /// How serious a diagnostic is. Errors fail `check` and `build`; warnings fail
 /// only under `--deny-warnings`; notes are information (e.g. "awaiting review").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -34,8 +36,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// A stable, kebab-case code such as `broken-link`; documented in docs/authoring.md.
-    pub code: &'static str,
+    /// The rule it breaks (its code, such as `broken-link`, is what authors see).
+    pub code: Rule,
     /// Path relative to the site root, with `/` separators.
     pub path: String,
     /// Byte range in the file; `None` for problems about the whole file.
@@ -45,16 +47,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, path: &str, span: Option<(usize, usize)>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, code, path: path.to_string(), span, message: message.into(), help: None }
-    }
-
-    pub fn warning(code: &'static str, path: &str, span: Option<(usize, usize)>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, path, span, message) }
-    }
-
-    pub fn note(code: &'static str, path: &str, span: Option<(usize, usize)>, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Note, ..Diagnostic::error(code, path, span, message) }
+    /// A diagnostic at its rule's default level; the site's `[lints]` may change it later.
+    pub fn new(rule: Rule, path: &str, span: Option<(usize, usize)>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: rule.default_severity(), code: rule, path: path.to_string(), span, message: message.into(), help: None }
     }
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
@@ -139,7 +134,7 @@ pub struct Located {
     pub end_line: usize,
     pub end_column: usize,
     pub severity: Severity,
-    pub code: &'static str,
+    pub code: Rule,
     pub message: String,
     pub help: Option<String>,
     /// The source line around the problem, at most [`QUOTE_CHARS`] characters of it
@@ -227,6 +222,86 @@ pub fn render_human(d: &Located) -> String {
     out
 }
 
+/// How [`print_human`] lays out a run's diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct PrintOptions {
+    /// Print notes too (`--notes`); otherwise only their count shows in the summary.
+    pub notes: bool,
+    /// At most this many diagnostics per rule (0: no limit). A 10,000-page site can
+    /// raise tens of thousands of one warning; the first few say what to fix, and
+    /// `--format json` still lists every one.
+    pub max_per_rule: usize,
+}
+
+impl Default for PrintOptions {
+    fn default() -> Self {
+        PrintOptions { notes: false, max_per_rule: 20 }
+    }
+}
+
+/// Human output of a run: grouped by rule (errors first, then warnings, then notes),
+/// each group in file order and capped at `max_per_rule` with one line saying how many
+/// more there are.
+pub fn format_human(diags: &[Located], opts: PrintOptions) -> String {
+    // Groups in order of first appearance (the input is sorted by file and position),
+    // errors before warnings before notes: the first screen shows what blocks a build.
+    let mut groups: Vec<(Severity, Rule, Vec<&Located>)> = Vec::new();
+    let mut index: std::collections::HashMap<(Severity, Rule), usize> = std::collections::HashMap::new();
+    for d in diags.iter().filter(|d| opts.notes || d.severity != Severity::Note) {
+        let i = *index.entry((d.severity, d.code)).or_insert_with(|| {
+            groups.push((d.severity, d.code, Vec::new()));
+            groups.len() - 1
+        });
+        groups[i].2.push(d);
+    }
+    groups.sort_by_key(|(s, _, _)| *s);
+    let mut out = String::new();
+    for (severity, rule, items) in groups {
+        let shown = if opts.max_per_rule == 0 { items.len() } else { items.len().min(opts.max_per_rule) };
+        for d in &items[..shown] {
+            out.push_str(&render_human(d));
+            out.push('\n');
+        }
+        let more = items.len() - shown;
+        if more > 0 {
+            let label = severity.label();
+            let _ = writeln!(
+                out,
+                "… and {} more `{rule}` {label}{} (`medkb check --format json` lists all)\n",
+                thousands(more),
+                if more == 1 { "" } else { "s" }
+            );
+        }
+    }
+    out
+}
+
+/// Prints [`format_human`] to stderr.
+pub fn print_human(diags: &[Located], opts: PrintOptions) {
+    use std::io::Write as _;
+    let text = format_human(diags, opts);
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+/// "2 errors, 1 warning, 73 notes": every diagnostic counted by level.
+pub fn counts(t: Tally) -> String {
+    let plural = |n: usize, word: &str| format!("{} {word}{}", thousands(n), if n == 1 { "" } else { "s" });
+    format!("{}, {}, {}", plural(t.errors, "error"), plural(t.warnings, "warning"), plural(t.notes, "note"))
+}
+
+/// 44791 → "44,791", so big counts read at a glance.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Counts by severity, for summaries and exit codes.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Tally {
@@ -247,12 +322,6 @@ impl Tally {
         }
         t
     }
-}
-
-/// `content/x.md` style path for display, relative to `root` when possible.
-pub fn rel_path(root: &Path, path: &Path) -> String {
-    let rel = path.strip_prefix(root).unwrap_or(path);
-    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// The nearest candidate within a small edit distance, for "did you mean" hints.
@@ -304,7 +373,7 @@ mod tests {
             end_line: 12,
             end_column: 9,
             severity: Severity::Error,
-            code: "broken-link",
+            code: Rule::BrokenLink,
             message: "no page called `x`".into(),
             help: Some("check the slug".into()),
             source_line: Some("see [[x]]".into()),
@@ -315,6 +384,32 @@ mod tests {
             out,
             "content/conditions/a.md:12:5: error[broken-link]: no page called `x`\n   |\n12 | see [[x]]\n   |     ^^^^\n   = help: check the slug\n"
         );
+    }
+
+    #[test]
+    fn human_output_groups_by_rule_and_caps_each_group() {
+        let d = |code: Rule, severity: Severity, line: usize| Located {
+            path: "content/conditions/a.md".into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+            severity,
+            code,
+            message: format!("m{line}"),
+            help: None,
+            source_line: None,
+            source_column: 1,
+        };
+        let mut diags: Vec<Located> = (1..=25).map(|l| d(Rule::OneWayRelated, Severity::Warning, l)).collect();
+        diags.push(d(Rule::BrokenLink, Severity::Error, 30));
+        let out = format_human(&diags, PrintOptions { notes: false, max_per_rule: 20 });
+        assert!(out.starts_with("content/conditions/a.md:30:1: error[broken-link]"), "{out}");
+        assert_eq!(out.matches("warning[one-way-related]").count(), 20);
+        assert!(out.contains("… and 5 more `one-way-related` warnings (`medkb check --format json` lists all)"), "{out}");
+        assert_eq!(format_human(&diags, PrintOptions { notes: false, max_per_rule: 0 }).matches("warning[").count(), 25);
+        assert_eq!(thousands(44791), "44,791");
+        assert_eq!(counts(Tally { errors: 1, warnings: 44791, notes: 0 }), "1 error, 44,791 warnings, 0 notes");
     }
 
     #[test]

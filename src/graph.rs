@@ -5,11 +5,12 @@
 //! ("where does `[[gout#fixes]]` go?", "which pages mention gout?") in O(1).
 //! Building it is linear in the number of links: no page is compared with every other.
 
+use crate::rules::Rule;
 use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Diagnostic;
 use crate::parse::links::PageRef;
-use crate::parse::{Page, PageKind};
+use crate::parse::Page;
 
 /// Slugs that have a file but no page in this build, and why.
 #[derive(Debug, Default, Clone)]
@@ -56,12 +57,8 @@ impl LinkGraph {
     /// are not in this build: drafts, and pages too broken to parse (already reported,
     /// so links to them are not reported again).
     pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
-        let by_slug: HashMap<String, usize> = pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
+        let by_slug: HashMap<String, usize> =
+            pages.iter().enumerate().filter(|(_, p)| p.kind.listed()).map(|(i, p)| (p.slug.clone(), i)).collect();
         let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
         // "Did you mean" costs a scan of every slug; after this many broken links the
         // hint stops, so a site full of broken links is still checked in linear time.
@@ -91,8 +88,8 @@ impl LinkGraph {
                                     ),
                                 };
                                 diags.push(
-                                    Diagnostic::error(
-                                        "broken-anchor",
+                                    Diagnostic::new(
+                                        Rule::BrokenAnchor,
                                         &page.path,
                                         Some(link.span),
                                         format!("`{}` has no section `#{anchor}`", link.target.slug),
@@ -113,7 +110,7 @@ impl LinkGraph {
             for rel in &page.fm.related {
                 match g.by_slug.get(&rel.value) {
                     Some(&t) if t == i => diags.push(
-                        Diagnostic::warning("related-self", &page.path, Some(rel.span), "a page cannot be related to itself")
+                        Diagnostic::new(Rule::RelatedSelf, &page.path, Some(rel.span), "a page cannot be related to itself")
                             .with_help("remove it from `related`"),
                     ),
                     Some(&t) => {
@@ -123,8 +120,8 @@ impl LinkGraph {
                         }
                         if !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
                             diags.push(
-                                Diagnostic::warning(
-                                    "one-way-related",
+                                Diagnostic::new(
+                                    Rule::OneWayRelated,
                                     &page.path,
                                     Some(rel.span),
                                     format!("`{}` does not list this page as related", rel.value),
@@ -150,9 +147,9 @@ impl LinkGraph {
             }
         }
         for (i, page) in pages.iter().enumerate() {
-            if matches!(page.kind, PageKind::Condition | PageKind::Guide) && !inbound[i] {
+            if page.kind.listed() && !inbound[i] {
                 diags.push(
-                    Diagnostic::warning("orphan-page", &page.path, Some(page.fm.title_span), "no other page links to this page")
+                    Diagnostic::new(Rule::OrphanPage, &page.path, Some(page.fm.title_span), "no other page links to this page")
                         .with_help("link to it with [[slug]] from a related page, or list it in another page's `related`"),
                 );
             }
@@ -187,7 +184,7 @@ impl LinkGraph {
 
 fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<String>, slugs: impl Iterator<Item = &'a str>) -> Diagnostic {
     if drafts.contains(slug) {
-        return Diagnostic::error("broken-link", path, Some(span), format!("`{slug}` is a draft, so it is not published"))
+        return Diagnostic::new(Rule::BrokenLink, path, Some(span), format!("`{slug}` is a draft, so it is not published"))
             .with_help("publish it (status = \"published\"), remove the link, or build with --drafts");
     }
     let help = match crate::diag::did_you_mean(slug, slugs) {
@@ -195,7 +192,7 @@ fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<St
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("create content/conditions/{slug}.md with `medkb new condition`, or fix the slug"),
     };
-    Diagnostic::error("broken-link", path, Some(span), if slug.trim().is_empty() { "this link names no page".to_string() } else { format!("there is no page called `{slug}`") }).with_help(help)
+    Diagnostic::new(Rule::BrokenLink, path, Some(span), if slug.trim().is_empty() { "this link names no page".to_string() } else { format!("there is no page called `{slug}`") }).with_help(help)
 }
 
 #[cfg(test)]
@@ -203,7 +200,8 @@ mod tests {
     use super::*;
     use crate::config::SiteConfig;
     use crate::diag::SourceFile;
-    use crate::load::{ContentFile, Placement};
+    use crate::kind::PageKind;
+    use crate::load::ContentFile;
 
     fn page(slug: &str, related: &str, body: &str) -> Page {
         let text = format!(
@@ -211,7 +209,7 @@ mod tests {
         );
         let file = ContentFile {
             source: SourceFile::new(format!("content/conditions/{slug}.md"), "x".into(), text),
-            placement: Placement::Condition,
+            placement: PageKind::Condition,
             slug: slug.into(),
         };
         let config = SiteConfig::parse(&SourceFile::new(
@@ -236,7 +234,7 @@ mod tests {
         assert_eq!(g.backlinks[1].iter().copied().collect::<Vec<_>>(), [0, 2], "b is mentioned in a and c");
         assert_eq!(g.related[0], [1]);
         assert_eq!(g.related[1], [0], "related shows on both ends");
-        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code.code()).collect();
         assert_eq!(codes, ["one-way-related", "broken-anchor", "broken-link"]);
         let resolved = g.resolve(&pages, &PageRef { slug: "b".into(), anchor: Some("fixes".into()) }).unwrap();
         assert_eq!(resolved.url, "/conditions/b/#fixes");

@@ -9,18 +9,23 @@
 //!
 //! `pipeline` runs the stages; `cmd` holds the thin command-line front ends.
 
+pub mod built;
 pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod fsutil;
 pub mod graph;
-pub mod incremental;
 pub mod index;
+pub mod kind;
 pub mod load;
 pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod rules;
 pub mod serve;
+pub mod slug;
 pub mod term;
 pub mod url;
+pub mod urls;

@@ -4,29 +4,24 @@
 //! empty, too big, a link that leaves the site) becomes a located diagnostic and the
 //! walk carries on, so one bad file never hides the others.
 
+use crate::rules::Rule;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diag::{rel_path, Diagnostic, SourceFile};
+use crate::diag::{Diagnostic, SourceFile};
+use crate::fsutil::rel_path;
+use crate::kind::PageKind;
 
 /// Larger than any real page; stops a stray data file from eating memory.
 pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// Which part of the site a content file belongs to, from where it sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Placement {
-    Condition,
-    Guide,
-    Home,
-    About,
-}
-
 #[derive(Debug)]
 pub struct ContentFile {
     pub source: SourceFile,
-    pub placement: Placement,
+    /// What kind of page it is, from where it sits.
+    pub placement: PageKind,
     /// The file name without `.md`.
     pub slug: String,
 }
@@ -42,11 +37,7 @@ pub struct Loaded {
 impl Loaded {
     /// Site-relative path → slug of every condition and guide file.
     pub fn page_paths(&self) -> HashMap<String, String> {
-        self.files
-            .iter()
-            .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
-            .map(|f| (f.source.rel.clone(), f.slug.clone()))
-            .collect()
+        self.files.iter().filter(|f| f.placement.listed()).map(|f| (f.source.rel.clone(), f.slug.clone())).collect()
     }
 }
 
@@ -64,7 +55,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
     if let Ok(target) = content.canonicalize() {
         if !target.starts_with(&canonical_root) {
             out.diagnostics.push(
-                Diagnostic::error("invalid-file", "content", None, format!("content/ is a link to {}, which is outside the site", target.display()))
+                Diagnostic::new(Rule::InvalidFile, "content", None, format!("content/ is a link to {}, which is outside the site", target.display()))
                     .with_help("move the pages into the site's own content/ folder"),
             );
             return Ok(out);
@@ -77,7 +68,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
             Ok(e) => e,
             Err(e) => {
                 let path = e.path().map(|p| rel_path(root, p)).unwrap_or_else(|| "content".into());
-                out.diagnostics.push(Diagnostic::error("invalid-file", &path, None, format!("cannot read: {e}")));
+                out.diagnostics.push(Diagnostic::new(Rule::InvalidFile, &path, None, format!("cannot read: {e}")));
                 continue;
             }
         };
@@ -88,22 +79,21 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         if entry.path_is_symlink() && path.is_dir() {
             let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
             let d = if target.starts_with(&canonical_root) {
-                Diagnostic::warning("invalid-file", &rel, None, "this is a link to a folder, which medkb does not follow")
+                Diagnostic::new(Rule::LinkedFolder, &rel, None, "this is a link to a folder, which medkb does not follow")
             } else {
-                Diagnostic::error("invalid-file", &rel, None, format!("this is a link to {}, which is outside the site", target.display()))
+                Diagnostic::new(Rule::InvalidFile, &rel, None, format!("this is a link to {}, which is outside the site", target.display()))
             };
             out.diagnostics.push(d.with_help("move the folder's pages into content/ instead of linking to it"));
             continue;
         }
-        if name.starts_with('.') || name.ends_with('~') || !name.ends_with(".md") {
+        if crate::fsutil::is_editor_noise(&name) || !name.ends_with(".md") {
             continue; // editor backups, hidden files and assets are not pages
         }
         if entry.path_is_symlink() {
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
                 Ok(target) if target.starts_with(&canonical_root) => {
-                    out.diagnostics.push(Diagnostic::error(
-                        "invalid-file",
+                    out.diagnostics.push(Diagnostic::new(Rule::InvalidFile,
                         &rel,
                         None,
                         format!("this is a link to {}, which is not a regular file", target.display()),
@@ -112,8 +102,8 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
                 }
                 Ok(target) => {
                     out.diagnostics.push(
-                        Diagnostic::error(
-                            "invalid-file",
+                        Diagnostic::new(
+                            Rule::InvalidFile,
                             &rel,
                             None,
                             format!("this is a link to {}, which is outside the site", target.display()),
@@ -123,26 +113,26 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
                     continue;
                 }
                 Err(_) => {
-                    out.diagnostics.push(Diagnostic::error("invalid-file", &rel, None, "this link points to a file that does not exist"));
+                    out.diagnostics.push(Diagnostic::new(Rule::InvalidFile, &rel, None, "this link points to a file that does not exist"));
                     continue;
                 }
             }
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let Some(placement) = placement_of(&rel) else {
+        let Some(placement) = PageKind::of_content_path(&rel) else {
             out.diagnostics.push(
-                Diagnostic::warning("invalid-file", &rel, None, "this file is not in a place medkb reads, so it is not published")
+                Diagnostic::new(Rule::UnpublishedFile, &rel, None, "this file is not in a place medkb reads, so it is not published")
                     .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
             );
             continue;
         };
         let slug = name.trim_end_matches(".md").to_string();
-        if matches!(placement, Placement::Condition | Placement::Guide) {
-            if !crate::parse::is_slug(&slug) {
+        if placement.listed() {
+            if !crate::slug::is_slug(&slug) {
                 out.diagnostics.push(
-                    Diagnostic::error("invalid-file", &rel, None, format!("`{name}` is not a valid page name"))
-                        .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::parse::slugify(&slug))),
+                    Diagnostic::new(Rule::InvalidFile, &rel, None, format!("`{name}` is not a valid page name"))
+                        .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::slug::slugify(&slug))),
                 );
                 continue;
             }
@@ -154,7 +144,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
                     format!("the slug `{slug}` differs only in case from {first}")
                 };
                 out.diagnostics.push(
-                    Diagnostic::error("duplicate-slug", &rel, None, message)
+                    Diagnostic::new(Rule::DuplicateSlug, &rel, None, message)
                         .with_help("slugs must be unique across conditions and guides; rename one file"),
                 );
                 continue;
@@ -183,25 +173,14 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
     Ok(out)
 }
 
-fn placement_of(rel: &str) -> Option<Placement> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    match parts.as_slice() {
-        ["content", "conditions", _] => Some(Placement::Condition),
-        ["content", "guides", _] => Some(Placement::Guide),
-        ["content", "_index.md"] => Some(Placement::Home),
-        ["content", "about.md"] => Some(Placement::About),
-        _ => None,
-    }
-}
-
 /// Reads one page file, or says why it cannot be a page (too big, not UTF-8, empty).
 /// Public so `serve` can re-read just the file an editor saved.
 pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
-    let meta = std::fs::metadata(path).map_err(|e| Box::new(Diagnostic::error("invalid-file", rel, None, format!("cannot read: {e}"))))?;
+    let meta = std::fs::metadata(path).map_err(|e| Box::new(Diagnostic::new(Rule::InvalidFile, rel, None, format!("cannot read: {e}"))))?;
     if meta.len() > MAX_PAGE_BYTES {
         return Err(Box::new(
-            Diagnostic::error(
-                "invalid-file",
+            Diagnostic::new(
+                Rule::InvalidFile,
                 rel,
                 None,
                 format!("this file is {} KiB; a page may be at most {} KiB", meta.len() / 1024, MAX_PAGE_BYTES / 1024),
@@ -209,19 +188,19 @@ pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
             .with_help("split it into several pages"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| Box::new(Diagnostic::error("invalid-file", rel, None, format!("cannot read: {e}"))))?;
+    let bytes = std::fs::read(path).map_err(|e| Box::new(Diagnostic::new(Rule::InvalidFile, rel, None, format!("cannot read: {e}"))))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
         let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
         Box::new(
-            Diagnostic::error("invalid-file", rel, Some((good, good + 1)), format!("this file is not valid UTF-8 (line {line}, byte {good})"))
+            Diagnostic::new(Rule::InvalidFile, rel, Some((good, good + 1)), format!("this file is not valid UTF-8 (line {line}, byte {good})"))
                 .with_help("save the file as UTF-8 in your editor"),
         )
     })?;
     if text.trim().is_empty() {
         return Err(Box::new(
-            Diagnostic::error("invalid-file", rel, None, "this file is empty")
+            Diagnostic::new(Rule::InvalidFile, rel, None, "this file is empty")
                 .with_help("run `medkb new condition \"Title\"` for a page to start from"),
         ));
     }

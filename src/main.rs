@@ -16,15 +16,16 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Build { root, output, drafts, deny_warnings } => cmd::build::run(&root, output.as_deref(), drafts, deny_warnings),
-        Command::Check { root, format, drafts, notes, readability, deny_warnings } => {
-            cmd::check::run(&root, format, drafts, notes, readability, deny_warnings)
+        Command::Build { site, report, output } => cmd::build::run(&site, &report, output.as_deref()),
+        Command::Check { site, report, format, notes, readability } => {
+            cmd::check::run(&site, &report, cmd::check::Show { format, notes, readability })
         }
-        Command::New { kind, title, region, root } => cmd::new::run(&root, kind, &title, region.as_deref()),
+        Command::Explain { code } => cmd::explain::run(code.as_deref()),
+        Command::New { kind, title, region, root, today } => cmd::new::run(&root, kind, &title, region.as_deref(), today),
         Command::Search { query, root, output, json, limit, region } => {
             cmd::search::run(&root, output.as_deref(), &query, json, limit, region.as_deref())
         }
-        Command::Serve { root, port, bind, open, drafts, allow_host } => cmd::serve::run(&root, port, bind, open, drafts, allow_host),
+        Command::Serve { site, port, bind, open, allow_host } => cmd::serve::run(&site, port, bind, open, allow_host),
     };
     match result {
         Ok(code) => code,

@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Context as _;
 
-use crate::render::Output;
+use crate::built::{Output, OutputSink};
 
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct WriteStats {
@@ -36,12 +36,6 @@ fn safe_rel(rel: &str) -> anyhow::Result<&str> {
         anyhow::bail!("refusing to write `{rel}`: outputs must stay inside the output folder");
     }
     Ok(rel)
-}
-
-/// Where rendered files go. `build` streams them to a [`Staging`] folder as they are
-/// rendered, so a 10k-page site is never held in memory; `serve` keeps them ([`Collect`]).
-pub trait OutputSink: Sync {
-    fn put(&self, rel: String, bytes: Vec<u8>) -> anyhow::Result<()>;
 }
 
 /// Keeps every output in memory, for `serve` and tests. A later file of the same path replaces an earlier one.

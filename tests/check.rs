@@ -14,7 +14,11 @@ fn diagnostics_of(site: &Site, out: &std::process::Output) -> String {
 
 fn snapshot(name: &str) {
     let site = Site::with_overlay(name);
-    let out = site.medkb(&["check"]);
+    // A fixture may ask for more flags (a note rule needs --notes to print).
+    let extra = std::fs::read_to_string(fixtures().join("check").join(name).join("args.txt")).unwrap_or_default();
+    let mut args = vec!["check"];
+    args.extend(extra.split_whitespace());
+    let out = site.medkb(&args);
     let got = diagnostics_of(&site, &out);
     let path = fixtures().join("check").join(name).join("expected.txt");
     if std::env::var_os("MEDKB_BLESS").is_some() {
@@ -74,6 +78,83 @@ rules! {
     unsafe_url => "unsafe-url",
     control_character => "control-character",
     config_values => "config-values",
+    duplicate_section => "duplicate-section",
+    related_self => "related-self",
+    ignored_field => "ignored-field",
+    unpublished_file => "unpublished-file",
+    awaiting_review => "awaiting-review",
+    lints_invalid => "lints-invalid",
+    lints_allow => "lints-allow",
+    linked_folder => "linked-folder",
+}
+
+/// The registry is the one list of rules: each has a fixture whose snapshot shows it,
+/// a row in docs/authoring.md, and an `explain` text with both examples.
+#[test]
+fn every_rule_has_a_fixture_a_snapshot_and_a_docs_row() {
+    let docs = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/authoring.md")).unwrap();
+    let snapshots: Vec<String> = std::fs::read_dir(fixtures().join("check"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_to_string(e.unwrap().path().join("expected.txt")).ok())
+        .collect();
+    let mut missing = Vec::new();
+    for rule in medkb::rules::Rule::ALL {
+        let code = rule.code();
+        if !snapshots.iter().any(|s| s.contains(&format!("[{code}]"))) {
+            missing.push(format!("{code}: no snapshot in tests/fixtures/check/*/expected.txt shows it"));
+        }
+        if !docs.contains(&format!("| `{code}` |")) {
+            missing.push(format!("{code}: no row in docs/authoring.md"));
+        }
+        let explained = rule.explain();
+        assert!(explained.contains("This fails the rule:") && explained.contains("This passes:"), "{code}");
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn explain_prints_a_rule_and_lists_all() {
+    let run = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_medkb")).args(args).output().unwrap();
+    let one = run(&["explain", "one-way-related"]);
+    assert!(one.status.success());
+    let text = String::from_utf8_lossy(&one.stdout);
+    assert!(text.starts_with("one-way-related (warning):") && text.contains("[lints] one-way-related"), "{text}");
+    let all = String::from_utf8_lossy(&run(&["explain"]).stdout).into_owned();
+    for rule in medkb::rules::Rule::ALL {
+        assert!(all.contains(rule.code()), "{} missing from `medkb explain`", rule.code());
+    }
+    let unknown = run(&["explain", "one-way-realted"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("did you mean `one-way-related`?"), "{}", stderr(&unknown));
+}
+
+/// A 10,000-page site must not drown the terminal: human output is capped per rule,
+/// the summary still counts everything, and JSON lists every diagnostic.
+#[test]
+fn human_output_is_capped_per_rule_and_json_is_complete() {
+    let site = Site::base();
+    let mut related = Vec::new();
+    for i in 0..30 {
+        let slug = format!("page-{i:02}");
+        related.push(format!("\"{slug}\""));
+        site.write(
+            &format!("content/conditions/{slug}.md"),
+            format!("+++\ntitle = \"Page {i}\"\nsummary = \"s\"\nbody_region = \"lower-leg\"\nrelated = []\nlast_reviewed = 2026-01-10\n[[sources]]\ntitle = \"A\"\n+++\n\nText, see [[calf-strain]].\n\n## Symptoms\n\n- a\n\n## Causes\n\n- b\n\n## Fixes\n\n- c\n\n## Red flags\n\n- urgent: d\n"),
+        );
+    }
+    let calf = site
+        .read("content/conditions/calf-strain.md")
+        .replace("related = [\"shin-splints\"]", &format!("related = [\"shin-splints\", {}]", related.join(", ")));
+    site.write("content/conditions/calf-strain.md", calf);
+    let out = site.medkb(&["check", "--max-per-rule", "5"]);
+    let err = stderr(&out);
+    assert_eq!(err.matches("warning[one-way-related]").count(), 5, "{err}");
+    assert!(err.contains("… and 25 more `one-way-related` warnings (`medkb check --format json` lists all)"), "{err}");
+    assert!(err.contains(" 30 warnings, "), "{err}");
+    let json = site.medkb(&["check", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let n = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "one-way-related").count();
+    assert_eq!(n, 30);
 }
 
 #[test]

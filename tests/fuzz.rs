@@ -17,7 +17,8 @@ use std::time::{Duration, Instant};
 
 use medkb::config::SiteConfig;
 use medkb::diag::{Diagnostic, SourceFile};
-use medkb::load::{ContentFile, Placement};
+use medkb::kind::PageKind as Placement;
+use medkb::load::ContentFile;
 use proptest::prelude::*;
 use util::*;
 

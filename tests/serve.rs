@@ -62,10 +62,15 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, extra: &[&str]) -> Server {
         let log = root.with_extension("serve.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_medkb"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -385,4 +390,29 @@ fn a_site_broken_at_start_still_serves_the_overlay() {
         .unwrap();
     events.wait_for("ok", || server.log());
     assert_eq!(server.get("/conditions/calf-strain/").0, 200);
+}
+
+/// `--today` pins the date review checks use in the preview, as in `build` and `check`:
+/// the preview and the build must agree on what is overdue.
+#[test]
+fn serve_honours_today_like_build() {
+    let site = fixture();
+    let overdue = |extra: &[&str]| {
+        let server = Server::start_with(site.path(), extra);
+        let (status, html) = server.get("/conditions/calf-strain/");
+        assert_eq!(status, 200);
+        html.contains("This page is overdue for review")
+    };
+    assert!(overdue(&["--today", "2099-01-01"]), "in 2099 every page is overdue");
+    assert!(!overdue(&["--today", "2026-01-11"]), "the day after review nothing is");
+    let out = site.path().join("out");
+    let built = Command::new(env!("CARGO_BIN_EXE_medkb"))
+        .args(["build", "--today", "2099-01-01", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(built.status.success());
+    assert!(std::fs::read_to_string(out.join("conditions/calf-strain/index.html")).unwrap().contains("This page is overdue for review"));
 }

@@ -1,16 +1,25 @@
 //! `medkb check`
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::Format;
-use crate::diag::Severity;
+use crate::cli::{Format, ReportArgs, SiteArgs};
+use crate::diag::{self, counts, PrintOptions, Severity};
 use crate::parse::PageKind;
-use crate::pipeline::{self, BuildOptions, Stage};
+use crate::pipeline::{self, Stage};
+use crate::rules::Rule;
 
-pub fn run(root: &Path, format: Format, drafts: bool, notes: bool, readability: bool, deny_warnings: bool) -> anyhow::Result<ExitCode> {
-    let mut opts = BuildOptions::new(root, Stage::Check);
-    opts.drafts = drafts;
+/// What `check` prints besides the diagnostics.
+#[derive(Debug, Clone, Copy)]
+pub struct Show {
+    pub format: Format,
+    pub notes: bool,
+    pub readability: bool,
+}
+
+pub fn run(site: &SiteArgs, report: &ReportArgs, show: Show) -> anyhow::Result<ExitCode> {
+    let Show { format, notes, readability } = show;
+    let deny_warnings = report.deny_warnings;
+    let opts = super::build_options(site, Stage::Check);
     let outcome = pipeline::build(&opts)?;
     let tally = outcome.tally();
     let failed = tally.errors > 0 || (deny_warnings && tally.warnings > 0);
@@ -33,7 +42,7 @@ pub fn run(root: &Path, format: Format, drafts: bool, notes: bool, readability: 
             println!("{}", serde_json::to_string_pretty(&json)?);
         }
         Format::Human => {
-            super::print_diagnostics(&outcome.diagnostics, notes);
+            diag::print_human(&outcome.diagnostics, PrintOptions { notes, max_per_rule: report.max_per_rule });
             if readability {
                 eprintln!("readability (Flesch–Kincaid grade, target ≤ {target}):");
                 for (g, p) in grades.iter().rev() {
@@ -48,11 +57,11 @@ pub fn run(root: &Path, format: Format, drafts: bool, notes: bool, readability: 
                     if readability { "" } else { " (--readability lists them)" }
                 );
             }
-            let awaiting = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Note && d.code == "awaiting-review").count();
+            let awaiting = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Note && d.code == Rule::AwaitingReview).count();
             if awaiting > 0 && !notes {
                 eprintln!("medkb: {awaiting} pages await clinical review (--notes lists them)");
             }
-            eprintln!("medkb: checked {} pages: {}", outcome.pages.len(), super::counts(tally));
+            eprintln!("medkb: checked {} pages: {}", outcome.pages.len(), counts(tally));
         }
     }
     Ok(if failed { ExitCode::from(super::EXIT_CONTENT_ERRORS) } else { ExitCode::SUCCESS })

@@ -2,27 +2,23 @@
 
 pub mod build;
 pub mod check;
+pub mod explain;
 pub mod new;
 pub mod search;
 pub mod serve;
 
-use std::io::Write;
+use crate::cli::SiteArgs;
+use crate::pipeline::{BuildOptions, Stage};
 
-use crate::diag::{render_human, Located, Severity, Tally};
-
-/// Prints errors and warnings (and notes when asked) to stderr, human-readable.
-pub fn print_diagnostics(diags: &[Located], show_notes: bool) {
-    let stderr = std::io::stderr();
-    let mut out = stderr.lock();
-    for d in diags.iter().filter(|d| show_notes || d.severity != Severity::Note) {
-        let _ = writeln!(out, "{}", render_human(d));
+/// The pipeline's options from the command line's shared site arguments.
+fn build_options(site: &SiteArgs, stage: Stage) -> BuildOptions {
+    let mut opts = BuildOptions::new(&site.root, stage);
+    opts.drafts = site.drafts;
+    opts.timings = site.timings;
+    if let Some(day) = site.today {
+        opts.today = day;
     }
-}
-
-/// "2 errors, 1 warning" style counts.
-pub fn counts(t: Tally) -> String {
-    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    format!("{}, {}", plural(t.errors, "error"), plural(t.warnings, "warning"))
+    opts
 }
 
 pub const EXIT_CONTENT_ERRORS: u8 = 1;

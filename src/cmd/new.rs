@@ -8,17 +8,17 @@ use anyhow::Context as _;
 use crate::cli::NewKind;
 use crate::config::SiteConfig;
 
-pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>) -> anyhow::Result<ExitCode> {
+pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>, today: Option<chrono::NaiveDate>) -> anyhow::Result<ExitCode> {
     // Control characters cannot be published (check refuses them), so they are dropped here.
     let title: String = title.chars().filter(|c| !c.is_control()).collect();
     let title = title.trim();
-    let slug = crate::parse::slugify(title);
+    let slug = crate::slug::slugify(title);
     if slug.is_empty() {
         anyhow::bail!("the title `{title}` has no letters or digits to make a file name from");
     }
     let (_, config) = SiteConfig::load(root)?;
     let config = config.map_err(|_| anyhow::anyhow!("site.toml has errors; run `medkb check` to see them"))?;
-    let today = crate::pipeline::today();
+    let today = today.unwrap_or_else(crate::pipeline::clock_today);
     let (dir, text) = match kind {
         NewKind::Condition => {
             let region = match region {

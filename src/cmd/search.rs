@@ -23,7 +23,8 @@ pub fn run(root: &Path, output: Option<&Path>, query: &str, json: bool, limit: u
         // Marks become private-use characters first, so a `&lt;mark&gt;` in the text stays text.
         let marked = h.snippet.replace("<mark>", "\u{e000}").replace("</mark>", "\u{e001}");
         let text = visible(&html_unescape(&marked)).into_owned();
-        let shown = if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        // Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+        let shown = if std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none() {
             text.replace('\u{e000}', "\x1b[1m").replace('\u{e001}', "\x1b[0m")
         } else {
             text.replace(['\u{e000}', '\u{e001}'], "")

@@ -4,6 +4,8 @@
 //! them, not just the first), then a typed pass with [`toml::Spanned`] fields keeps
 //! the position of each value, shifted by where the TOML starts in the file.
 
+use crate::kind::Needs;
+use crate::rules::Rule;
 use chrono::NaiveDate;
 use serde::Deserialize;
 use toml::Spanned;
@@ -27,8 +29,7 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
     let first = lines.next().unwrap_or("");
     if !text.contains('\n') && text.contains('\r') {
         let cr = text.find('\r').unwrap_or(0);
-        return Err(Diagnostic::error(
-            "front-matter",
+        return Err(Diagnostic::new(Rule::FrontMatter,
             path,
             Some((bom, cr.max(bom + 1))),
             "this file's lines end with a carriage return only (old Mac line endings), which medkb cannot read",
@@ -36,8 +37,8 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
         .with_help("save the file with LF (Unix) or CRLF (Windows) line endings in your editor"));
     }
     if first.trim_end() != "+++" {
-        return Err(Diagnostic::error(
-            "front-matter",
+        return Err(Diagnostic::new(
+            Rule::FrontMatter,
             path,
             Some((bom, bom + first.trim_end().len())),
             "a page must start with front matter between `+++` lines",
@@ -52,7 +53,7 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error("front-matter", path, Some((bom, bom + 3)), "the front matter starting here is never closed")
+    Err(Diagnostic::new(Rule::FrontMatter, path, Some((bom, bom + 3)), "the front matter starting here is never closed")
         .with_help("add a line with just `+++` after the last front-matter key"))
 }
 
@@ -154,23 +155,15 @@ pub struct Frontmatter {
     pub gather_red_flags: bool,
 }
 
-/// What kind of page the front matter belongs to decides which keys are required.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirements {
-    Condition,
-    Guide,
-    Plain,
-}
-
-pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
+pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
     let toml_text = &text[split.toml_start..split.toml_end];
     let shift = |r: std::ops::Range<usize>| (split.toml_start + r.start, split.toml_start + r.end);
     let table: toml::Table = match toml::from_str(toml_text) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error(
-                    "front-matter",
+                Diagnostic::new(
+                    Rule::FrontMatter,
                     path,
                     e.span().map(shift),
                     format!("the front matter is not valid TOML: {}", one_line(e.message())),
@@ -189,14 +182,14 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("the keys medkb knows are: {}", KNOWN_KEYS.join(", ")),
             };
-            diags.push(Diagnostic::error("unknown-key", path, span, format!("unknown front-matter key `{key}`")).with_help(help));
+            diags.push(Diagnostic::new(Rule::UnknownKey, path, span, format!("unknown front-matter key `{key}`")).with_help(help));
         }
     }
     let typed: Typed = match toml::from_str(toml_text) {
         Ok(t) => t,
         Err(e) => {
             diags.push(
-                Diagnostic::error("invalid-field", path, e.span().map(shift), one_line(e.message()))
+                Diagnostic::new(Rule::InvalidField, path, e.span().map(shift), one_line(e.message()))
                     .with_help("see the front-matter table in docs/authoring.md for each key's type"),
             );
             return None;
@@ -208,14 +201,14 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         if !present {
             ok = false;
             diags.push(
-                Diagnostic::error("missing-field", path, Some(whole), format!("the front matter has no `{name}`"))
+                Diagnostic::new(Rule::MissingField, path, Some(whole), format!("the front matter has no `{name}`"))
                     .with_help(help.to_string()),
             );
         }
     };
     require("title", typed.title.is_some(), "add a plain-English title, e.g. title = \"Shin splints\"");
     require("summary", typed.summary.is_some(), "add a one-sentence summary for lists and search results");
-    if needs != Requirements::Plain {
+    if needs.review_and_sources {
         require(
             "last_reviewed",
             typed.last_reviewed.is_some(),
@@ -223,7 +216,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         );
         require("sources", typed.sources.is_some(), "add at least one [[sources]] table with the title of the source you wrote from");
     }
-    if needs == Requirements::Condition {
+    if needs.region {
         require("body_region", typed.body_region.is_some(), "add body_region = \"...\" with one of the regions in site.toml");
     }
 
@@ -234,7 +227,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32),
             _ => {
                 diags.push(
-                    Diagnostic::error("invalid-field", path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
+                    Diagnostic::new(Rule::InvalidField, path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
                         .with_help("write it as 2026-11-21"),
                 );
                 None
@@ -262,8 +255,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             if let Some(c) = super::forbidden_char(v.get_ref()) {
                 ok = false;
                 diags.push(
-                    Diagnostic::error(
-                        "invalid-field",
+                    Diagnostic::new(Rule::InvalidField,
                         path,
                         Some(sp(v.span())),
                         format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
@@ -280,7 +272,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Some((other, span)) => {
             ok = false;
             diags.push(
-                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown page_type `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown page_type `{other}`"))
                     .with_help("use \"condition\" or \"symptom\""),
             );
             PageType::Condition
@@ -292,23 +284,23 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         Some((other, span)) => {
             ok = false;
             diags.push(
-                Diagnostic::error("invalid-field", path, Some(sp(span)), format!("unknown status `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown status `{other}`"))
                     .with_help("use \"published\" or \"draft\""),
             );
             Status::Published
         }
     };
-    if needs != Requirements::Guide {
+    if !needs.guide_keys {
         if let Some(g) = &typed.gather_red_flags {
-            diags.push(Diagnostic::error("invalid-field", path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
+            diags.push(Diagnostic::new(Rule::InvalidField, path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
         }
     }
-    if needs == Requirements::Guide {
+    if needs.guide_keys {
         for (key, present) in [("body_region", typed.body_region.is_some()), ("page_type", typed.page_type.is_some())] {
             if present {
                 let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
                 diags.push(
-                    Diagnostic::warning("invalid-field", path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"),
+                    Diagnostic::new(Rule::IgnoredField, path, span, format!("`{key}` has no effect on a guide")).with_help("remove it"),
                 );
             }
         }
@@ -318,10 +310,10 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     let mut sources = Vec::new();
     if let Some(list) = &typed.sources {
-        if list.get_ref().is_empty() && needs != Requirements::Plain {
+        if list.get_ref().is_empty() && needs.review_and_sources {
             ok = false;
             diags.push(
-                Diagnostic::error("missing-field", path, Some(sp(list.span())), "`sources` is empty")
+                Diagnostic::new(Rule::MissingField, path, Some(sp(list.span())), "`sources` is empty")
                     .with_help("cite at least one source the page was written from"),
             );
         }
@@ -333,7 +325,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
                     Ok(()) => Some(value.to_string()),
                     Err(refusal) => {
                         diags.push(
-                            Diagnostic::error("invalid-field", path, Some(sp(u.span())), format!("this source's url: {}", refusal.describe(value)))
+                            Diagnostic::new(Rule::InvalidField, path, Some(sp(u.span())), format!("this source's url: {}", refusal.describe(value)))
                                 .with_help("a source's url must be an http:// or https:// address (or a path on this site)"),
                         );
                         None
@@ -364,7 +356,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     if fm.title.is_empty() && typed.title.is_some() {
         ok = false;
-        diags.push(Diagnostic::error("missing-field", path, Some(fm.title_span), "the title is empty"));
+        diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));
     }
     let _ = ok;
     Some(fm)
@@ -398,8 +390,9 @@ pub fn key_span(toml_text: &str, key: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::PageKind;
 
-    fn run(text: &str, needs: Requirements) -> (Option<Frontmatter>, Vec<Diagnostic>) {
+    fn run(text: &str, needs: Needs) -> (Option<Frontmatter>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let split = split(text, "p.md").unwrap();
         let fm = parse(text, split, "p.md", needs, &mut diags);
@@ -410,7 +403,7 @@ mod tests {
 
     #[test]
     fn good_front_matter_parses_with_spans() {
-        let (fm, diags) = run(GOOD, Requirements::Condition);
+        let (fm, diags) = run(GOOD, PageKind::Condition.needs());
         assert!(diags.is_empty(), "{diags:?}");
         let fm = fm.unwrap();
         assert_eq!(fm.title, "Gout");
@@ -423,7 +416,7 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported() {
         let text = GOOD.replace("summary", "sumary").replace("related", "relatd");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         let mut unknown: Vec<_> = diags.iter().filter(|d| d.code == "unknown-key").collect();
         unknown.sort_by_key(|d| d.span);
         assert_eq!(unknown.len(), 2, "{diags:?}");
@@ -443,7 +436,7 @@ mod tests {
     #[test]
     fn quoted_date_is_a_located_type_error() {
         let text = GOOD.replace("2026-01-02", "\"2026-01-02\"");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "invalid-field");
         let (s, _) = diags[0].span.unwrap();

@@ -4,6 +4,7 @@
 //! is not a section) but kept as slices of the original text, so every later
 //! diagnostic can point into the file and rendering stays plain pulldown-cmark.
 
+use crate::rules::Rule;
 use std::collections::HashSet;
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
@@ -417,7 +418,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut unique = |text: &str| -> String {
         let base = {
-            let s = super::slugify(text);
+            let s = crate::slug::slugify(text);
             if s.is_empty() {
                 "section".to_string()
             } else {
@@ -454,8 +455,8 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let kind = SectionKind::from_heading(&h.text);
         if kind != SectionKind::Other && !seen_kinds.insert(kind) {
             diags.push(
-                Diagnostic::error(
-                    "duplicate-section",
+                Diagnostic::new(
+                    Rule::DuplicateSection,
                     path,
                     Some((offset + h.start, offset + h.end)),
                     format!("a second `{}` section", kind.name()),
@@ -489,7 +490,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                             format!("`{}` is never closed with `{closer}`, so it hides the rest of the Red flags section", clip(shown, 40))
                         };
                         diags.push(
-                            Diagnostic::error("hidden-red-flags", path, Some(first_line_span(content_offset + s, opener)), what)
+                            Diagnostic::new(Rule::HiddenRedFlags, path, Some(first_line_span(content_offset + s, opener)), what)
                                 .with_help(format!("close it with `{closer}` before the flags, or remove it: readers must always see every red flag")),
                         );
                     }
@@ -501,14 +502,14 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         Some((urgency, rest)) if !rest.trim().is_empty() => {
                             if urgency == Urgency::Emergency && has_link(rest) {
                                 diags.push(
-                                    Diagnostic::error("emergency-link", path, Some(span), "a link inside an emergency red flag")
+                                    Diagnostic::new(Rule::EmergencyLink, path, Some(span), "a link inside an emergency red flag")
                                         .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
                                 );
                             }
                             out.red_flags.push(RedFlag { urgency, text: rest.to_string(), plain: plain_text(rest), span });
                         }
                         _ => diags.push(
-                            Diagnostic::error("red-flag-urgency", path, Some(span), "this red flag has no urgency")
+                            Diagnostic::new(Rule::RedFlagUrgency, path, Some(span), "this red flag has no urgency")
                                 .with_help("start the item with `emergency:`, `urgent:` or `routine:` (see docs/authoring.md#red-flags)"),
                         ),
                     }
@@ -529,7 +530,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         None => {
                             let label_len = text.find(':').unwrap_or(text.len().min(30));
                             diags.push(
-                                Diagnostic::error("timeline-phase", path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
+                                Diagnostic::new(Rule::TimelinePhase, path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
                             );
                         }
@@ -711,7 +712,7 @@ mod tests {
         assert_eq!(b.red_flags.len(), 3);
         assert_eq!(b.red_flags[0].urgency, Urgency::Emergency);
         assert_eq!(b.phases.len(), 1);
-        let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+        let codes: Vec<_> = diags.iter().map(|d| d.code.code()).collect();
         assert_eq!(codes, ["red-flag-urgency", "emergency-link", "timeline-phase"]);
         let flag_span = diags[0].span.unwrap();
         assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");

@@ -1,34 +1,15 @@
 //! A content file becomes a [`Page`]: validated front matter plus parsed body.
 
+use crate::rules::Rule;
 use chrono::{Months, NaiveDate};
 
-use super::frontmatter::{self, Frontmatter, Requirements, Status};
+use super::frontmatter::{self, Frontmatter, Status};
 use super::links::{find_links, LinkRef};
 use super::markdown::{parse_body, Body, SectionKind};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::load::{ContentFile, Placement};
-
-/// What a page is, which decides its URL, template and rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageKind {
-    Condition,
-    Guide,
-    Home,
-    About,
-}
-
-impl PageKind {
-    fn of(p: Placement) -> PageKind {
-        match p {
-            Placement::Condition => PageKind::Condition,
-            Placement::Guide => PageKind::Guide,
-            Placement::Home => PageKind::Home,
-            Placement::About => PageKind::About,
-        }
-    }
-}
+pub use crate::kind::PageKind;
+use crate::load::ContentFile;
 
 /// A parsed, validated page. Cross-links are found but not yet resolved.
 #[derive(Debug, Clone)]
@@ -56,15 +37,6 @@ impl Page {
     }
 }
 
-pub fn url_for(kind: PageKind, slug: &str) -> String {
-    match kind {
-        PageKind::Condition => format!("/conditions/{slug}/"),
-        PageKind::Guide => format!("/guides/{slug}/"),
-        PageKind::Home => "/".into(),
-        PageKind::About => "/about/".into(),
-    }
-}
-
 /// Parses one file. Returns `None` only when the page is too broken to render
 /// (no usable front matter); everything else is reported and the page kept.
 pub fn parse_page(
@@ -76,7 +48,7 @@ pub fn parse_page(
 ) -> Option<Page> {
     let text = &file.source.text;
     let path = file.source.rel.as_str();
-    let kind = PageKind::of(file.placement);
+    let kind = file.placement;
     let split = match frontmatter::split(text, path) {
         Ok(s) => s,
         Err(d) => {
@@ -84,18 +56,13 @@ pub fn parse_page(
             return None;
         }
     };
-    let needs = match kind {
-        PageKind::Condition => Requirements::Condition,
-        PageKind::Guide => Requirements::Guide,
-        PageKind::Home | PageKind::About => Requirements::Plain,
-    };
-    let fm = frontmatter::parse(text, split, path, needs, diags)?;
+    let fm = frontmatter::parse(text, split, path, kind.needs(), diags)?;
     // Control characters are invisible in an editor and make the feed and sitemap
     // ill-formed; a handful of reports per file is enough to find them all.
     for (at, c) in text.char_indices().filter(|(_, c)| super::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some()).take(5) {
         diags.push(
-            Diagnostic::error(
-                "invalid-file",
+            Diagnostic::new(
+                Rule::InvalidFile,
                 path,
                 Some((at, at + c.len_utf8())),
                 format!("this line contains the control character U+{:04X}, which cannot be published", c as u32),
@@ -106,8 +73,8 @@ pub fn parse_page(
     let body_text = &text[split.body_start..];
     if body_text.trim().is_empty() {
         diags.push(
-            Diagnostic::error(
-                "invalid-file",
+            Diagnostic::new(
+                Rule::InvalidFile,
                 path,
                 Some((split.body_start.saturating_sub(4), split.body_start.saturating_sub(1))),
                 "this page has front matter but no text",
@@ -120,8 +87,7 @@ pub fn parse_page(
     if let (depth, Some(at)) = super::markdown::nesting(body_text, super::markdown::MAX_NESTING) {
         let at = split.body_start + at;
         diags.push(
-            Diagnostic::warning(
-                "too-deep",
+            Diagnostic::new(Rule::TooDeep,
                 path,
                 Some((at, at + 1)),
                 format!("elements here nest {depth} deep (more than {}), so the raw HTML in this page is shown as text", super::markdown::MAX_NESTING),
@@ -130,12 +96,12 @@ pub fn parse_page(
         );
     }
 
-    if kind == PageKind::Condition {
-        for required in [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags] {
+    {
+        for &required in kind.required_sections() {
             if !body.sections.iter().any(|s| s.kind == required) {
                 diags.push(
-                    Diagnostic::error(
-                        "missing-section",
+                    Diagnostic::new(
+                        Rule::MissingSection,
                         path,
                         Some(fm.title_span),
                         format!("this condition page has no `## {}` section", required.name()),
@@ -152,7 +118,7 @@ pub fn parse_page(
         if let Some(sec) = body.sections.iter().find(|s| s.kind == SectionKind::RedFlags) {
             if sec.items.is_empty() {
                 diags.push(
-                    Diagnostic::error("no-red-flags", path, Some(sec.heading_span), "this Red flags section lists no red flags")
+                    Diagnostic::new(Rule::NoRedFlags, path, Some(sec.heading_span), "this Red flags section lists no red flags")
                         .with_help("list each warning sign as an item starting with `emergency:`, `urgent:` or `routine:`"),
                 );
             }
@@ -165,8 +131,8 @@ pub fn parse_page(
                     None => format!("use one of: {}", names.join(", ")),
                 };
                 diags.push(
-                    Diagnostic::error(
-                        "invalid-field",
+                    Diagnostic::new(
+                        Rule::InvalidField,
                         path,
                         Some(region.span),
                         format!("`{}` is not one of the site's body regions", region.value),
@@ -180,13 +146,13 @@ pub fn parse_page(
         let span = frontmatter::key_span(&text[split.toml_start..split.toml_end], "summary")
             .map(|(s, e)| (s + split.toml_start, e + split.toml_start));
         diags.push(
-            Diagnostic::warning("long-summary", path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
+            Diagnostic::new(Rule::LongSummary, path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
                 .with_help(format!("keep it to {} characters so search engines show all of it", config.summary_max_chars)),
         );
     }
     for (i, _) in text.match_indices("TODO") {
         diags.push(
-            Diagnostic::error("unfinished", path, Some((i, i + 4)), "this page still has a TODO placeholder")
+            Diagnostic::new(Rule::Unfinished, path, Some((i, i + 4)), "this page still has a TODO placeholder")
                 .with_help("replace the placeholder with real content"),
         );
     }
@@ -198,7 +164,7 @@ pub fn parse_page(
             let months = config.review_interval_years.checked_mul(12)?;
             fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
         });
-    if kind != PageKind::Home && kind != PageKind::About {
+    if kind.needs().review_and_sources {
         if let Some(due) = next_review_due {
             if due < today {
                 let span = fm.next_review_due.as_ref().map(|n| n.span).or_else(|| {
@@ -206,15 +172,15 @@ pub fn parse_page(
                         .map(|(s, e)| (s + split.toml_start, e + split.toml_start))
                 });
                 diags.push(
-                    Diagnostic::warning("review-overdue", path, span, format!("this page was due for review on {due}"))
+                    Diagnostic::new(Rule::ReviewOverdue, path, span, format!("this page was due for review on {due}"))
                         .with_help("have a clinician review the page, then update last_reviewed"),
                 );
             }
         }
         if fm.reviewed_by.is_empty() {
             diags.push(
-                Diagnostic::note(
-                    "awaiting-review",
+                Diagnostic::new(
+                    Rule::AwaitingReview,
                     path,
                     fm.reviewed_by_span.or(Some(fm.title_span)),
                     "no clinician has reviewed this page yet",
@@ -226,7 +192,7 @@ pub fn parse_page(
     let (links, unresolved) = find_links(body_text, split.body_start, path, slug_of_path);
     for (s, e, written) in unresolved {
         diags.push(
-            Diagnostic::error("broken-link", path, Some((s, e)), format!("`{written}` is not a page of this site"))
+            Diagnostic::new(Rule::BrokenLink, path, Some((s, e)), format!("`{written}` is not a page of this site"))
                 .with_help("link to another page's .md file relative to this one, or use [[slug]]"),
         );
     }
@@ -235,7 +201,7 @@ pub fn parse_page(
         slug: file.slug.clone(),
         kind,
         path: path.to_string(),
-        url: url_for(kind, &file.slug),
+        url: crate::urls::page(kind, &file.slug),
         fm,
         body,
         links,

@@ -43,10 +43,6 @@ impl<'a> MarkdownRenderer<'a> {
     }
 
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
-    pub fn sanitize(&self, html: &str) -> String {
-        self.sanitizer.clean(html).to_string()
-    }
-
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
         let md = self.expand_wikilinks(md);
         let mut ids = heading_ids.iter();

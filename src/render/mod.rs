@@ -5,6 +5,7 @@
 //! ([`crate::output`]), which keeps rendering pure and lets `serve` hold the
 //! whole site in memory.
 
+pub mod deps;
 pub mod jsonld;
 pub mod markdown;
 pub mod theme;
@@ -18,17 +19,14 @@ use rayon::prelude::*;
 use search_index::search::escape_html;
 use serde::Serialize;
 
+use crate::built::{Output, OutputSink};
 use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
-use crate::output::OutputSink;
 use crate::parse::markdown::{SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use markdown::MarkdownRenderer;
 use theme::Theme;
 use views::*;
-
-/// One file of the built site.
-pub type Output = (String, Vec<u8>);
 
 pub struct SiteRenderer<'a> {
     config: &'a SiteConfig,
@@ -65,7 +63,7 @@ impl<'a> SiteRenderer<'a> {
             .map(|r| RegionView {
                 slug: r.slug.clone(),
                 name: r.name.clone(),
-                url: format!("/regions/{}/", r.slug),
+                url: crate::urls::region(&r.slug),
                 count: pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count(),
             })
             .collect();
@@ -79,6 +77,7 @@ impl<'a> SiteRenderer<'a> {
             lang: config.locale.clone(),
             regions,
             emergency_heading: config.care_cards.emergency.clone(),
+            urls: crate::urls::SiteUrls::new(),
         };
         Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site })
     }
@@ -163,12 +162,7 @@ impl<'a> SiteRenderer<'a> {
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
-            page_type: match (page.kind, page.fm.page_type) {
-                (PageKind::Condition, crate::parse::frontmatter::PageType::Symptom) => "symptom",
-                (PageKind::Condition, _) => "condition",
-                (PageKind::Guide, _) => "guide",
-                _ => "page",
-            },
+            page_type: page.kind.name(page.fm.page_type),
             url: page.url.clone(),
             permalink,
             title: page.fm.title.clone(),
@@ -185,11 +179,8 @@ impl<'a> SiteRenderer<'a> {
             timeline,
             related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
             backlinks: {
-                let mut b: Vec<LinkView> = self.graph.backlinks[index]
-                    .iter()
-                    .filter(|&&i| matches!(self.pages[i].kind, PageKind::Condition | PageKind::Guide))
-                    .map(|&i| self.link(i))
-                    .collect();
+                let mut b: Vec<LinkView> =
+                    self.graph.backlinks[index].iter().filter(|&&i| self.pages[i].kind.listed()).map(|&i| self.link(i)).collect();
                 b.sort_by(|x, y| x.title.cmp(&y.title));
                 b
             },
@@ -273,19 +264,14 @@ impl<'a> SiteRenderer<'a> {
     pub fn render_page(&self, i: usize, today: NaiveDate) -> anyhow::Result<Output> {
         let page = &self.pages[i];
         let view = self.page_view(i, today);
-        let template = match page.kind {
-            PageKind::Condition => "condition.html",
-            PageKind::Guide => "guide.html",
-            PageKind::About => "page.html",
-            PageKind::Home => "index.html",
-        };
+        let template = page.kind.template();
         let mut extra = tera::Context::new();
         extra.insert("page", &view);
         if page.kind == PageKind::Home {
             self.home_context(&mut extra);
         }
         let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
-        Ok((format!("{}index.html", page.url.trim_start_matches('/')), tidy(&bytes)))
+        Ok((crate::urls::output_path(&page.url), tidy(&bytes)))
     }
 
     /// Renders the pages that list other pages: the home page when there is no
@@ -325,7 +311,7 @@ impl<'a> SiteRenderer<'a> {
             .pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .filter(|(_, p)| p.kind.listed())
             .filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i)))
             .collect();
         recent.sort_by(|a, b| b.0.cmp(&a.0).then(self.pages[a.1].fm.title.cmp(&self.pages[b.1].fm.title)));
@@ -352,7 +338,7 @@ impl<'a> SiteRenderer<'a> {
             letters.entry(e.letter.clone()).or_default().push(e);
         }
         let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
-        out.push(("a-z/index.html".into(), self.render("az.html", serde_json::json!({ "letters": letters }))?));
+        out.push((crate::urls::output_path(crate::urls::AZ), self.render("az.html", serde_json::json!({ "letters": letters }))?));
 
         for region in &self.site.regions {
             let mut pages: Vec<LinkView> = self
@@ -362,16 +348,16 @@ impl<'a> SiteRenderer<'a> {
                 .collect();
             pages.sort_by(|a, b| a.title.cmp(&b.title));
             out.push((
-                format!("regions/{}/index.html", region.slug),
+                crate::urls::output_path(&crate::urls::region(&region.slug)),
                 self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?,
             ));
         }
-        out.push(("regions/index.html".into(), self.render("regions.html", serde_json::json!({}))?));
+        out.push((crate::urls::output_path(crate::urls::REGIONS), self.render("regions.html", serde_json::json!({}))?));
 
         let mut guides: Vec<LinkView> =
             self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
-        out.push(("guides/index.html".into(), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
+        out.push((crate::urls::output_path(crate::urls::GUIDES), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
@@ -393,7 +379,10 @@ impl<'a> SiteRenderer<'a> {
         hubs.sort_by(|a, b| a.title.cmp(&b.title));
         let symptoms: Vec<serde_json::Value> =
             by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
-        out.push(("symptoms/index.html".into(), self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?));
+        out.push((
+            crate::urls::output_path(crate::urls::SYMPTOMS),
+            self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?,
+        ));
 
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
 
@@ -401,7 +390,7 @@ impl<'a> SiteRenderer<'a> {
         dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
         let feed: Vec<FeedEntry> = dated
             .iter()
-            .filter(|p| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .filter(|p| p.kind.listed())
             .take(self.config.feed_limit)
             .map(|p| FeedEntry {
                 title: p.fm.title.clone(),
@@ -411,14 +400,17 @@ impl<'a> SiteRenderer<'a> {
             })
             .collect();
         let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        out.push(("atom.xml".into(), self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?));
+        out.push((
+            crate::urls::output_path(crate::urls::FEED),
+            self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?,
+        ));
 
         let mut urls: Vec<serde_json::Value> = self
             .pages
             .iter()
             .map(|p| serde_json::json!({ "loc": format!("{}{}", self.site.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
             .collect();
-        for extra in ["/a-z/", "/regions/", "/guides/", "/symptoms/"] {
+        for extra in crate::urls::INDEXES {
             urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, extra), "lastmod": null }));
         }
         for r in &self.site.regions {
@@ -428,7 +420,7 @@ impl<'a> SiteRenderer<'a> {
             urls.push(serde_json::json!({ "loc": format!("{}/", self.site.base_url), "lastmod": null }));
         }
         urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
-        out.push(("sitemap.xml".into(), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
+        out.push((crate::urls::output_path(crate::urls::SITEMAP), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }

@@ -17,6 +17,7 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use crate::diag::Diagnostic;
+use crate::rules::Rule;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme.rs"));
@@ -61,7 +62,7 @@ impl Theme {
 
     fn refuse_outside(&mut self, rel: &str, target: &Path) {
         self.problems.push(
-            Diagnostic::error("invalid-file", rel, None, format!("this is a link to {}, which is outside the site", target.display()))
+            Diagnostic::new(Rule::InvalidFile, rel, None, format!("this is a link to {}, which is outside the site", target.display()))
                 .with_help("copy what you need into the site instead of linking to it; medkb never publishes files from outside the site"),
         );
     }
@@ -80,10 +81,10 @@ impl Theme {
         for entry in walkdir::WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
             let entry = entry.with_context(|| format!("cannot read {}", dir.display()))?;
             let name = entry.file_name().to_string_lossy();
-            if entry.depth() > 0 && (name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp")) {
+            if entry.depth() > 0 && crate::fsutil::is_editor_noise(&name) {
                 continue;
             }
-            let site_rel = crate::diag::rel_path(root, entry.path());
+            let site_rel = crate::fsutil::rel_path(root, entry.path());
             if entry.path_is_symlink() && entry.depth() > 0 {
                 match entry.path().canonicalize() {
                     Ok(target) if !target.starts_with(canonical_root) => {
@@ -93,20 +94,20 @@ impl Theme {
                     Ok(target) if target.is_file() => {}
                     Ok(_) => {
                         self.problems.push(
-                            Diagnostic::warning("invalid-file", &site_rel, None, "this is a link to a folder, which medkb does not follow")
+                            Diagnostic::new(Rule::LinkedFolder, &site_rel, None, "this is a link to a folder, which medkb does not follow")
                                 .with_help("copy the folder here instead of linking to it"),
                         );
                         continue;
                     }
                     Err(_) => {
-                        self.problems.push(Diagnostic::warning("invalid-file", &site_rel, None, "this link points to a file that does not exist"));
+                        self.problems.push(Diagnostic::new(Rule::LinkedFolder, &site_rel, None, "this link points to a file that does not exist"));
                         continue;
                     }
                 }
             } else if !entry.file_type().is_file() {
                 continue;
             }
-            let rel = crate::diag::rel_path(&dir, entry.path());
+            let rel = crate::fsutil::rel_path(&dir, entry.path());
             let bytes = std::fs::read(entry.path()).with_context(|| format!("cannot read {}", entry.path().display()))?;
             self.add(&format!("{prefix}{rel}"), bytes, Some(site_rel));
         }
@@ -133,7 +134,7 @@ impl Theme {
                     let path = self.template_paths.get(first).cloned().unwrap_or_else(|| format!("(built-in theme) templates/{first}"));
                     if !broken.iter().any(|(n, _)| chain.contains(&n.as_str())) {
                         self.problems.push(
-                            Diagnostic::error("template", &path, Some(span), format!("this template includes itself: {}", chain.join(" → ")))
+                            Diagnostic::new(Rule::Template, &path, Some(span), format!("this template includes itself: {}", chain.join(" → ")))
                                 .with_help("remove the include that leads back to this template"),
                         );
                     }

@@ -1,7 +1,7 @@
 //! Template views: what templates see, built from the model.
 //!
 //! Templates never see `Page` itself; these structs are the stable contract a
-//! site's own templates can rely on (documented in docs/templates.md).
+//! site's own templates can rely on (theme overrides: docs/site-toml.md).
 
 use serde::Serialize;
 
@@ -141,6 +141,8 @@ pub struct SiteView {
     pub lang: String,
     pub regions: Vec<RegionView>,
     pub emergency_heading: String,
+    /// The site's addresses (`site.urls.az` …), so templates never spell a URL.
+    pub urls: crate::urls::SiteUrls,
 }
 
 #[derive(Debug, Clone, Serialize)]

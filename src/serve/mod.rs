@@ -27,8 +27,8 @@ use std::sync::atomic::Ordering;
 use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
-use crate::incremental::{Change, Engine, SearchJob, Update};
-use server::{AppState, Site};
+use crate::pipeline::incremental::{Change, Engine, SearchJob, Update};
+use server::{AppState, LiveEvent, Site};
 
 /// How long the watcher waits for quiet before reporting a batch. Editors finish a
 /// save (temp file, rename, swap file) within a few milliseconds.
@@ -46,8 +46,21 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub open: bool,
     pub drafts: bool,
+    /// `--today`: a fixed date for review checks, as `build` and `check` take it;
+    /// without it the preview follows the clock across midnight.
+    pub today: Option<chrono::NaiveDate>,
+    /// `--timings`: print each rebuild's stage times.
+    pub timings: bool,
     /// Host names answered besides the bound address, loopback and `localhost`.
     pub allow_hosts: Vec<String>,
+}
+
+/// What [`report`] prints besides the outcome.
+#[derive(Debug, Clone, Copy)]
+struct Verbosity {
+    /// The first build: print every diagnostic, not just the counts.
+    first: bool,
+    timings: bool,
 }
 
 /// Runs until interrupted.
@@ -66,12 +79,16 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     }
     let root = opts.root.canonicalize()?;
     let started = Instant::now();
-    let mut engine = Engine::new(&root, opts.drafts, chrono::Local::now().date_naive()).follow_clock().background_search();
+    let mut engine = match opts.today {
+        Some(day) => Engine::new(&root, opts.drafts, day),
+        None => Engine::new(&root, opts.drafts, crate::pipeline::clock_today()).follow_clock(),
+    }
+    .background_search();
     let (tx, rx) = mpsc::channel::<Msg>();
     let search = search_worker(tx.clone());
     let first = engine.full();
     let state = AppState::new(Site::from_all(engine.site()));
-    report(&engine, &state, first, &BTreeSet::new(), started, true, &search);
+    report(&engine, &state, first, &BTreeSet::new(), started, Verbosity { first: true, timings: opts.timings }, &search);
 
     let watch_tx = tx.clone();
     let (batch_tx, batch_rx) = mpsc::channel::<watch::Batch>();
@@ -95,7 +112,10 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
     eprintln!("medkb: watching {} for changes; press Ctrl-C to stop", root.display());
 
     let loop_state = state.clone();
-    std::thread::Builder::new().name("medkb-rebuild".into()).spawn(move || rebuild_loop(engine, watcher, rx, loop_state, search))?;
+    let timings = opts.timings;
+    std::thread::Builder::new()
+        .name("medkb-rebuild".into())
+        .spawn(move || rebuild_loop(engine, watcher, rx, loop_state, search, timings))?;
     if opts.open {
         if let Err(e) = opener::open(&url) {
             eprintln!("medkb: could not open a browser: {e}");
@@ -115,7 +135,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
 enum Msg {
     Watch(watch::Batch),
     /// A finished search index: the job's fingerprint, its files, how long it took.
-    Search(u64, anyhow::Result<Vec<crate::render::Output>>, Duration),
+    Search(u64, anyhow::Result<Vec<crate::built::Output>>, Duration),
 }
 
 /// Builds search indexes off the rebuild thread, newest job first: jobs that were
@@ -169,8 +189,15 @@ fn submit(queue: &SearchQueue, job: SearchJob) {
     cv.notify_one();
 }
 
-fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Receiver<Msg>, state: Arc<AppState>, search: SearchQueue) {
-    let mut searched: Vec<(u64, anyhow::Result<Vec<crate::render::Output>>, Duration)> = Vec::new();
+fn rebuild_loop(
+    mut engine: Engine,
+    mut watcher: watch::Watcher,
+    rx: mpsc::Receiver<Msg>,
+    state: Arc<AppState>,
+    search: SearchQueue,
+    timings: bool,
+) {
+    let mut searched: Vec<(u64, anyhow::Result<Vec<crate::built::Output>>, Duration)> = Vec::new();
     let absorb = |msg: Msg, changes: &mut BTreeSet<Change>, searched: &mut Vec<_>| match msg {
         Msg::Watch(Ok(c)) => changes.extend(c),
         Msg::Watch(Err(e)) => {
@@ -194,7 +221,7 @@ fn rebuild_loop(mut engine: Engine, mut watcher: watch::Watcher, rx: mpsc::Recei
             watcher.ensure_watches();
             let started = Instant::now();
             let result = engine.apply(&changes);
-            report(&engine, &state, result, &changes, started, false, &search);
+            report(&engine, &state, result, &changes, started, Verbosity { first: false, timings }, &search);
         }
         for (fp, files, took) in searched.drain(..) {
             match files {
@@ -219,7 +246,7 @@ fn report(
     result: anyhow::Result<Update>,
     changes: &BTreeSet<Change>,
     started: Instant,
-    first: bool,
+    verbosity: Verbosity,
     search: &SearchQueue,
 ) {
     let had_errors = !state.errors.load().is_empty();
@@ -236,7 +263,7 @@ fn report(
             }
             state.errors.store(Arc::new(String::new()));
             if had_errors {
-                state.send("ok", serde_json::json!({ "version": version }));
+                state.send(LiveEvent::Ok { version });
             }
             let pages: Vec<&String> = update.changed.iter().filter(|p| p.ends_with(".html")).collect();
             let css: Vec<String> = update.changed.iter().filter(|p| p.ends_with(".css")).map(|p| format!("/{p}")).collect();
@@ -245,18 +272,18 @@ fn report(
                 !(p.ends_with(".html") || p.ends_with(".css") || p.ends_with(".xml") || p.ends_with(".txt") || p.starts_with("search/"))
             });
             if !css.is_empty() {
-                state.send("css", serde_json::json!({ "version": version, "hrefs": css }));
+                state.send(LiveEvent::Css { version, hrefs: css });
             }
             if all || !pages.is_empty() {
-                state.send("reload", serde_json::json!({ "version": version, "all": all, "pages": pages }));
+                state.send(LiveEvent::Reload { version, all, pages: pages.into_iter().cloned().collect() });
             }
-            if std::env::var_os("MEDKB_SERVE_TIMINGS").is_some() {
+            if verbosity.timings {
                 let parts: Vec<String> = update.timings.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
                 eprintln!("medkb: timings (ms): {}", parts.join(", "));
             }
             let warnings = engine.warning_count();
-            if first {
-                crate::cmd::print_diagnostics(engine.diagnostics(), false);
+            if verbosity.first {
+                crate::diag::print_human(engine.diagnostics(), crate::diag::PrintOptions::default());
             }
             eprintln!(
                 "medkb: {what}{} pages, {} rendered, {} files changed in {} ms{}",
@@ -272,15 +299,15 @@ fn report(
             let shown = engine.errors();
             let errors = overlay::payload(&shown);
             state.errors.store(Arc::new(errors.to_string()));
-            state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
-            crate::cmd::print_diagnostics(&shown, false);
+            state.send(LiveEvent::Errors { version, errors });
+            crate::diag::print_human(&shown, crate::diag::PrintOptions::default());
             eprintln!("medkb: {what}{} errors; still serving the last good version ({} ms)", shown.len(), started.elapsed().as_millis());
         }
         Err(e) => {
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
             let errors = overlay::fatal_payload(&e);
             state.errors.store(Arc::new(errors.to_string()));
-            state.send("errors", serde_json::json!({ "version": version, "errors": errors }));
+            state.send(LiveEvent::Errors { version, errors });
             eprintln!("error: {e:#}");
             eprintln!("medkb: {what}the site cannot be built; still serving the last good version");
         }

@@ -42,7 +42,7 @@ mod tests {
             end_line: 3,
             end_column: 9,
             severity: Severity::Error,
-            code: "broken-link",
+            code: crate::rules::Rule::BrokenLink,
             message: "there is no page called `x`".into(),
             help: Some("did you mean `y`?".into()),
             source_line: Some("see [[x]]".into()),

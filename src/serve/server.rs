@@ -31,7 +31,7 @@ use futures_util::stream::{self, Stream};
 use tokio::sync::broadcast;
 use tower_http::compression::CompressionLayer;
 
-use crate::incremental::Bytes as SiteBytes;
+use crate::pipeline::incremental::Bytes as SiteBytes;
 
 /// The reload script, served at [`SCRIPT_PATH`] and referenced from every HTML response.
 pub const LIVERELOAD_JS: &str = include_str!("livereload.js");
@@ -112,11 +112,38 @@ impl Site {
     }
 }
 
-/// A live-reload event, as sent on the SSE stream.
-#[derive(Clone, Debug)]
-pub struct LiveEvent {
-    pub name: &'static str,
-    pub data: String,
+/// The live-reload protocol between the preview and `livereload.js`: one typed event
+/// per message on the SSE stream. The event's name is the SSE event name; its fields
+/// are the JSON data (`livereload.js` reads exactly these).
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(untagged)]
+pub enum LiveEvent {
+    /// First message on every connection: the current version and errors.
+    Hello { version: u64, errors: serde_json::Value },
+    /// The site builds again: hide the error overlay.
+    Ok { version: u64 },
+    /// Only stylesheets changed: swap them without a reload.
+    Css { version: u64, hrefs: Vec<String> },
+    /// Pages changed: tabs showing them (or every tab, with `all`) reload.
+    Reload { version: u64, all: bool, pages: Vec<String> },
+    /// The site does not build: show these errors over the last good page.
+    Errors { version: u64, errors: serde_json::Value },
+}
+
+impl LiveEvent {
+    pub fn name(&self) -> &'static str {
+        match self {
+            LiveEvent::Hello { .. } => "hello",
+            LiveEvent::Ok { .. } => "ok",
+            LiveEvent::Css { .. } => "css",
+            LiveEvent::Reload { .. } => "reload",
+            LiveEvent::Errors { .. } => "errors",
+        }
+    }
+
+    fn to_sse(&self) -> Event {
+        Event::default().event(self.name()).data(serde_json::to_string(self).unwrap_or_default())
+    }
 }
 
 /// Everything the handlers share.
@@ -143,8 +170,8 @@ impl AppState {
         self.version.load(Ordering::SeqCst)
     }
 
-    pub fn send(&self, name: &'static str, data: serde_json::Value) {
-        let _ = self.events.send(LiveEvent { name, data: data.to_string() });
+    pub fn send(&self, event: LiveEvent) {
+        let _ = self.events.send(event);
     }
 }
 
@@ -217,18 +244,18 @@ async fn script() -> impl IntoResponse {
 async fn events(State(state): State<Arc<AppState>>) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let rx = state.events.subscribe();
     let errors = state.errors.load_full();
-    let hello = serde_json::json!({
-        "version": state.version(),
-        "errors": if errors.is_empty() { serde_json::Value::Array(vec![]) } else { serde_json::from_str(&errors).unwrap_or_default() },
-    });
-    let first = stream::iter([Ok(Event::default().event("hello").data(hello.to_string()))]);
+    let hello = LiveEvent::Hello {
+        version: state.version(),
+        errors: if errors.is_empty() { serde_json::Value::Array(vec![]) } else { serde_json::from_str(&errors).unwrap_or_default() },
+    };
+    let first = stream::iter([Ok(hello.to_sse())]);
     let rest = stream::unfold((rx, state), |(mut rx, state)| async move {
         let event = match rx.recv().await {
-            Ok(e) => Event::default().event(e.name).data(e.data),
+            Ok(e) => e.to_sse(),
             // Too slow to keep up: tell the tab to reload everything.
-            Err(broadcast::error::RecvError::Lagged(_)) => Event::default()
-                .event("reload")
-                .data(serde_json::json!({ "version": state.version(), "all": true, "pages": [] }).to_string()),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                LiveEvent::Reload { version: state.version(), all: true, pages: Vec::new() }.to_sse()
+            }
             Err(broadcast::error::RecvError::Closed) => return None,
         };
         Some((Ok(event), (rx, state)))

@@ -19,18 +19,8 @@ use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache};
 
-use crate::incremental::Change;
-
-/// Files editors and tools write beside the real one. Never pages, never rebuilt for.
-pub fn is_editor_noise(name: &str) -> bool {
-    name.starts_with('.')                       // hidden: .#lock (emacs), .foo.swp, .DS_Store, .goutputstream-*
-        || name.ends_with('~')                  // backups: vim, emacs, gedit
-        || name == "4913"                       // vim's "can I write here?" probe
-        || (name.starts_with('#') && name.ends_with('#')) // emacs auto-save
-        || [".swp", ".swo", ".swx", ".swpx", ".tmp", ".bak", ".orig", ".crswap", "___jb_tmp___", "___jb_old___"]
-            .iter()
-            .any(|s| name.ends_with(s))
-}
+use crate::fsutil::is_editor_noise;
+use crate::pipeline::incremental::Change;
 
 /// What a change to `path` means for the site at `root` (both absolute), if anything.
 pub fn classify(root: &Path, path: &Path) -> Option<Change> {
@@ -125,10 +115,6 @@ impl Watcher {
                 self.watched.retain(|d| d != &dir);
             }
         }
-    }
-
-    pub fn root(&self) -> &Path {
-        &self.root
     }
 }
 

@@ -11,13 +11,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use crate::built::Output;
+use crate::built::OutputSink;
+pub mod incremental;
+pub mod stages;
+
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
+use crate::rules::Rule;
 use crate::graph::{Absent, LinkGraph};
 use crate::load;
-use crate::output::{Collect, OutputSink};
-use crate::parse::{self, Page};
-use crate::render::{theme::Theme, Output, SiteRenderer};
+use crate::output::Collect;
+use crate::parse::Page;
+use crate::render::{theme::Theme, SiteRenderer};
 
 /// What to do after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,21 +42,21 @@ pub struct BuildOptions {
     pub stage: Stage,
     /// Show a progress bar (only on a terminal, only for large sites).
     pub progress: bool,
+    /// Print each stage's time and peak memory (`--timings`).
+    pub timings: bool,
 }
 
 impl BuildOptions {
+    /// Options for today's date by the clock; commands set `today` from `--today`.
     pub fn new(root: &Path, stage: Stage) -> Self {
-        BuildOptions { root: root.to_path_buf(), drafts: false, today: today(), stage, progress: false }
+        BuildOptions { root: root.to_path_buf(), drafts: false, today: clock_today(), stage, progress: false, timings: false }
     }
 }
 
-/// Today's date, or `MEDKB_TODAY` (YYYY-MM-DD) when set: review-date checks depend
-/// on the date, and tests and reproducible builds need to pin it.
-pub fn today() -> NaiveDate {
-    std::env::var("MEDKB_TODAY")
-        .ok()
-        .and_then(|s| NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+/// Today's date by the local clock. Review-date checks depend on the date, so every
+/// command takes `--today` to pin it; this is the default when it is not given.
+pub fn clock_today() -> NaiveDate {
+    chrono::Local::now().date_naive()
 }
 
 /// Everything one run produced.
@@ -95,42 +101,35 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         Ok(c) => c,
         Err(diags) => {
             sources.insert(config_file.rel.clone(), config_file);
-            outcome.diagnostics = locate_all(&diags, &sources);
+            outcome.diagnostics = stages::locate_config_errors(&diags, &sources);
             return Ok(outcome);
         }
     };
-    let timer = StageTimer::new();
+    let timer = StageTimer::new(opts.timings);
     let mut loaded = load::load_content(&opts.root)?;
     timer.lap("load");
     let known_paths = loaded.page_paths();
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
-    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> = loaded
-        .files
-        .par_iter()
-        .map(|f| {
-            let mut d = Vec::new();
-            let page = parse::parse_page(f, &config, opts.today, &slug_of_path, &mut d);
-            (page, d)
-        })
-        .collect();
+    let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> =
+        loaded.files.par_iter().map(|f| stages::parse_file(f, &config, opts.today, &slug_of_path)).collect();
     let mut pages = Vec::with_capacity(parsed.len());
     for (page, d) in parsed {
         diags.extend(d);
         pages.extend(page);
     }
     let mut drafts = BTreeSet::new();
-    if !opts.drafts {
-        pages.retain(|p| {
-            if p.is_draft() {
-                drafts.insert(p.slug.clone());
-            }
-            !p.is_draft()
-        });
-        // A draft's own warnings and notes are not this build's business; its errors are.
+    pages.retain(|p| {
+        let keep = stages::is_published(p, opts.drafts);
+        if !keep {
+            drafts.insert(p.slug.clone());
+        }
+        keep
+    });
+    if !drafts.is_empty() {
         let draft_paths: BTreeSet<&str> = loaded.files.iter().filter(|f| drafts.contains(&f.slug)).map(|f| f.source.rel.as_str()).collect();
-        diags.retain(|d| d.severity == diag::Severity::Error || !draft_paths.contains(d.path.as_str()));
+        diags.retain(|d| stages::keeps(d, &|p| draft_paths.contains(p)));
     }
     let absent = Absent::of(drafts, &loaded.unreadable, known_paths.values(), &pages);
     timer.lap("parse");
@@ -141,7 +140,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     // does not compile or render fails `check`, not only `build`.
     let theme = Theme::load(&opts.root)?;
     diags.extend(theme.problems.iter().cloned());
-    let content_errors = diags.iter().any(|d| d.severity == diag::Severity::Error);
+    let content_errors = stages::has_errors(&diags, &config.lints);
     let renderer = match SiteRenderer::new(&config, &pages, &graph, &theme) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -168,10 +167,10 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
             }
         }
     }
-    outcome.diagnostics = locate_all(&diags, &sources);
+    outcome.diagnostics = stages::locate_all(&diags, &config.lints, &sources);
     // The file texts were kept only to quote them in diagnostics; free them before rendering.
     drop(sources);
-    let has_errors = outcome.diagnostics.iter().any(|d| d.severity == diag::Severity::Error);
+    let has_errors = stages::has_errors(&diags, &config.lints);
     if let (Stage::Render, false, Some(renderer)) = (opts.stage, has_errors, renderer) {
         let bar = (opts.progress && pages.len() > PROGRESS_THRESHOLD && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let bar = indicatif::ProgressBar::new(pages.len() as u64);
@@ -196,8 +195,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         for (rel, bytes) in &theme.statics {
             sink.put(rel.clone(), bytes.clone())?;
         }
-        let (rendered, search) =
-            rayon::join(|| renderer.render_all(opts.today, sink, &tick), || crate::index::search_files(&pages, &config));
+        let (rendered, search) = rayon::join(|| renderer.render_all(opts.today, sink, &tick), || stages::search_files(&pages, &config));
         rendered?;
         for (rel, bytes) in search? {
             sink.put(rel, bytes)?;
@@ -216,26 +214,20 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
 /// A template that does not compile or render, as a diagnostic against the theme
 /// (Tera's message names the template, line and column).
 fn template_diagnostic(e: &anyhow::Error) -> Diagnostic {
-    Diagnostic::error("template", "templates", None, crate::term::visible(&format!("{e:#}")).into_owned())
+    Diagnostic::new(Rule::Template, "templates", None, crate::term::visible(&format!("{e:#}")).into_owned())
         .with_help("fix the template named above; `medkb build` cannot render the site until then")
 }
 
-fn locate_all(diags: &[Diagnostic], sources: &HashMap<String, SourceFile>) -> Vec<Located> {
-    let mut located: Vec<Located> = diags.iter().map(|d| diag::locate(d, sources)).collect();
-    diag::sort(&mut located);
-    located
-}
-
-/// Prints how long each stage took when `MEDKB_TIMINGS` is set: the first place to
-/// look when a build is slow.
+/// Prints how long each stage took under `--timings`: the first place to look when a
+/// build is slow.
 struct StageTimer {
     on: bool,
     last: std::cell::Cell<std::time::Instant>,
 }
 
 impl StageTimer {
-    fn new() -> Self {
-        StageTimer { on: std::env::var_os("MEDKB_TIMINGS").is_some(), last: std::cell::Cell::new(std::time::Instant::now()) }
+    fn new(on: bool) -> Self {
+        StageTimer { on, last: std::cell::Cell::new(std::time::Instant::now()) }
     }
 
     fn lap(&self, stage: &str) {

@@ -38,13 +38,15 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
+use super::stages::{self, Layer};
+use crate::built::Output;
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, Severity, SourceFile};
 use crate::graph::{Absent, LinkGraph};
 use crate::load::{self, ContentFile};
-use crate::parse::markdown::SectionKind;
-use crate::parse::{self, Page, PageKind};
-use crate::render::{theme::Theme, Output, SiteRenderer};
+use crate::parse::Page;
+use crate::render::deps::{self, debug_hash};
+use crate::render::{theme::Theme, SiteRenderer};
 
 /// What changed on disk, as far as a rebuild cares. Made by `serve::watch` from
 /// file-system events; paths are site-relative with `/` separators.
@@ -180,9 +182,8 @@ pub struct Engine {
     page_count: usize,
     rendered: Option<Rendered>,
     /// Rendered pages and index pages.
-    pages_layer: BTreeMap<String, Bytes>,
-    statics_layer: BTreeMap<String, Bytes>,
-    search_layer: BTreeMap<String, Bytes>,
+    /// The output layers (`stages::Layer`), lowest first; `site` is their stack.
+    layers: [BTreeMap<String, Bytes>; 3],
     /// What is published: the layers merged, rendered over statics over search.
     site: BTreeMap<String, Bytes>,
 }
@@ -191,12 +192,6 @@ fn hash_of(x: impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     x.hash(&mut h);
     h.finish()
-}
-
-fn debug_hash(h: &mut impl Hasher, x: &impl std::fmt::Debug) {
-    // Debug output of the model types is deterministic and covers every field,
-    // including ones added later: safer for a fingerprint than a hand-picked list.
-    format!("{x:?}").hash(h);
 }
 
 impl Engine {
@@ -226,9 +221,7 @@ impl Engine {
             located: std::sync::OnceLock::new(),
             page_count: 0,
             rendered: None,
-            pages_layer: BTreeMap::new(),
-            statics_layer: BTreeMap::new(),
-            search_layer: BTreeMap::new(),
+            layers: Default::default(),
             site: BTreeMap::new(),
         }
     }
@@ -254,7 +247,7 @@ impl Engine {
             return Vec::new();
         }
         let mut touched = BTreeSet::new();
-        replace_layer(&mut self.search_layer, &mut touched, files);
+        replace_layer(&mut self.layers[Layer::Search as usize], &mut touched, files);
         self.merge(touched)
     }
 
@@ -262,8 +255,8 @@ impl Engine {
     fn merge(&mut self, touched: BTreeSet<String>) -> Vec<String> {
         let mut changed = Vec::new();
         for path in touched {
-            let now =
-                self.pages_layer.get(&path).or_else(|| self.statics_layer.get(&path)).or_else(|| self.search_layer.get(&path)).cloned();
+            // The highest layer holding the path wins, as in the full build.
+            let now = Layer::ALL.iter().rev().find_map(|&l| self.layers[l as usize].get(&path)).cloned();
             let before = match &now {
                 Some(b) => self.site.insert(path.clone(), b.clone()),
                 None => self.site.remove(&path),
@@ -296,7 +289,13 @@ impl Engine {
     pub fn warning_count(&self) -> usize {
         match self.located.get() {
             Some(all) => all.iter().filter(|d| d.severity == Severity::Warning).count(),
-            None => self.raw_diagnostics().iter().filter(|d| d.severity == Severity::Warning).count(),
+            None => {
+                let level = |d: &Diagnostic| match &self.config {
+                    Ok(c) => c.lints.severity_of(d),
+                    Err(_) => Some(d.severity),
+                };
+                self.raw_diagnostics().into_iter().filter(|d| level(d) == Some(Severity::Warning)).count()
+            }
         }
     }
 
@@ -314,27 +313,25 @@ impl Engine {
             diags.extend(slot.parsed.iter().flat_map(|p| p.diags.iter()));
         }
         if !self.draft_paths.is_empty() {
-            diags.retain(|d| d.severity == Severity::Error || !self.draft_paths.contains(&d.path));
+            diags.retain(|d| stages::keeps(d, &|p| self.draft_paths.contains(p)));
         }
         diags.extend(self.graph_diags.iter());
         diags
     }
 
     fn locate<'a>(&self, diags: impl Iterator<Item = &'a Diagnostic>) -> Vec<Located> {
-        let mut located: Vec<Located> = match &self.config {
+        match &self.config {
             Err(config_diags) => {
                 // As `pipeline::build`: a bad site.toml is the only thing reported, quoted.
                 let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref() };
-                config_diags.iter().map(|d| diag::locate(d, &lookup)).collect()
+                stages::locate_config_errors(config_diags, &lookup)
             }
             // Once site.toml is valid, only content files are quoted.
-            Ok(_) => {
+            Ok(config) => {
                 let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
-                diags.map(|d| diag::locate(d, &lookup)).collect()
+                stages::locate_all(diags, &config.lints, &lookup)
             }
-        };
-        diag::sort(&mut located);
-        located
+        }
     }
 
     /// Published pages in the current files.
@@ -487,8 +484,7 @@ impl Engine {
         let todo: Vec<&mut Slot> = self.slots.iter_mut().filter(|s| s.parsed.as_ref().is_none_or(|p| p.generation != generation)).collect();
         update.parsed = todo.len();
         todo.into_par_iter().for_each(|slot| {
-            let mut diags = Vec::new();
-            let page = parse::parse_page(&slot.file, &config, today, &slug_of_path, &mut diags);
+            let (page, diags) = stages::parse_file(&slot.file, &config, today, &slug_of_path);
             slot.parsed = Some(fingerprint_page(page, diags, generation, with_doc));
         });
 
@@ -500,7 +496,7 @@ impl Engine {
         for (k, slot) in self.slots.iter_mut().enumerate() {
             let parsed = slot.parsed.as_mut().expect("parsed above");
             if let Some(page) = parsed.page.take() {
-                if !self.drafts && page.is_draft() {
+                if !stages::is_published(&page, self.drafts) {
                     draft_slugs.insert(page.slug.clone());
                     parsed.page = Some(page);
                 } else {
@@ -565,10 +561,13 @@ impl Engine {
         update: &mut Update,
         mut t: Instant,
     ) -> anyhow::Result<()> {
-        let is_error = |d: &Diagnostic| d.severity == Severity::Error;
-        self.has_errors = self.load_diags.iter().any(is_error)
-            || self.slots.iter().any(|s| s.parsed.as_ref().is_some_and(|p| p.diags.iter().any(is_error)))
-            || self.graph_diags.iter().any(is_error);
+        self.has_errors = stages::has_errors(
+            self.load_diags
+                .iter()
+                .chain(self.slots.iter().flat_map(|s| s.parsed.iter().flat_map(|p| p.diags.iter())))
+                .chain(self.graph_diags.iter()),
+            &config.lints,
+        );
         update.lap("error check", &mut t);
         self.page_count = pages.len();
         if self.has_errors {
@@ -580,18 +579,9 @@ impl Engine {
         let parsed = |i: usize| self.slots[owners[i]].parsed.as_ref().expect("parsed");
         let order: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
         let mut site_h = std::collections::hash_map::DefaultHasher::new();
-        debug_hash(&mut site_h, config);
+        deps::site_inputs(&mut site_h, config, pages);
         self.templates_hash.hash(&mut site_h);
         self.today.hash(&mut site_h);
-        let mut region_counts: HashMap<&str, usize> = HashMap::new();
-        for p in pages {
-            if let Some(r) = &p.fm.body_region {
-                *region_counts.entry(r.value.as_str()).or_default() += 1;
-            }
-        }
-        for r in &config.body_regions {
-            region_counts.get(r.slug.as_str()).copied().unwrap_or(0).hash(&mut site_h);
-        }
         let site_fp = site_h.finish();
         // Compact copies, so the per-page pass below stays in cache.
         let publics: Vec<u64> = (0..pages.len()).map(|i| parsed(i).public).collect();
@@ -614,7 +604,7 @@ impl Engine {
                 for slug in &parsed(i).forward {
                     graph.index_of(slug).map(|t| (t, publics[t])).hash(&mut h);
                 }
-                if pages[i].fm.gather_red_flags || pages[i].kind == PageKind::Home {
+                if deps::reads_listings(&pages[i]) {
                     index_fp.hash(&mut h);
                 }
                 h.finish()
@@ -658,19 +648,19 @@ impl Engine {
         if previous.is_none() {
             // The page set or the whole look changed: outputs nobody made this time go.
             let made: HashSet<&str> = new_pages.iter().map(|(p, _)| p.as_str()).collect();
-            let gone: Vec<String> = self.pages_layer.keys().filter(|k| !made.contains(k.as_str())).cloned().collect();
+            let gone: Vec<String> = self.layers[Layer::Pages as usize].keys().filter(|k| !made.contains(k.as_str())).cloned().collect();
             for k in gone {
-                self.pages_layer.remove(&k);
+                self.layers[Layer::Pages as usize].remove(&k);
                 touched.insert(k);
             }
         }
         for (path, bytes) in new_pages {
-            put(&mut self.pages_layer, &mut touched, path, bytes);
+            put(&mut self.layers[Layer::Pages as usize], &mut touched, path, bytes);
         }
         let statics: Vec<Output> = theme.statics.iter().map(|(p, b)| (p.clone(), b.clone())).collect();
-        replace_layer(&mut self.statics_layer, &mut touched, statics);
+        replace_layer(&mut self.layers[Layer::ThemeStatics as usize], &mut touched, statics);
         if let Some(files) = new_search {
-            replace_layer(&mut self.search_layer, &mut touched, files);
+            replace_layer(&mut self.layers[Layer::Search as usize], &mut touched, files);
         }
         update.lap("search documents", &mut t);
         update.changed = self.merge(touched);
@@ -723,39 +713,21 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         if with_doc {
             doc = crate::index::searchable(std::slice::from_ref(p)).next().map(|p| Arc::new(crate::index::document(p)));
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        (&p.slug, &p.url, p.kind, &p.path).hash(&mut h);
-        debug_hash(&mut h, &p.fm);
-        for s in &p.body.sections {
-            (&s.kind, &s.heading, &s.anchor).hash(&mut h);
-        }
-        let mut anchors: Vec<&String> = p.body.anchors.iter().collect();
-        anchors.sort();
-        anchors.hash(&mut h);
-        for f in &p.body.red_flags {
-            (f.urgency, &f.text, &f.plain).hash(&mut h);
-        }
-        public = h.finish();
-        listing = hash_of((public, p.section(SectionKind::Symptoms).map(|s| &s.items)));
+        public = deps::public_inputs(p);
+        listing = deps::listing_inputs(p, public);
+        // What the link graph reads: links, related lists and anchors, not prose.
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (&p.slug, p.kind, &p.path, p.fm.title_span).hash(&mut h);
         debug_hash(&mut h, &p.links);
         debug_hash(&mut h, &p.fm.related);
+        let mut anchors: Vec<&String> = p.body.anchors.iter().collect();
+        anchors.sort();
         anchors.hash(&mut h);
         for s in &p.body.sections {
             (&s.kind, &s.anchor).hash(&mut h);
         }
         graph = h.finish();
-        let mut slugs: BTreeSet<String> = p.links.iter().map(|l| l.target.slug.clone()).collect();
-        slugs.extend(p.fm.related.iter().map(|r| r.value.clone()));
-        let texts = std::iter::once(&p.body.lead)
-            .chain(p.body.sections.iter().flat_map(|s| [&s.body, &s.intro]))
-            .chain(p.body.red_flags.iter().map(|f| &f.text))
-            .chain(p.body.phases.iter().map(|f| &f.text));
-        for t in texts {
-            slugs.extend(crate::parse::links::scan_wikilinks(t).into_iter().map(|w| w.target.slug));
-        }
-        forward = slugs.into_iter().collect();
+        forward = deps::forward_slugs(p);
     }
     Parsed { generation, page, diags, public, listing, graph, forward, doc }
 }
@@ -940,6 +912,62 @@ mod tests {
             Some("title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n"),
         );
         assert_same(&e, "config back");
+    }
+
+    /// The edits the issue lists that the scenario above does not make: summary,
+    /// also_called, red flags, a rename, and a site changing a rule's level.
+    #[test]
+    fn incremental_equals_full_build_after_front_matter_red_flag_rename_and_lint_edits() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let mut e = Engine::new(dir.path(), false, today());
+        e.full().unwrap();
+        assert_same(&e, "initial");
+        let calf = "content/conditions/calf-strain.md";
+        let base = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
+        edit(&mut e, calf, Some(&base.replace("summary = \"A short summary of Calf strain.\"", "summary = \"A pulled calf muscle.\"")));
+        assert_same(&e, "summary");
+        edit(&mut e, calf, Some(&base.replace("+++\n\n", "also_called = [\"Pulled calf\"]\n+++\n\n")));
+        assert_same(&e, "also_called");
+        let u = edit(
+            &mut e,
+            calf,
+            Some(&base.replace("- routine: no better after two weeks", "- urgent: you cannot walk\n- routine: no better after two weeks")),
+        );
+        assert!(u.changed.contains(&"guides/when-to-see-a-doctor/index.html".to_string()), "gathered red flags re-render: {u:?}");
+        assert_same(&e, "red flags");
+        // Rename: the old file goes, a new slug comes, and the pages that linked follow.
+        edit(&mut e, calf, None);
+        edit(
+            &mut e,
+            "content/conditions/calf-muscle-strain.md",
+            Some(&page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")),
+        );
+        assert!(e.has_errors(), "links to the old slug are broken until fixed");
+        assert_same(&e, "renamed, links broken");
+        edit(
+            &mut e,
+            "content/conditions/shin-splints.md",
+            Some(&page("Shin splints", "lower-leg", &["calf-muscle-strain"], "See [[calf-muscle-strain]].")),
+        );
+        let guide = std::fs::read_to_string(dir.path().join("content/guides/when-to-see-a-doctor.md"))
+            .unwrap()
+            .replace("calf-strain", "calf-muscle-strain");
+        edit(&mut e, "content/guides/when-to-see-a-doctor.md", Some(&guide));
+        assert_same(&e, "renamed, links fixed");
+        // A rule's level set by the site: warnings go, denied ones stop the build.
+        let toml = "title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n";
+        edit(
+            &mut e,
+            "content/conditions/shin-splints.md",
+            Some(&page("Shin splints", "lower-leg", &["calf-muscle-strain"], "See [[calf-muscle-strain]].")),
+        );
+        edit(&mut e, "site.toml", Some(&format!("{toml}\n[lints]\nawaiting-review = \"allow\"\n")));
+        assert_same(&e, "lint allowed");
+        edit(&mut e, "content/conditions/calf-muscle-strain.md", Some(&page("Calf strain", "lower-leg", &[], "Not [[shin-splints]].")));
+        edit(&mut e, "site.toml", Some(&format!("{toml}\n[lints]\none-way-related = \"deny\"\n")));
+        assert!(e.has_errors(), "a denied warning stops the preview's build too");
+        assert_same(&e, "lint denied");
     }
 
     #[test]

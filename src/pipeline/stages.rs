@@ -1,0 +1,76 @@
+//! The build's stage rules, defined once for the full build and the preview's engine.
+//!
+//! `pipeline::build_into` runs every stage on every file; the incremental engine
+//! (`incremental.rs`) runs them on what changed and caches the rest. Both call these
+//! functions for the decisions that must agree — which pages are published, which
+//! diagnostics a draft keeps, the site's rule levels, the error gate, how diagnostics
+//! are located and sorted, and how the output layers stack — so a rule is written
+//! once and the preview shows exactly what `medkb build` publishes.
+
+use chrono::NaiveDate;
+
+use crate::built::Output;
+use crate::config::SiteConfig;
+use crate::diag::{self, Diagnostic, Located, Severity, SourceLookup};
+use crate::load::ContentFile;
+use crate::parse::{self, Page};
+use crate::rules::Lints;
+
+/// Parses one content file: the page (when it could be read as one) and its diagnostics.
+pub fn parse_file(
+    file: &ContentFile,
+    config: &SiteConfig,
+    today: NaiveDate,
+    slug_of_path: &(dyn Fn(&str) -> Option<String> + Sync),
+) -> (Option<Page>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let page = parse::parse_page(file, config, today, slug_of_path, &mut diags);
+    (page, diags)
+}
+
+/// Whether a parsed page is part of this build (drafts only with `--drafts`).
+pub fn is_published(page: &Page, drafts: bool) -> bool {
+    drafts || !page.is_draft()
+}
+
+/// Whether a diagnostic is this build's business: a left-out draft's warnings and
+/// notes are not, its errors are (they would break the page once published).
+pub fn keeps(d: &Diagnostic, draft_paths: &dyn Fn(&str) -> bool) -> bool {
+    d.severity == Severity::Error || !draft_paths(&d.path)
+}
+
+/// The error gate: does anything, at the site's levels, stop the build?
+pub fn has_errors<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, lints: &Lints) -> bool {
+    diags.into_iter().any(|d| lints.severity_of(d) == Some(Severity::Error))
+}
+
+/// Diagnostics at the site's levels (allowed rules dropped), located and sorted.
+pub fn locate_all<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>, lints: &Lints, sources: &dyn SourceLookup) -> Vec<Located> {
+    let mut located: Vec<Located> = lints.apply(diags).iter().map(|d| diag::locate(d, sources)).collect();
+    diag::sort(&mut located);
+    located
+}
+
+/// Diagnostics of a `site.toml` that cannot be used: the only thing reported then.
+pub fn locate_config_errors(diags: &[Diagnostic], sources: &dyn SourceLookup) -> Vec<Located> {
+    locate_all(diags, &Lints::default(), sources)
+}
+
+/// The output layers, lowest first: a later layer's file replaces an earlier one of
+/// the same path (a site's rendered page wins over a theme file; the search files
+/// are medkb's own and win over both).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Layer {
+    ThemeStatics,
+    Pages,
+    Search,
+}
+
+impl Layer {
+    pub const ALL: [Layer; 3] = [Layer::ThemeStatics, Layer::Pages, Layer::Search];
+}
+
+/// The search files of the published pages.
+pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
+    crate::index::search_files(pages, config)
+}

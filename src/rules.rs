@@ -1,0 +1,533 @@
+//! The rule registry: every diagnostic medkb can report, in one typed list.
+//!
+//! Why a registry: a code written as a loose string in the file that emits it drifts
+//! from the docs, the fixtures and `medkb explain` (four codes had no docs row, two
+//! had no fixture before this existed). Here each [`Rule`] owns its code, its default
+//! level, whether a site may lower it, a one-line summary and the documentation that
+//! `medkb explain CODE` prints with a failing and a fixed example. Tests walk
+//! [`Rule::ALL`] and fail when a rule lacks a fixture, a snapshot or a docs row.
+//!
+//! Levels are the site's choice for rules that only concern the editors (`[lints]` in
+//! `site.toml`, as clippy and ruff users expect); rules that protect readers — broken
+//! links, red-flag urgency, emergency links, unsafe files — cannot be lowered.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::diag::{did_you_mean, Diagnostic, Severity};
+
+/// What a site may set a rule to in `[lints]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Not reported at all.
+    Allow,
+    /// Reported as a note (information; never fails anything).
+    Note,
+    /// Reported as a warning (fails only under `--deny-warnings`).
+    Warn,
+    /// Reported as an error (fails `check` and `build`).
+    Deny,
+}
+
+impl Level {
+    pub const NAMES: [&'static str; 4] = ["allow", "note", "warn", "deny"];
+
+    pub fn parse(s: &str) -> Option<Level> {
+        match s {
+            "allow" => Some(Level::Allow),
+            "note" => Some(Level::Note),
+            "warn" => Some(Level::Warn),
+            "deny" => Some(Level::Deny),
+            _ => None,
+        }
+    }
+
+    /// The severity a diagnostic is reported at, or `None` when allowed.
+    pub fn severity(self) -> Option<Severity> {
+        match self {
+            Level::Allow => None,
+            Level::Note => Some(Severity::Note),
+            Level::Warn => Some(Severity::Warning),
+            Level::Deny => Some(Severity::Error),
+        }
+    }
+
+    fn of(severity: Severity) -> Level {
+        match severity {
+            Severity::Error => Level::Deny,
+            Severity::Warning => Level::Warn,
+            Severity::Note => Level::Note,
+        }
+    }
+}
+
+/// The site's levels for rules, from `[lints]` in site.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lints {
+    levels: HashMap<Rule, Level>,
+}
+
+impl Lints {
+    /// Validates `[lints]`: every key a rule's code, every value a level the rule may take.
+    /// Problems are pushed to `errors`, located at the key or value in `text`.
+    pub fn parse(raw: &BTreeMap<String, toml::Spanned<String>>, text: &str, rel: &str, errors: &mut Vec<Diagnostic>) -> Lints {
+        let mut levels = HashMap::new();
+        for (key, value) in raw {
+            let value_span = Some((value.span().start, value.span().end));
+            let Some(rule) = Rule::from_code(key) else {
+                let help = match did_you_mean(key, Rule::ALL.iter().map(|r| r.code())) {
+                    Some(s) => format!("did you mean `{s}`? (`medkb explain` lists every rule)"),
+                    None => "`medkb explain` lists every rule".to_string(),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        rel,
+                        key_span(text, key, value.span().start).or(value_span),
+                        format!("there is no rule called `{key}`"),
+                    )
+                    .with_help(help),
+                );
+                continue;
+            };
+            let Some(level) = Level::parse(value.get_ref()) else {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{}` is not a level", value.get_ref()))
+                        .with_help(format!("use one of {}", Level::NAMES.map(|n| format!("\"{n}\"")).join(", "))),
+                );
+                continue;
+            };
+            if !rule.may_set(level) {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{key}` protects readers, so it cannot be lowered"))
+                        .with_help(format!("fix what it reports instead (`medkb explain {key}` says why it exists)")),
+                );
+                continue;
+            }
+            levels.insert(rule, level);
+        }
+        Lints { levels }
+    }
+
+    /// The severity the site gives this diagnostic, or `None` when its rule is allowed.
+    pub fn severity_of(&self, d: &Diagnostic) -> Option<Severity> {
+        match self.levels.get(&d.code) {
+            Some(level) => level.severity(),
+            None => Some(d.severity),
+        }
+    }
+
+    /// The diagnostics as the site wants them: levels changed, allowed rules dropped.
+    pub fn apply<'a>(&self, diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
+        diags.into_iter().filter_map(|d| self.severity_of(d).map(|severity| Diagnostic { severity, ..d.clone() })).collect()
+    }
+}
+
+/// The span of `key` as a key (not inside a string), searching backwards from its value.
+fn key_span(text: &str, key: &str, value_start: usize) -> Option<(usize, usize)> {
+    let before = text.get(..value_start)?;
+    let at = before.rfind(key)?;
+    Some((at, at + key.len()))
+}
+
+/// The documentation of one rule, as `medkb explain` prints it.
+pub struct RuleDoc {
+    pub code: &'static str,
+    pub level: Severity,
+    /// Whether `[lints]` may lower it (rules that protect readers may not).
+    pub lowerable: bool,
+    pub summary: &'static str,
+    /// Why the rule exists, in a short paragraph.
+    pub why: &'static str,
+    /// A file (or site.toml) that breaks the rule, and the same file fixed.
+    pub bad: &'static str,
+    pub good: &'static str,
+}
+
+macro_rules! registry {
+    ($($variant:ident {
+        code: $code:literal,
+        level: $level:ident,
+        lowerable: $low:literal,
+        summary: $summary:literal,
+        why: $why:literal,
+        bad: $bad:literal,
+        good: $good:literal $(,)?
+    })*) => {
+        /// Every diagnostic medkb reports. Serialised (JSON output) as its code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Rule { $($variant,)* }
+
+        impl Rule {
+            pub const ALL: &'static [Rule] = &[$(Rule::$variant,)*];
+
+            pub fn doc(self) -> &'static RuleDoc {
+                match self {
+                    $(Rule::$variant => &RuleDoc {
+                        code: $code,
+                        level: Severity::$level,
+                        lowerable: $low,
+                        summary: $summary,
+                        why: $why,
+                        bad: $bad,
+                        good: $good,
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+impl Rule {
+    pub fn code(self) -> &'static str {
+        self.doc().code
+    }
+
+    /// The level the rule is reported at unless the site sets another.
+    pub fn default_severity(self) -> Severity {
+        self.doc().level
+    }
+
+    pub fn from_code(code: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.code() == code)
+    }
+
+    /// Whether a site may set this rule to `level` (raising is always allowed).
+    pub fn may_set(self, level: Level) -> bool {
+        self.doc().lowerable || level == Level::Deny || Level::of(self.default_severity()) == level
+    }
+
+    /// What `medkb explain CODE` prints.
+    pub fn explain(self) -> String {
+        let d = self.doc();
+        let level = match d.level {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        };
+        let lower = if d.lowerable {
+            format!("A site may change its level in site.toml: [lints] {} = \"allow\" | \"note\" | \"warn\" | \"deny\".", d.code)
+        } else {
+            "It protects readers, so a site cannot lower it.".to_string()
+        };
+        format!(
+            "{code} ({level}): {summary}\n\n{why}\n\n{lower}\n\nThis fails the rule:\n\n{bad}\n\nThis passes:\n\n{good}\n",
+            code = d.code,
+            summary = d.summary,
+            why = d.why,
+            bad = indent(d.bad),
+            good = indent(d.good),
+        )
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| if l.is_empty() { String::new() } else { format!("    {l}") }).collect::<Vec<_>>().join("\n")
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+/// Lets tests and callers compare a rule with its code: `d.code == "broken-link"`.
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.code() == *other
+    }
+}
+
+registry! {
+    FrontMatter {
+        code: "front-matter",
+        level: Error,
+        lowerable: false,
+        summary: "the front matter is missing, not closed by `+++`, or not valid TOML",
+        why: "Every page starts with a TOML header between two `+++` lines: it carries the title, summary, region and review dates that the page, the indexes and the search are built from. Without it there is no page to build.",
+        bad: "title = \"Gout\"\n\nGout is a painful, swollen joint.",
+        good: "+++\ntitle = \"Gout\"\n+++\n\nGout is a painful, swollen joint.",
+    }
+    UnknownKey {
+        code: "unknown-key",
+        level: Error,
+        lowerable: false,
+        summary: "a front-matter key medkb does not know (often a typo)",
+        why: "A misspelt key is silently ignored by most generators, so a page can lose its region or its review date without anyone noticing. medkb rejects keys it does not know and suggests the nearest one.",
+        bad: "+++\ntitle = \"Gout\"\nbody_regoin = \"ankle-foot\"\n+++",
+        good: "+++\ntitle = \"Gout\"\nbody_region = \"ankle-foot\"\n+++",
+    }
+    MissingField {
+        code: "missing-field",
+        level: Error,
+        lowerable: false,
+        summary: "a required front-matter key is missing",
+        why: "Readers and reviewers rely on every page saying what it is (summary), where it belongs (body_region), when it was last checked (last_reviewed) and what it was written from (sources).",
+        bad: "+++\ntitle = \"Gout\"\n+++",
+        good: "+++\ntitle = \"Gout\"\nsummary = \"A painful, swollen big toe joint.\"\nbody_region = \"ankle-foot\"\nlast_reviewed = 2026-11-21\n[[sources]]\ntitle = \"Big toe pain in runners\"\n+++",
+    }
+    InvalidField {
+        code: "invalid-field",
+        level: Error,
+        lowerable: false,
+        summary: "a key has the wrong type or an unknown value (for example a body region not in site.toml)",
+        why: "A value medkb cannot use (a region that does not exist, a date that is not a date) would put the page in the wrong place or hide it from the indexes.",
+        bad: "body_region = \"foot\"\nlast_reviewed = 2026-13-01",
+        good: "body_region = \"ankle-foot\"\nlast_reviewed = 2026-12-01",
+    }
+    IgnoredField {
+        code: "ignored-field",
+        level: Warning,
+        lowerable: true,
+        summary: "a front-matter key that has no effect on this kind of page",
+        why: "A guide has no body region or medical name; writing one suggests the author expects it to show somewhere, and it will not.",
+        bad: "+++\ntitle = \"Should I run with pain?\"\nbody_region = \"lower-leg\"\n+++",
+        good: "+++\ntitle = \"Should I run with pain?\"\n+++",
+    }
+    MissingSection {
+        code: "missing-section",
+        level: Error,
+        lowerable: false,
+        summary: "a condition page lacks Symptoms, Causes, Fixes or Red flags",
+        why: "Readers come to a condition page with four questions: what does it feel like, why did it happen, what can I do, and when do I need help. A page without one of those sections leaves a worried reader without an answer, and without Red flags it can leave them without a warning.",
+        bad: "## Symptoms\n\n- pain under the heel\n\n## Fixes\n\n- rest",
+        good: "## Symptoms\n\n- pain under the heel\n\n## Causes\n\n- a sudden jump in mileage\n\n## Fixes\n\n- rest\n\n## Red flags\n\n- urgent: you cannot put any weight on your foot",
+    }
+    DuplicateSection {
+        code: "duplicate-section",
+        level: Error,
+        lowerable: false,
+        summary: "the same section (for example Red flags) appears twice on a page",
+        why: "Care cards, the timeline and the search index read one section of each kind. A second Red flags or Timeline section would be dropped or merged in ways the author did not intend.",
+        bad: "## Red flags\n\n- urgent: you cannot walk\n\n## Warning signs\n\n- emergency: your foot is cold and numb",
+        good: "## Red flags\n\n- emergency: your foot is cold and numb\n- urgent: you cannot walk",
+    }
+    RedFlagUrgency {
+        code: "red-flag-urgency",
+        level: Error,
+        lowerable: false,
+        summary: "a red flag does not start with `emergency:`, `urgent:` or `routine:`",
+        why: "Every warning sign becomes a care card that tells the reader how soon to get help. A sign without an urgency cannot be triaged, and a guessed urgency is the worst bug a medical site can ship.",
+        bad: "## Red flags\n\n- your foot is cold and numb",
+        good: "## Red flags\n\n- emergency: your foot is cold and numb",
+    }
+    EmergencyLink {
+        code: "emergency-link",
+        level: Error,
+        lowerable: false,
+        summary: "a link inside an emergency red flag",
+        why: "An emergency card tells the reader to call for help now. A link inside it invites them to read another page first.",
+        bad: "- emergency: chest pain that spreads to your arm (see [[chest-pain-while-running]])",
+        good: "- emergency: chest pain that spreads to your arm",
+    }
+    HiddenRedFlags {
+        code: "hidden-red-flags",
+        level: Error,
+        lowerable: false,
+        summary: "raw HTML in Red flags that hides flags from readers (an unclosed `<!--`, `<script>`, `<style>`, `<textarea>` or `<pre>`)",
+        why: "In Markdown, an HTML comment or a <script>, <style>, <textarea> or <pre> block runs until its closing tag. Left open in Red flags it swallows every flag after it, emergency ones included, and the sanitiser then drops it all: the page shows no care cards and nothing says so.",
+        bad: "## Red flags\n\n<!-- note to the reviewer\n\n- emergency: your foot is cold and numb",
+        good: "## Red flags\n\n<!-- note to the reviewer -->\n\n- emergency: your foot is cold and numb",
+    }
+    NoRedFlags {
+        code: "no-red-flags",
+        level: Error,
+        lowerable: false,
+        summary: "a condition page's Red flags section lists no flags",
+        why: "Care cards are built from the flags listed in Red flags. A section of prose alone gives a worried reader no card telling them how soon to get help.",
+        bad: "## Red flags\n\nSee a doctor if you are worried.",
+        good: "## Red flags\n\n- urgent: the pain stops you walking",
+    }
+    TooDeep {
+        code: "too-deep",
+        level: Warning,
+        lowerable: true,
+        summary: "lists or HTML nested more than 200 deep; the page's raw HTML is then shown as text",
+        why: "The HTML sanitiser's cost grows with the square of the nesting depth: 50,000 nested <div> took seconds and deeper pages minutes, stalling builds and the preview. No real page nests this deep, so medkb shows such a page's raw HTML as text and says so.",
+        bad: "<div><div><div>… (300 levels) …</div></div></div>",
+        good: "<div>one level of HTML, or none</div>",
+    }
+    Template {
+        code: "template",
+        level: Error,
+        lowerable: false,
+        summary: "a template does not compile, fails when rendered, or includes itself",
+        why: "A broken template would only be found by `build`, or would crash it (a template that includes itself recurses until the stack overflows). `check` loads the theme and renders one page of each kind, so it fails first.",
+        bad: "templates/partials/search.html:\n{% include \"partials/search.html\" %}",
+        good: "templates/partials/search.html:\n<form role=\"search\">…</form>",
+    }
+    LinkedFolder {
+        code: "linked-folder",
+        level: Warning,
+        lowerable: true,
+        summary: "a link to a folder inside the site, which medkb does not follow",
+        why: "medkb reads only what is inside the site and never follows links to folders, so a linked folder's pages or files are not published. Saying so beats pages that vanish without a word.",
+        bad: "static/images -> ../shared-images",
+        good: "static/images/  (a real folder)",
+    }
+    TimelinePhase {
+        code: "timeline-phase",
+        level: Error,
+        lowerable: false,
+        summary: "a timeline label that cannot be read",
+        why: "Timeline phases are shown as a recovery chart; a label medkb cannot read as a day, week or month range would be drawn in the wrong place.",
+        bad: "## Timeline\n\n- Soonish: start walking",
+        good: "## Timeline\n\n- Weeks 1–2: start walking",
+    }
+    BrokenLink {
+        code: "broken-link",
+        level: Error,
+        lowerable: false,
+        summary: "a cross-link to a page that does not exist (or is a draft)",
+        why: "A reader who follows a link from a warning sign must land on a page. medkb suggests the nearest slug when one is close.",
+        bad: "See [[calf-strian]].",
+        good: "See [[calf-strain]].",
+    }
+    BrokenAnchor {
+        code: "broken-anchor",
+        level: Error,
+        lowerable: false,
+        summary: "a cross-link to a section that does not exist",
+        why: "A link such as [[calf-strain#red-flags]] should open the page at that section; a missing anchor opens the top of the page and the reader may miss what the link promised.",
+        bad: "See [[calf-strain#warning]].",
+        good: "See [[calf-strain#red-flags]].",
+    }
+    DuplicateSlug {
+        code: "duplicate-slug",
+        level: Error,
+        lowerable: false,
+        summary: "two pages with the same slug, or slugs that differ only in case",
+        why: "Two pages at one address means one of them silently replaces the other; on case-insensitive hosts, slugs that differ only in case collide too.",
+        bad: "content/conditions/gout.md\ncontent/guides/gout.md",
+        good: "content/conditions/gout.md\ncontent/guides/living-with-gout.md",
+    }
+    InvalidFile {
+        code: "invalid-file",
+        level: Error,
+        lowerable: false,
+        summary: "a file that is not UTF-8, is empty, has only front matter, is too large, or is a link outside the site",
+        why: "A page medkb cannot read is a page readers would not get; a link that leaves the site could publish files that were never meant to be public.",
+        bad: "content/conditions/gout.md  (empty, or a symlink to /etc/passwd)",
+        good: "content/conditions/gout.md  (a UTF-8 Markdown file inside the site)",
+    }
+    UnpublishedFile {
+        code: "unpublished-file",
+        level: Warning,
+        lowerable: true,
+        summary: "a Markdown file in a place medkb does not read, so it is not published",
+        why: "A page saved in the wrong folder looks finished to its author but never reaches readers.",
+        bad: "content/gout.md",
+        good: "content/conditions/gout.md",
+    }
+    Unfinished {
+        code: "unfinished",
+        level: Error,
+        lowerable: false,
+        summary: "a published page still contains TODO",
+        why: "`medkb new` marks every part an author must fill in with TODO; publishing one would show readers a placeholder where advice should be.",
+        bad: "summary = \"TODO: one or two plain sentences\"",
+        good: "summary = \"A painful, swollen big toe joint.\"",
+    }
+    Config {
+        code: "config",
+        level: Error,
+        lowerable: false,
+        summary: "site.toml has an unknown key, a value of the wrong type, or a value medkb cannot use",
+        why: "The site's settings decide the emergency wording, the regions and the review interval of every page; a typo there changes every page, so it is an error with its line and column.",
+        bad: "title = \"Runner's Injury Guide\"\nbase_url = \"example.org\"\n\n[lints]\none-way-realted = \"allow\"",
+        good: "title = \"Runner's Injury Guide\"\nbase_url = \"https://example.org\"\n\n[lints]\none-way-related = \"allow\"",
+    }
+    LongSummary {
+        code: "long-summary",
+        level: Warning,
+        lowerable: true,
+        summary: "a summary longer than site.toml's summary_max_chars (160 by default)",
+        why: "The summary is what search results, indexes and link previews show; a long one is cut off mid-sentence on a phone.",
+        bad: "summary = \"A long paragraph that explains everything about the condition, its causes, its treatment, and what the author thinks of it, going on well past what fits on a phone screen in a search result.\"",
+        good: "summary = \"Stabbing heel pain with your first steps in the morning.\"",
+    }
+    OneWayRelated {
+        code: "one-way-related",
+        level: Warning,
+        lowerable: true,
+        summary: "page A lists B as related but B does not list A",
+        why: "Related links help a reader who landed on the wrong page; if A points to B but not back, a reader on B cannot find A. medkb shows the link both ways anyway; the warning tells the author to decide.",
+        bad: "# gout.md\nrelated = [\"bunions\"]\n# bunions.md\nrelated = []",
+        good: "# gout.md\nrelated = [\"bunions\"]\n# bunions.md\nrelated = [\"gout\"]",
+    }
+    OrphanPage {
+        code: "orphan-page",
+        level: Warning,
+        lowerable: true,
+        summary: "no other page links to this page or lists it as related",
+        why: "Readers find pages by following links as much as by search; a page nothing links to is hard to reach.",
+        bad: "# no page mentions [[gout]] or lists it in related",
+        good: "# big-toe-pain.md\nrelated = [\"gout\"]",
+    }
+    RelatedSelf {
+        code: "related-self",
+        level: Warning,
+        lowerable: true,
+        summary: "a page lists itself as related",
+        why: "A related link to the page the reader is on is a dead end.",
+        bad: "# gout.md\nrelated = [\"gout\", \"bunions\"]",
+        good: "# gout.md\nrelated = [\"bunions\"]",
+    }
+    ReviewOverdue {
+        code: "review-overdue",
+        level: Warning,
+        lowerable: true,
+        summary: "next_review_due is in the past",
+        why: "Health information goes out of date. A page past its review date shows readers an \"overdue\" notice; the warning reminds editors to review it.",
+        bad: "last_reviewed = 2020-01-01\nnext_review_due = 2023-01-01",
+        good: "last_reviewed = 2026-11-21\nnext_review_due = 2029-11-21",
+    }
+    AwaitingReview {
+        code: "awaiting-review",
+        level: Note,
+        lowerable: true,
+        summary: "reviewed_by is empty: the page shows an \"awaiting clinical review\" notice",
+        why: "A page no clinician has signed must say so to readers; the note lets editors list every such page (`medkb check --notes`).",
+        bad: "reviewed_by = []",
+        good: "reviewed_by = [\"Dr A. Example, GP\"]",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in Rule::ALL {
+            let c = r.code();
+            assert!(seen.insert(c), "{c} twice");
+            assert!(c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'), "{c}");
+            assert_eq!(Rule::from_code(c), Some(*r));
+        }
+    }
+
+    #[test]
+    fn errors_that_protect_readers_cannot_be_lowered() {
+        assert!(!Rule::BrokenLink.may_set(Level::Warn));
+        assert!(!Rule::RedFlagUrgency.may_set(Level::Allow));
+        assert!(Rule::BrokenLink.may_set(Level::Deny));
+        assert!(Rule::OneWayRelated.may_set(Level::Allow));
+        assert!(Rule::OneWayRelated.may_set(Level::Deny));
+    }
+
+    #[test]
+    fn explain_has_both_examples() {
+        let text = Rule::RedFlagUrgency.explain();
+        assert!(text.starts_with("red-flag-urgency (error):"));
+        assert!(text.contains("This fails the rule:") && text.contains("- emergency: your foot is cold and numb"));
+    }
+}
