@@ -39,11 +39,11 @@ fn invisible(c: char) -> bool {
 pub fn scheme(url: &str) -> Option<String> {
     let cleaned: String = url.chars().filter(|c| !invisible(*c)).collect();
     let (head, _) = cleaned.split_once(':')?;
-    // `/a:b`, `?q=a:b`, `#x:y` and `page/x:y` are relative: a scheme comes before any of these.
-    if head.contains(['/', '?', '#']) {
-        return None;
-    }
-    Some(head.to_ascii_lowercase())
+    // A scheme is a letter then letters, digits, `+`, `-` or `.`; anything else before
+    // the colon (`/a:b`, `?q=a:b`, `[x](y:z)`) makes a relative URL, as browsers read it.
+    let mut chars = head.chars();
+    let is_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    is_scheme.then(|| head.to_ascii_lowercase())
 }
 
 /// Whether `url`'s scheme may appear in an `href` that medkb writes: http(s),
@@ -79,6 +79,8 @@ mod tests {
 
     #[test]
     fn only_web_and_relative_urls_pass() {
+        // `[x](…` cannot start a scheme, so browsers resolve it as a relative path (a fuzzer find).
+        assert_eq!(safe_scheme("[x](java\u{200b}script:alert(1))javascript:x", false), Ok(()));
         for ok in ["https://x.org/a:b", "http://x.org", "HTTPS://X.ORG", "/conditions/x/", "#fixes", "page?q=a:b", "../x.md"] {
             assert_eq!(check(ok, false), Ok(()), "{ok:?}");
         }

@@ -528,7 +528,8 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                             out.phases.push(Phase { label: label.to_string(), from, to, open_ended, unit, text: rest.to_string(), span })
                         }
                         None => {
-                            let label_len = text.find(':').unwrap_or(text.len().min(30));
+                            // At most 30 bytes, cut on a character boundary (found by the fuzzer).
+                            let label_len = text.find(':').unwrap_or_else(|| (0..=text.len().min(30)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0));
                             diags.push(
                                 Diagnostic::new(Rule::TimelinePhase, path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
@@ -687,6 +688,16 @@ mod tests {
         for bad in ["Soon", "Weeks", "6 - 2 weeks", "Days 1-2 weeks", "a while", "3 fortnights"] {
             assert_eq!(parse_phase_label(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn unreadable_phase_spans_whole_characters() {
+        // Found by tests/fuzz.rs: a 30-byte cut through a four-byte character.
+        let body = "## Timeline\n\n- a0\u{10000}\u{10000}\u{a1}\u{10000}\u{800}0\u{800}\u{10000}\u{10000}\u{10000}\u{10000} no colon\n";
+        let mut diags = Vec::new();
+        parse_body(body, 0, "p.md", &mut diags);
+        let (s, e) = diags.iter().find(|d| d.code == Rule::TimelinePhase).unwrap().span.unwrap();
+        assert!(body.is_char_boundary(s) && body.is_char_boundary(e) && e <= body.len(), "{s}..{e}");
     }
 
     #[test]
