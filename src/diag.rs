@@ -77,9 +77,30 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let prefix = text.get(start..offset).unwrap_or("");
+        // Columns count characters from the line start. Thousands of diagnostics on one
+        // long line would each count from the start (quadratic); the last answer on the
+        // same line is remembered so the count resumes from there.
+        thread_local! {
+            static LAST: std::cell::Cell<(usize, usize, usize, usize)> = const { std::cell::Cell::new((0, usize::MAX, 0, 0)) };
+        }
+        // The text is identified by address and length: a later text at the same address
+        // would also need the same length and the same line start to be mistaken for it.
+        let key = text.as_ptr() as usize ^ text.len().rotate_left(32);
+        let (last_text, last_start, last_offset, last_col) = LAST.with(|c| c.get());
+        let (from, col_before) = if last_text == key && last_start == start && last_offset <= offset && text.is_char_boundary(last_offset) {
+            (last_offset, last_col)
+        } else {
+            (start, 1)
+        };
+        let mut counted = text.get(from..offset).unwrap_or("").chars().count();
         // A BOM at the start of the file is not a column an editor shows.
-        let col = prefix.trim_start_matches('\u{feff}').chars().count() + 1;
+        if from == 0 && text.get(..offset).is_some_and(|p| p.starts_with('\u{feff}')) {
+            counted -= 1;
+        }
+        let col = col_before + counted;
+        if text.is_char_boundary(offset) {
+            LAST.with(|c| c.set((key, start, offset, col)));
+        }
         (line + 1, col)
     }
 
@@ -147,14 +168,20 @@ pub struct Located {
 /// How much of a source line a diagnostic quotes, in characters.
 pub const QUOTE_CHARS: usize = 240;
 
-/// The part of `line` a diagnostic at 1-based `column` quotes, and the column it starts at.
-fn quote(line: &str, column: usize) -> (String, usize) {
-    let chars = line.chars().count();
-    if chars <= QUOTE_CHARS {
+/// The part of `line` a diagnostic quotes: the whole line when short, else a window
+/// of [`QUOTE_CHARS`] characters around byte `at` (the span's start in the line), and
+/// the 1-based column at which it starts. Works in the window only, never the whole line.
+fn quote(line: &str, at: usize, column: usize) -> (String, usize) {
+    if line.len() <= QUOTE_CHARS {
         return (line.to_string(), 1);
     }
-    let first = column.saturating_sub(1 + QUOTE_CHARS / 4).min(chars - QUOTE_CHARS);
-    (line.chars().skip(first).take(QUOTE_CHARS).collect(), first + 1)
+    let at = (0..=at.min(line.len())).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
+    let (before, after) = line.split_at(at);
+    let back: Vec<(usize, char)> = before.char_indices().rev().take(QUOTE_CHARS / 4).collect();
+    let from = back.last().map(|(i, _)| *i).unwrap_or(at);
+    let ahead = QUOTE_CHARS - back.len();
+    let to = after.char_indices().nth(ahead).map(|(i, _)| at + i).unwrap_or(line.len());
+    (line[from..to].to_string(), column - back.len())
 }
 
 pub fn locate(d: &Diagnostic, sources: &dyn SourceLookup) -> Located {
@@ -163,7 +190,10 @@ pub fn locate(d: &Diagnostic, sources: &dyn SourceLookup) -> Located {
     if let (Some(f), Some((start, end))) = (file, d.span) {
         (line, column) = f.lines.position(&f.text, start);
         (end_line, end_column) = f.lines.position(&f.text, end.max(start));
-        let (quoted, from) = quote(f.lines.line_text(&f.text, line), column);
+        let line_text = f.lines.line_text(&f.text, line);
+        // Byte offset of the span in the quoted line (which may have lost a BOM at its start).
+        let line_start = line_text.as_ptr() as usize - f.text.as_ptr() as usize;
+        let (quoted, from) = quote(line_text, start.saturating_sub(line_start), column);
         source_line = Some(quoted);
         source_column = from;
     }
