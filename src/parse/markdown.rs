@@ -404,6 +404,16 @@ fn split_urgency(text: &str) -> Option<(Urgency, &str)> {
     Some((urgency, after))
 }
 
+/// The span of a list item's text (its first line), or of its marker when the item
+/// is empty: an empty `-` is reported on its own line, and never past the end of the file.
+fn item_span(item_start: usize, skip: usize, text: &str) -> (usize, usize) {
+    if text.is_empty() {
+        (item_start, item_start + 1)
+    } else {
+        first_line_span(item_start + skip, text)
+    }
+}
+
 fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
     let len = text.find('\n').unwrap_or(text.len());
     (offset, offset + len.max(1))
@@ -497,7 +507,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                 }
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
-                    let span = first_line_span(content_offset + s + skip, text);
+                    let span = item_span(content_offset + s, skip, text);
                     match split_urgency(text) {
                         Some((urgency, rest)) if !rest.trim().is_empty() => {
                             if urgency == Urgency::Emergency && has_link(rest) {
@@ -518,7 +528,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
             SectionKind::Timeline => {
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
-                    let span = first_line_span(content_offset + s + skip, text);
+                    let span = item_span(content_offset + s, skip, text);
                     let parsed = text.split_once(':').and_then(|(label, rest)| {
                         let label = label.trim().trim_matches(['*', '_']).trim();
                         parse_phase_label(label).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
@@ -531,7 +541,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                             // At most 30 bytes, cut on a character boundary (found by the fuzzer).
                             let label_len = text.find(':').unwrap_or_else(|| (0..=text.len().min(30)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0));
                             diags.push(
-                                Diagnostic::new(Rule::TimelinePhase, path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
+                                Diagnostic::new(Rule::TimelinePhase, path, Some(if label_len == 0 { span } else { (span.0, span.0 + label_len) }), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
                             );
                         }
@@ -698,6 +708,12 @@ mod tests {
         parse_body(body, 0, "p.md", &mut diags);
         let (s, e) = diags.iter().find(|d| d.code == Rule::TimelinePhase).unwrap().span.unwrap();
         assert!(body.is_char_boundary(s) && body.is_char_boundary(e) && e <= body.len(), "{s}..{e}");
+        // And an empty item at the very end of the file is reported at its marker, inside the file.
+        for body in ["## Timeline\n\n-", "## Red flags\n\n-"] {
+            let mut diags = Vec::new();
+            parse_body(body, 0, "p.md", &mut diags);
+            assert_eq!(diags[0].span, Some((body.len() - 1, body.len())), "{body:?}");
+        }
     }
 
     #[test]
