@@ -160,7 +160,8 @@ impl SiteConfig {
         let text_field = |key: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>| {
             if let Some(c) = crate::parse::forbidden_char(v.get_ref()) {
                 errors.push(
-                    Diagnostic::new(Rule::Config,
+                    Diagnostic::new(
+                        Rule::Config,
                         &file.rel,
                         span(v.span()),
                         format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
@@ -176,17 +177,25 @@ impl SiteConfig {
         }
         let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
         let web = base_url.starts_with("https://") || base_url.starts_with("http://");
-        if let Err(refusal) = crate::url::check(&base_url, false).and_then(|()| if web { Ok(()) } else { Err(crate::url::Refusal::Scheme(String::new())) }) {
+        if let Err(refusal) =
+            crate::url::check(&base_url, false).and_then(|()| if web { Ok(()) } else { Err(crate::url::Refusal::Scheme(String::new())) })
+        {
             errors.push(
-                Diagnostic::new(Rule::Config, &file.rel, span(raw.base_url.span()), format!("base_url: {}", refusal.describe(raw.base_url.get_ref())))
-                    .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
+                Diagnostic::new(
+                    Rule::Config,
+                    &file.rel,
+                    span(raw.base_url.span()),
+                    format!("base_url: {}", refusal.describe(raw.base_url.get_ref())),
+                )
+                .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
             );
         }
         let review_interval_years = raw.review_interval_years.as_ref().map(|v| *v.get_ref()).unwrap_or(3);
         if let Some(v) = &raw.review_interval_years {
             if !(1..=MAX_REVIEW_INTERVAL_YEARS).contains(v.get_ref()) {
                 errors.push(
-                    Diagnostic::new(Rule::Config,
+                    Diagnostic::new(
+                        Rule::Config,
                         &file.rel,
                         span(v.span()),
                         format!("review_interval_years must be between 1 and {MAX_REVIEW_INTERVAL_YEARS}, not {}", v.get_ref()),
@@ -199,7 +208,8 @@ impl SiteConfig {
         if let Some(v) = &raw.readability_target_grade {
             if !(1.0..=20.0).contains(v.get_ref()) {
                 errors.push(
-                    Diagnostic::new(Rule::Config,
+                    Diagnostic::new(
+                        Rule::Config,
                         &file.rel,
                         span(v.span()),
                         format!("readability_target_grade must be a grade between 1 and 20, not {}", v.get_ref()),
@@ -212,12 +222,18 @@ impl SiteConfig {
         if let Some(l) = &raw.locale {
             if !is_language_tag(l.get_ref()) {
                 errors.push(
-                    Diagnostic::new(Rule::Config, &file.rel, span(l.span()), format!("locale `{}` is not a language tag", crate::term::visible(l.get_ref())))
-                        .with_help("write a language and region such as \"en-GB\" or \"en-US\""),
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(l.span()),
+                        format!("locale `{}` is not a language tag", crate::term::visible(l.get_ref())),
+                    )
+                    .with_help("write a language and region such as \"en-GB\" or \"en-US\""),
                 );
             } else if raw.care_cards.is_none() && !KNOWN_LOCALES.iter().any(|k| k.eq_ignore_ascii_case(l.get_ref())) {
                 errors.push(
-                    Diagnostic::new(Rule::Config,
+                    Diagnostic::new(
+                        Rule::Config,
                         &file.rel,
                         span(l.span()),
                         format!("medkb has no care-card wording (emergency numbers) for the locale `{}`", l.get_ref()),
@@ -234,18 +250,33 @@ impl SiteConfig {
                     let slug = r.slug.get_ref();
                     if !crate::slug::is_slug(slug) {
                         errors.push(
-                            Diagnostic::new(Rule::Config, &file.rel, span(r.slug.span()), format!("body region `{}` is not a slug", crate::term::visible(slug)))
-                                .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                span(r.slug.span()),
+                                format!("body region `{}` is not a slug", crate::term::visible(slug)),
+                            )
+                            .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
                         );
                     } else if !seen.insert(slug.clone()) {
                         errors.push(
-                            Diagnostic::new(Rule::Config, &file.rel, span(r.slug.span()), format!("the body region `{slug}` is listed twice"))
-                                .with_help("each region needs its own slug: its page is published at /regions/SLUG/"),
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                span(r.slug.span()),
+                                format!("the body region `{slug}` is listed twice"),
+                            )
+                            .with_help("each region needs its own slug: its page is published at /regions/SLUG/"),
                         );
                     }
                     text_field("body_regions.name", &r.name, &mut errors);
                     if r.name.get_ref().trim().is_empty() {
-                        errors.push(Diagnostic::new(Rule::Config, &file.rel, span(r.name.span()), format!("the body region `{slug}` has an empty name")));
+                        errors.push(Diagnostic::new(
+                            Rule::Config,
+                            &file.rel,
+                            span(r.name.span()),
+                            format!("the body region `{slug}` has an empty name"),
+                        ));
                     }
                 }
                 list.iter().map(|r| BodyRegion { slug: r.slug.get_ref().clone(), name: r.name.get_ref().clone() }).collect()
@@ -254,16 +285,27 @@ impl SiteConfig {
         let care_cards = match &raw.care_cards {
             None => CareCardWording::for_locale(&locale),
             Some(c) => {
-                for (key, v) in [("care_cards.emergency", &c.emergency), ("care_cards.urgent", &c.urgent), ("care_cards.routine", &c.routine)] {
+                for (key, v) in
+                    [("care_cards.emergency", &c.emergency), ("care_cards.urgent", &c.urgent), ("care_cards.routine", &c.routine)]
+                {
                     text_field(key, v, &mut errors);
                     if v.get_ref().trim().is_empty() {
                         errors.push(
-                            Diagnostic::new(Rule::Config, &file.rel, span(v.span()), format!("`{key}` is empty: readers would not be told what to do"))
-                                .with_help("say what to do, e.g. emergency = \"Call 999 or go to A&E now if:\""),
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                span(v.span()),
+                                format!("`{key}` is empty: readers would not be told what to do"),
+                            )
+                            .with_help("say what to do, e.g. emergency = \"Call 999 or go to A&E now if:\""),
                         );
                     }
                 }
-                CareCardWording { emergency: c.emergency.get_ref().clone(), urgent: c.urgent.get_ref().clone(), routine: c.routine.get_ref().clone() }
+                CareCardWording {
+                    emergency: c.emergency.get_ref().clone(),
+                    urgent: c.urgent.get_ref().clone(),
+                    routine: c.routine.get_ref().clone(),
+                }
             }
         };
         let lints = Lints::parse(&raw.lints, &file.text, &file.rel, &mut errors);

@@ -238,7 +238,8 @@ pub fn render_human(d: &Located) -> String {
         let width = end_column.saturating_sub(column).max(1);
         // Each character is shown as `visible` shows it: an escaped control character is wider.
         let shown_width = |c: char| visible(c.encode_utf8(&mut [0; 4])).chars().count();
-        let lead: String = src.chars().take(column - 1).map(|c| if c == '\t' { "\t".to_string() } else { " ".repeat(shown_width(c)) }).collect();
+        let lead: String =
+            src.chars().take(column - 1).map(|c| if c == '\t' { "\t".to_string() } else { " ".repeat(shown_width(c)) }).collect();
         let caret_width: usize = src.chars().skip(column - 1).take(width).map(shown_width).sum::<usize>().max(1);
         let pre = if clipped_before { "…" } else { "" };
         let _ = writeln!(out, "{pad} |");
@@ -324,7 +325,7 @@ fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -192,7 +192,13 @@ fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<St
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("create content/conditions/{slug}.md with `medkb new condition`, or fix the slug"),
     };
-    Diagnostic::new(Rule::BrokenLink, path, Some(span), if slug.trim().is_empty() { "this link names no page".to_string() } else { format!("there is no page called `{slug}`") }).with_help(help)
+    Diagnostic::new(
+        Rule::BrokenLink,
+        path,
+        Some(span),
+        if slug.trim().is_empty() { "this link names no page".to_string() } else { format!("there is no page called `{slug}`") },
+    )
+    .with_help(help)
 }
 
 #[cfg(test)]

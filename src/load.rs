@@ -55,8 +55,13 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
     if let Ok(target) = content.canonicalize() {
         if !target.starts_with(&canonical_root) {
             out.diagnostics.push(
-                Diagnostic::new(Rule::InvalidFile, "content", None, format!("content/ is a link to {}, which is outside the site", target.display()))
-                    .with_help("move the pages into the site's own content/ folder"),
+                Diagnostic::new(
+                    Rule::InvalidFile,
+                    "content",
+                    None,
+                    format!("content/ is a link to {}, which is outside the site", target.display()),
+                )
+                .with_help("move the pages into the site's own content/ folder"),
             );
             return Ok(out);
         }
@@ -93,7 +98,8 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
                 Ok(target) if target.starts_with(&canonical_root) => {
-                    out.diagnostics.push(Diagnostic::new(Rule::InvalidFile,
+                    out.diagnostics.push(Diagnostic::new(
+                        Rule::InvalidFile,
                         &rel,
                         None,
                         format!("this is a link to {}, which is not a regular file", target.display()),
@@ -194,8 +200,13 @@ pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
         let bytes = e.as_bytes();
         let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
         Box::new(
-            Diagnostic::new(Rule::InvalidFile, rel, Some((good, good + 1)), format!("this file is not valid UTF-8 (line {line}, byte {good})"))
-                .with_help("save the file as UTF-8 in your editor"),
+            Diagnostic::new(
+                Rule::InvalidFile,
+                rel,
+                Some((good, good + 1)),
+                format!("this file is not valid UTF-8 (line {line}, byte {good})"),
+            )
+            .with_help("save the file as UTF-8 in your editor"),
         )
     })?;
     if text.trim().is_empty() {

@@ -24,7 +24,9 @@ impl Refusal {
     pub fn describe(&self, url: &str) -> String {
         match self {
             Refusal::Scheme(s) if s.is_empty() => format!("`{}` is not a web address", url.escape_debug()),
-            Refusal::Scheme(s) => format!("`{}` uses the `{s}:` scheme; only http and https addresses may be published", url.escape_debug()),
+            Refusal::Scheme(s) => {
+                format!("`{}` uses the `{s}:` scheme; only http and https addresses may be published", url.escape_debug())
+            }
             Refusal::Hidden => format!("`{}` contains control or invisible characters", url.escape_debug()),
         }
     }
@@ -32,7 +34,9 @@ impl Refusal {
 
 /// Characters a reader cannot see that browsers (or the URL parser) drop or treat as nothing.
 fn invisible(c: char) -> bool {
-    c.is_control() || c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control()
+        || c.is_whitespace()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{2060}'..='\u{2064}' | '\u{feff}' | '\u{00ad}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The scheme of a URL, lower-cased, with invisible characters removed; `None` for a relative URL.
@@ -42,7 +46,8 @@ pub fn scheme(url: &str) -> Option<String> {
     // A scheme is a letter then letters, digits, `+`, `-` or `.`; anything else before
     // the colon (`/a:b`, `?q=a:b`, `[x](y:z)`) makes a relative URL, as browsers read it.
     let mut chars = head.chars();
-    let is_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    let is_scheme =
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic()) && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     is_scheme.then(|| head.to_ascii_lowercase())
 }
 

@@ -168,14 +168,18 @@ fn world() -> &'static World {
         let config = SiteConfig::parse(&SourceFile::new("site.toml".into(), "site.toml".into(), site_toml.clone())).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let theme = medkb::render::theme::Theme::load(dir.path()).unwrap();
-        let files = [("conditions", "shin-splints", Placement::Condition), ("conditions", "calf-strain", Placement::Condition), ("guides", "running-guide", Placement::Guide)]
-            .into_iter()
-            .map(|(folder, slug, placement)| {
-                let rel = format!("content/{folder}/{slug}.md");
-                let text = std::fs::read_to_string(base.join(&rel)).unwrap();
-                ContentFile { source: SourceFile::new(rel.clone(), rel.into(), text), placement, slug: slug.into() }
-            })
-            .collect();
+        let files = [
+            ("conditions", "shin-splints", Placement::Condition),
+            ("conditions", "calf-strain", Placement::Condition),
+            ("guides", "running-guide", Placement::Guide),
+        ]
+        .into_iter()
+        .map(|(folder, slug, placement)| {
+            let rel = format!("content/{folder}/{slug}.md");
+            let text = std::fs::read_to_string(base.join(&rel)).unwrap();
+            ContentFile { source: SourceFile::new(rel.clone(), rel.into(), text), placement, slug: slug.into() }
+        })
+        .collect();
         World {
             files,
             config,

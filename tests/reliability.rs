@@ -11,8 +11,11 @@ use std::time::{Duration, Instant};
 use util::*;
 
 fn names_beside(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> =
-        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".public")).collect();
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
     v.sort();
     v
 }
@@ -92,7 +95,10 @@ fn stale_staging_folders_are_removed() {
 fn swap_leaves_one_complete_output() {
     let site = Site::base();
     for _ in 0..3 {
-        site.write("content/conditions/calf-strain.md", site.read("content/conditions/calf-strain.md").replace("rest and ice", "rest, ice"));
+        site.write(
+            "content/conditions/calf-strain.md",
+            site.read("content/conditions/calf-strain.md").replace("rest and ice", "rest, ice"),
+        );
         assert!(site.build().status.success());
         assert!(site.root().join("public/conditions/calf-strain/index.html").exists());
         assert!(names_beside(site.root()).is_empty());
@@ -106,8 +112,12 @@ fn swap_leaves_one_complete_output() {
 fn script_urls_are_errors_and_never_published() {
     let site = Site::with_overlay("unsafe-url");
     let v = json_check(&site);
-    let bad: Vec<_> =
-        v["diagnostics"].as_array().unwrap().iter().filter(|d| d["code"] == "invalid-field" && d["message"].as_str().unwrap().contains("url")).collect();
+    let bad: Vec<_> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "invalid-field" && d["message"].as_str().unwrap().contains("url"))
+        .collect();
     assert_eq!(bad.len(), 2, "{v:#}");
     assert_eq!(bad[0]["line"], 10, "located at the value: {v:#}");
     let out = site.build();
@@ -196,7 +206,10 @@ fn xml_outputs_are_well_formed() {
     let site = Site::base();
     site.write("site.toml", site.read("site.toml") + "feed_limit = 100\n");
     let page = site.read("content/conditions/calf-strain.md");
-    site.write("content/conditions/calf-strain.md", page.replace("A pulled calf muscle.", "A pulled <calf> & \\\"muscle\\\" ]]> \u{2028}."));
+    site.write(
+        "content/conditions/calf-strain.md",
+        page.replace("A pulled calf muscle.", "A pulled <calf> & \\\"muscle\\\" ]]> \u{2028}."),
+    );
     let out = site.build();
     assert!(out.status.success(), "{}", stderr(&out));
     let mut xml = 0;
@@ -217,7 +230,10 @@ fn xml_outputs_are_well_formed() {
 fn terminal_output_shows_escapes() {
     let site = Site::base();
     let page = site.read("content/conditions/calf-strain.md");
-    site.write("content/conditions/calf-strain.md", page.replace("- no warm-up", "- \u{1b}[1A\u{1b}[2K\u{1b}[32mall good\u{1b}[0m [[no-such-page]]"));
+    site.write(
+        "content/conditions/calf-strain.md",
+        page.replace("- no warm-up", "- \u{1b}[1A\u{1b}[2K\u{1b}[32mall good\u{1b}[0m [[no-such-page]]"),
+    );
     let out = site.medkb(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!out.stderr.contains(&0x1b), "raw ESC printed: {}", stderr(&out));

@@ -63,7 +63,10 @@ fn condition_template(title: &str, region: &str, today: chrono::NaiveDate) -> St
     let mut s = header(
         title,
         today,
-        &format!("medical_name = \"\"\nalso_called = []\nsearch_terms = []\nbody_region = {}\npage_type = \"condition\"\n", toml_string(region)),
+        &format!(
+            "medical_name = \"\"\nalso_called = []\nsearch_terms = []\nbody_region = {}\npage_type = \"condition\"\n",
+            toml_string(region)
+        ),
     );
     s.push_str(
         "TODO: a short lead. What is it, in plain words first and the medical name after?\n\n\

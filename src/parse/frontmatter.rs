@@ -29,7 +29,8 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
     let first = lines.next().unwrap_or("");
     if !text.contains('\n') && text.contains('\r') {
         let cr = text.find('\r').unwrap_or(0);
-        return Err(Diagnostic::new(Rule::FrontMatter,
+        return Err(Diagnostic::new(
+            Rule::FrontMatter,
             path,
             Some((bom, cr.max(bom + 1))),
             "this file's lines end with a carriage return only (old Mac line endings), which medkb cannot read",
@@ -240,10 +241,20 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
     // Text that reaches HTML, XML feeds and JSON-LD: control characters would make the feed ill-formed.
     {
         let mut text_fields: Vec<(&str, &Spanned<String>)> = Vec::new();
-        for (key, v) in [("title", &typed.title), ("summary", &typed.summary), ("medical_name", &typed.medical_name), ("body_region", &typed.body_region)] {
+        for (key, v) in [
+            ("title", &typed.title),
+            ("summary", &typed.summary),
+            ("medical_name", &typed.medical_name),
+            ("body_region", &typed.body_region),
+        ] {
             text_fields.extend(v.iter().map(|v| (key, v)));
         }
-        for (key, v) in [("also_called", &typed.also_called), ("search_terms", &typed.search_terms), ("related", &typed.related), ("reviewed_by", &typed.reviewed_by)] {
+        for (key, v) in [
+            ("also_called", &typed.also_called),
+            ("search_terms", &typed.search_terms),
+            ("related", &typed.related),
+            ("reviewed_by", &typed.reviewed_by),
+        ] {
             text_fields.extend(v.iter().flatten().map(|v| (key, v)));
         }
         for s in typed.sources.iter().flat_map(|l| l.get_ref()) {
@@ -255,7 +266,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             if let Some(c) = super::forbidden_char(v.get_ref()) {
                 ok = false;
                 diags.push(
-                    Diagnostic::new(Rule::InvalidField,
+                    Diagnostic::new(
+                        Rule::InvalidField,
                         path,
                         Some(sp(v.span())),
                         format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
@@ -325,8 +337,13 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
                     Ok(()) => Some(value.to_string()),
                     Err(refusal) => {
                         diags.push(
-                            Diagnostic::new(Rule::InvalidField, path, Some(sp(u.span())), format!("this source's url: {}", refusal.describe(value)))
-                                .with_help("a source's url must be an http:// or https:// address (or a path on this site)"),
+                            Diagnostic::new(
+                                Rule::InvalidField,
+                                path,
+                                Some(sp(u.span())),
+                                format!("this source's url: {}", refusal.describe(value)),
+                            )
+                            .with_help("a source's url must be an http:// or https:// address (or a path on this site)"),
                         );
                         None
                     }

@@ -495,13 +495,18 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                     let flags = opener.lines().filter(|l| split_urgency(strip_marker(l).1).is_some()).count();
                     if !closed || flags > 0 {
                         let what = if closed {
-                            format!("{flags} red flag{} inside raw HTML (`{}`) are hidden from readers", if flags == 1 { "" } else { "s" }, clip(shown, 40))
+                            format!(
+                                "{flags} red flag{} inside raw HTML (`{}`) are hidden from readers",
+                                if flags == 1 { "" } else { "s" },
+                                clip(shown, 40)
+                            )
                         } else {
                             format!("`{}` is never closed with `{closer}`, so it hides the rest of the Red flags section", clip(shown, 40))
                         };
                         diags.push(
-                            Diagnostic::new(Rule::HiddenRedFlags, path, Some(first_line_span(content_offset + s, opener)), what)
-                                .with_help(format!("close it with `{closer}` before the flags, or remove it: readers must always see every red flag")),
+                            Diagnostic::new(Rule::HiddenRedFlags, path, Some(first_line_span(content_offset + s, opener)), what).with_help(
+                                format!("close it with `{closer}` before the flags, or remove it: readers must always see every red flag"),
+                            ),
                         );
                     }
                 }
@@ -539,7 +544,9 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         }
                         None => {
                             // At most 30 bytes, cut on a character boundary (found by the fuzzer).
-                            let label_len = text.find(':').unwrap_or_else(|| (0..=text.len().min(30)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0));
+                            let label_len = text
+                                .find(':')
+                                .unwrap_or_else(|| (0..=text.len().min(30)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0));
                             diags.push(
                                 Diagnostic::new(Rule::TimelinePhase, path, Some(if label_len == 0 { span } else { (span.0, span.0 + label_len) }), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
@@ -584,7 +591,8 @@ pub const MAX_NESTING: usize = 200;
 /// `</x>` closes, void elements, `<x/>`, comments and declarations do neither.
 /// Approximate (attributes holding `>` confuse it) but linear, which is the point.
 pub fn html_depth(html: &str, mut depth: usize, max_seen: &mut usize) -> usize {
-    const VOID: [&str; 14] = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+    const VOID: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
     let bytes = html.as_bytes();
     let mut i = 0;
     while let Some(lt) = html[i..].find('<').map(|p| p + i) {
@@ -650,7 +658,10 @@ fn swallowing_html(md: &str) -> Vec<(usize, usize, &'static str, bool)> {
                 "-->"
             } else {
                 let Some(tag) = ["script", "style", "textarea", "pre"].into_iter().find(|t| {
-                    lower.strip_prefix('<').and_then(|r| r.strip_prefix(t)).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '>', '\n', '\r']))
+                    lower
+                        .strip_prefix('<')
+                        .and_then(|r| r.strip_prefix(t))
+                        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '>', '\n', '\r']))
                 }) else {
                     continue;
                 };

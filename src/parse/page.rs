@@ -87,10 +87,14 @@ pub fn parse_page(
     if let (depth, Some(at)) = super::markdown::nesting(body_text, super::markdown::MAX_NESTING) {
         let at = split.body_start + at;
         diags.push(
-            Diagnostic::new(Rule::TooDeep,
+            Diagnostic::new(
+                Rule::TooDeep,
                 path,
                 Some((at, at + 1)),
-                format!("elements here nest {depth} deep (more than {}), so the raw HTML in this page is shown as text", super::markdown::MAX_NESTING),
+                format!(
+                    "elements here nest {depth} deep (more than {}), so the raw HTML in this page is shown as text",
+                    super::markdown::MAX_NESTING
+                ),
             )
             .with_help("flatten the nesting: no page needs lists or HTML this deep"),
         );
@@ -156,14 +160,10 @@ pub fn parse_page(
                 .with_help("replace the placeholder with real content"),
         );
     }
-    let next_review_due = fm
-        .next_review_due
-        .as_ref()
-        .map(|n| n.value)
-        .or_else(|| {
-            let months = config.review_interval_years.checked_mul(12)?;
-            fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
-        });
+    let next_review_due = fm.next_review_due.as_ref().map(|n| n.value).or_else(|| {
+        let months = config.review_interval_years.checked_mul(12)?;
+        fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
+    });
     if kind.needs().review_and_sources {
         if let Some(due) = next_review_due {
             if due < today {

@@ -18,12 +18,12 @@ pub mod stages;
 
 use crate::config::SiteConfig;
 use crate::diag::{self, Diagnostic, Located, SourceFile};
-use crate::rules::Rule;
 use crate::graph::{Absent, LinkGraph};
 use crate::load;
 use crate::output::Collect;
 use crate::parse::Page;
 use crate::render::{theme::Theme, SiteRenderer};
+use crate::rules::Rule;
 
 /// What to do after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -179,7 +179,15 @@ mod tests {
 
     #[test]
     fn dangerous_schemes_are_defused() {
-        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "java\nscript:x", "java\u{200b}script:x", "vbscript:x", "data:text/html,x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " java\tscript:x",
+            "java\nscript:x",
+            "java\u{200b}script:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
             assert_eq!(&*safe_url(CowStr::from(bad)), "#", "{bad:?}");
         }
         for ok in ["https://x.org/a:b", "/conditions/x/", "#fixes", "mailto:a@b.org", "page?q=a:b"] {

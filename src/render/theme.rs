@@ -100,7 +100,12 @@ impl Theme {
                         continue;
                     }
                     Err(_) => {
-                        self.problems.push(Diagnostic::new(Rule::LinkedFolder, &site_rel, None, "this link points to a file that does not exist"));
+                        self.problems.push(Diagnostic::new(
+                            Rule::LinkedFolder,
+                            &site_rel,
+                            None,
+                            "this link points to a file that does not exist",
+                        ));
                         continue;
                     }
                 }
@@ -117,7 +122,7 @@ impl Theme {
     /// Finds templates that include themselves, directly or through others, reports
     /// each cycle once and makes its templates fail with a message instead of recursing.
     fn break_include_cycles(&mut self) {
-        let includes: BTreeMap<&str, Vec<(String, (usize, usize))>> =
+        let includes: BTreeMap<&str, Vec<Include>> =
             self.templates.iter().map(|(name, src)| (name.as_str(), included(src))).collect();
         let mut broken: Vec<(String, String)> = Vec::new();
         for start in includes.keys() {
@@ -134,8 +139,13 @@ impl Theme {
                     let path = self.template_paths.get(first).cloned().unwrap_or_else(|| format!("(built-in theme) templates/{first}"));
                     if !broken.iter().any(|(n, _)| chain.contains(&n.as_str())) {
                         self.problems.push(
-                            Diagnostic::new(Rule::Template, &path, Some(span), format!("this template includes itself: {}", chain.join(" → ")))
-                                .with_help("remove the include that leads back to this template"),
+                            Diagnostic::new(
+                                Rule::Template,
+                                &path,
+                                Some(span),
+                                format!("this template includes itself: {}", chain.join(" → ")),
+                            )
+                            .with_help("remove the include that leads back to this template"),
                         );
                     }
                     broken.push((start.to_string(), chain.join(" → ")));
@@ -153,9 +163,12 @@ impl Theme {
     }
 }
 
+/// An included template's name and the byte span of its `{% include %}` tag.
+type Include = (String, (usize, usize));
+
 /// `(name, byte span)` of every `{% include "name" %}` in a template (also
 /// `ignore missing` and lists of names).
-fn included(src: &str) -> Vec<(String, (usize, usize))> {
+fn included(src: &str) -> Vec<Include> {
     let mut out = Vec::new();
     let mut from = 0;
     while let Some(open) = src[from..].find("{%").map(|i| i + from) {

@@ -190,7 +190,10 @@ pub fn router(state: Arc<AppState>, hosts: HostFilter) -> Router {
                 match host {
                     Some(h) if !hosts.allows(&h) => (
                         StatusCode::FORBIDDEN,
-                        format!("medkb serve does not answer for the host name `{}`; start it with --allow-host NAME to allow it\n", h.escape_debug()),
+                        format!(
+                            "medkb serve does not answer for the host name `{}`; start it with --allow-host NAME to allow it\n",
+                            h.escape_debug()
+                        ),
                     )
                         .into_response(),
                     _ => next.run(req).await,

@@ -115,7 +115,9 @@ pub fn executable_markup(html: &str) -> Option<String> {
                 }
             }
             "iframe" | "frame" | "object" | "embed" | "applet" | "base" => return Some(format!("<{name}>")),
-            "form" if !v.attr("action").is_some_and(|a| a.starts_with('/') && !a.starts_with("//")) => return Some("<form> off the site".into()),
+            "form" if !v.attr("action").is_some_and(|a| a.starts_with('/') && !a.starts_with("//")) => {
+                return Some("<form> off the site".into())
+            }
             "meta" if v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) => return Some("<meta refresh>".into()),
             _ => {}
         }
@@ -123,7 +125,9 @@ pub fn executable_markup(html: &str) -> Option<String> {
             if attr.to_ascii_lowercase().starts_with("on") {
                 return Some(format!("<{name} {attr}=…>"));
             }
-            if matches!(attr, "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "data" | "srcset") && medkb::url::publishable(value, true).is_none() {
+            if matches!(attr, "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "data" | "srcset")
+                && medkb::url::publishable(value, true).is_none()
+            {
                 return Some(format!("<{name} {attr}={value:?}>"));
             }
         }
