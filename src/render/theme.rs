@@ -122,8 +122,7 @@ impl Theme {
     /// Finds templates that include themselves, directly or through others, reports
     /// each cycle once and makes its templates fail with a message instead of recursing.
     fn break_include_cycles(&mut self) {
-        let includes: BTreeMap<&str, Vec<Include>> =
-            self.templates.iter().map(|(name, src)| (name.as_str(), included(src))).collect();
+        let includes: BTreeMap<&str, Vec<Include>> = self.templates.iter().map(|(name, src)| (name.as_str(), included(src))).collect();
         let mut broken: Vec<(String, String)> = Vec::new();
         for start in includes.keys() {
             // Depth-first search from `start` for a path back to `start`.
