@@ -19,7 +19,7 @@ MEDKB_FUZZ_CASES=$cases cargo test "${profile[@]}" --test fuzz -- --test-threads
 end=$(date +%s)
 if grep -q "test result: ok" /tmp/medkb-fuzz.log; then
   props=$(grep -c "^test .* ok$" /tmp/medkb-fuzz.log)
-  echo "fuzz: $props properties x $cases cases = $((props * cases)) inputs in $((end - start)) s (including the build); 0 findings"
+  echo "fuzz: $props tests ok, $cases cases per property (5 properties = $((5 * cases)) inputs) in $((end - start)) s (including the build); 0 findings"
 else
   echo "fuzz: FAILED (see /tmp/medkb-fuzz.log)" >&2
   exit 1
