@@ -192,6 +192,14 @@ fn recursive_include_is_an_error_not_a_crash() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(stderr(&out).contains("templates/partials/search.html:1:1: error[template]"), "{}", stderr(&out));
     assert!(names_beside(site.root()).is_empty(), "no staging folder left");
+    // A macro that calls itself would overflow the stack the same way.
+    let site = Site::base();
+    site.write("templates/404.html", "{% macro m() %}{{ self::m() }}{% endmacro m %}{{ self::m() }}");
+    for cmd in ["check", "build"] {
+        let out = site.medkb(&[cmd]);
+        assert_eq!(out.status.code(), Some(1), "{cmd}: {}", stderr(&out));
+        assert!(stderr(&out).contains("templates/404.html:1:1: error[template]: the macro `m` calls itself"), "{}", stderr(&out));
+    }
     // A template that fails only when rendered fails check too.
     let site = Site::base();
     site.write("templates/404.html", "{{ no_such_variable }}");

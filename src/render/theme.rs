@@ -45,6 +45,7 @@ impl Theme {
             theme.overlay(root, &canonical_root, dir, prefix)?;
         }
         theme.break_include_cycles();
+        theme.break_recursive_macros();
         Ok(theme)
     }
 
@@ -119,6 +120,48 @@ impl Theme {
         Ok(())
     }
 
+    /// Finds macros that call themselves (directly or through other macros of the same
+    /// file, `self::name()`): Tera has no recursion limit, so such a macro overflows the
+    /// stack and aborts the process. Reported, and the template made to fail instead.
+    fn break_recursive_macros(&mut self) {
+        let mut broken = Vec::new();
+        for (name, src) in &self.templates {
+            let macros = macros(src);
+            for (m, (span, _)) in &macros {
+                // Depth-first search over `self::` calls for a path back to `m`.
+                let mut stack = vec![m.as_str()];
+                let mut seen = std::collections::BTreeSet::new();
+                let mut cycle = false;
+                while let Some(cur) = stack.pop() {
+                    for callee in macros.get(cur).map(|(_, c)| c.as_slice()).unwrap_or(&[]) {
+                        if callee == m {
+                            cycle = true;
+                        } else if seen.insert(callee.as_str()) {
+                            stack.push(callee.as_str());
+                        }
+                    }
+                }
+                if cycle {
+                    let path = self.template_paths.get(name).cloned().unwrap_or_else(|| format!("(built-in theme) templates/{name}"));
+                    self.problems.push(
+                        Diagnostic::new(
+                            Rule::Template,
+                            &path,
+                            Some(*span),
+                            format!("the macro `{m}` calls itself, which medkb cannot bound"),
+                        )
+                        .with_help("write the macro without recursion (a loop over the data, or one macro per level)"),
+                    );
+                    broken.push((name.clone(), m.clone()));
+                }
+            }
+        }
+        for (name, m) in broken {
+            let message = format!("the macro {m} in {name} calls itself").replace('"', "'");
+            self.templates.insert(name, format!("{{{{ throw(message=\"{message}\") }}}}"));
+        }
+    }
+
     /// Finds templates that include themselves, directly or through others, reports
     /// each cycle once and makes its templates fail with a message instead of recursing.
     fn break_include_cycles(&mut self) {
@@ -162,6 +205,32 @@ impl Theme {
     }
 }
 
+/// Each macro of a template: name → (span of its `{% macro %}` tag, names it calls with `self::`).
+fn macros(src: &str) -> BTreeMap<String, ((usize, usize), Vec<String>)> {
+    let mut out = BTreeMap::new();
+    let mut current: Option<(String, (usize, usize), usize)> = None;
+    let mut from = 0;
+    while let Some(open) = src[from..].find("{%").map(|i| i + from) {
+        let Some(close) = src[open..].find("%}").map(|i| i + open + 2) else { break };
+        let tag = src[open + 2..close - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if let Some(rest) = tag.strip_prefix("macro ") {
+            let name: String = rest.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            current = Some((name, (open, close), close));
+        } else if tag.starts_with("endmacro") {
+            if let Some((name, span, body_start)) = current.take() {
+                let body = &src[body_start..open];
+                let calls = body
+                    .match_indices("self::")
+                    .map(|(i, _)| body[i + 6..].chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect::<String>())
+                    .collect();
+                out.insert(name, (span, calls));
+            }
+        }
+        from = close;
+    }
+    out
+}
+
 /// An included template's name and the byte span of its `{% include %}` tag.
 type Include = (String, (usize, usize));
 
@@ -190,6 +259,27 @@ fn included(src: &str) -> Vec<Include> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recursive_macros_are_reported_and_broken() {
+        let mut theme = Theme::default();
+        theme.templates.insert("a.html".into(), "{% macro m(n) %}{{ self::m(n=n) }}{% endmacro m %}{{ self::m(n=1) }}".into());
+        theme
+            .templates
+            .insert("b.html".into(), "{% macro x() %}{{ self::y() }}{% endmacro %}{% macro y() %}{{ self::x() }}{% endmacro %}".into());
+        theme.templates.insert("c.html".into(), "{% macro x() %}a{% endmacro %}{% macro y() %}{{ self::x() }}{% endmacro %}".into());
+        theme.break_recursive_macros();
+        let messages: Vec<&str> = theme.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the macro `m` calls itself, which medkb cannot bound",
+                "the macro `x` calls itself, which medkb cannot bound",
+                "the macro `y` calls itself, which medkb cannot bound"
+            ]
+        );
+        assert!(theme.templates["a.html"].contains("throw") && !theme.templates["c.html"].contains("throw"));
+    }
 
     #[test]
     fn include_names_are_found() {
