@@ -3,7 +3,10 @@
 //! Unknown keys are errors (with their line), because a misspelt key that is
 //! silently ignored is worse than a build that stops and says why.
 
-use crate::rules::{Lints, Rule};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::did_you_mean;
+use crate::rules::{Level, Rule, Severity};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -72,9 +75,9 @@ struct RawConfig {
     readability_target_grade: Option<Spanned<f64>>,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
-    /// Rule code → level; see [`crate::rules::Lints`].
+    /// Rule code → level; see [`Lints`].
     #[serde(default)]
-    lints: std::collections::BTreeMap<String, toml::Spanned<String>>,
+    lints: BTreeMap<String, toml::Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -349,6 +352,75 @@ impl SiteConfig {
         let parsed = SiteConfig::parse(&file);
         Ok((file, parsed))
     }
+}
+
+/// The site's levels for rules, from `[lints]` in site.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lints {
+    levels: HashMap<Rule, Level>,
+}
+
+impl Lints {
+    /// Validates `[lints]`: every key a rule's code, every value a level the rule may take.
+    /// Problems are pushed to `errors`, located at the key or value in `text`.
+    pub fn parse(raw: &BTreeMap<String, toml::Spanned<String>>, text: &str, rel: &str, errors: &mut Vec<Diagnostic>) -> Lints {
+        let mut levels = HashMap::new();
+        for (key, value) in raw {
+            let value_span = Some((value.span().start, value.span().end));
+            let Some(rule) = Rule::from_code(key) else {
+                let help = match did_you_mean(key, Rule::ALL.iter().map(|r| r.code())) {
+                    Some(s) => format!("did you mean `{s}`? (`medkb explain` lists every rule)"),
+                    None => "`medkb explain` lists every rule".to_string(),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        rel,
+                        key_span(text, key, value.span().start).or(value_span),
+                        format!("there is no rule called `{key}`"),
+                    )
+                    .with_help(help),
+                );
+                continue;
+            };
+            let Some(level) = Level::parse(value.get_ref()) else {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{}` is not a level", value.get_ref()))
+                        .with_help(format!("use one of {}", Level::NAMES.map(|n| format!("\"{n}\"")).join(", "))),
+                );
+                continue;
+            };
+            if !rule.may_set(level) {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{key}` protects readers, so it cannot be lowered"))
+                        .with_help(format!("fix what it reports instead (`medkb explain {key}` says why it exists)")),
+                );
+                continue;
+            }
+            levels.insert(rule, level);
+        }
+        Lints { levels }
+    }
+
+    /// The severity the site gives this diagnostic, or `None` when its rule is allowed.
+    pub fn severity_of(&self, d: &Diagnostic) -> Option<Severity> {
+        match self.levels.get(&d.code) {
+            Some(level) => level.severity(),
+            None => Some(d.severity),
+        }
+    }
+
+    /// The diagnostics as the site wants them: levels changed, allowed rules dropped.
+    pub fn apply<'a>(&self, diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
+        diags.into_iter().filter_map(|d| self.severity_of(d).map(|severity| Diagnostic { severity, ..d.clone() })).collect()
+    }
+}
+
+/// The span of `key` as a key (not inside a string), searching backwards from its value.
+fn key_span(text: &str, key: &str, value_start: usize) -> Option<(usize, usize)> {
+    let before = text.get(..value_start)?;
+    let at = before.rfind(key)?;
+    Some((at, at + key.len()))
 }
 
 #[cfg(test)]

@@ -12,25 +12,7 @@ use serde::Serialize;
 
 use crate::rules::Rule;
 
-/// How serious a diagnostic is. Errors fail `check` and `build`; warnings fail
-/// only under `--deny-warnings`; notes are information (e.g. "awaiting review").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Note,
-}
-
-impl Severity {
-    fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
+pub use crate::rules::Severity;
 
 /// One problem found in the site's files.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -225,7 +225,7 @@ mod tests {
         ))
         .unwrap();
         let mut diags = Vec::new();
-        crate::parse::parse_page(&file, &config, chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(), &|_| None, &mut diags).unwrap()
+        crate::parse::parse_page(&file, &config, &|_| None, &mut diags).unwrap()
     }
 
     #[test]

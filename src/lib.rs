@@ -20,6 +20,7 @@ pub mod index;
 pub mod kind;
 pub mod load;
 pub mod output;
+pub mod page_rules;
 pub mod parse;
 pub mod pipeline;
 pub mod render;

@@ -304,10 +304,23 @@ fn edits_reload_tabs_and_errors_show_an_overlay() {
     for i in 0..200 {
         std::fs::write(dir.join(format!("burst-{i}.md")), page(&format!("Burst {i}"), "lower-leg", &[], "See [[calf-strain]].")).unwrap();
     }
-    let burst = events.drain(Duration::from_millis(1500));
+    // Wait for what is asserted (every page served), not for a fixed quiet time: on a
+    // loaded machine the 200 writes can straddle a coalescing window.
+    let deadline = Instant::now() + WAIT;
+    let mut burst = Vec::new();
+    while (0..200).step_by(33).chain([199]).any(|i| server.get(&format!("/conditions/burst-{i}/")).0 != 200) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match events.rx.recv_timeout(left) {
+            Ok(e) => burst.push(e),
+            Err(_) => panic!("the burst was not served within {WAIT:?}; events {burst:?}\n{}", log()),
+        }
+    }
+    // The site is swapped in before its event is sent: the event may still be on its way.
+    if !burst.iter().any(|(n, _)| n == "reload") {
+        burst.push(("reload".into(), events.wait_for("reload", log)));
+    }
     let reloads = burst.iter().filter(|(n, _)| n == "reload").count();
-    assert_eq!(reloads, 1, "one reload for a burst, got {burst:?}\n{}", log());
-    assert_eq!(server.get("/conditions/burst-199/").0, 200);
+    assert!((1..=3).contains(&reloads), "200 saves at once coalesce into a few rebuilds, got {reloads}: {burst:?}\n{}", log());
 
     // Editor side files never trigger a rebuild.
     std::fs::write(dir.join(".shin-splints.md.swp"), "x").unwrap();

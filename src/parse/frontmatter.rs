@@ -118,12 +118,7 @@ pub enum Status {
     Draft,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageType {
-    Condition,
-    Symptom,
-}
+pub use crate::kind::PageType;
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Source {

@@ -13,71 +13,7 @@ use serde::Serialize;
 use super::links::markdown_options;
 use crate::diag::Diagnostic;
 
-/// The sections medkb knows, whatever the author called them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SectionKind {
-    Symptoms,
-    Causes,
-    Fixes,
-    RedFlags,
-    Timeline,
-    Other,
-}
-
-impl SectionKind {
-    /// Recognises a heading, accepting the usual synonyms.
-    pub fn from_heading(heading: &str) -> SectionKind {
-        let h = heading.trim().trim_end_matches([':', '?', '.']).to_lowercase();
-        let h = h.as_str();
-        match h {
-            "symptoms" | "signs and symptoms" | "signs" | "check if you have it" | "what it feels like" => SectionKind::Symptoms,
-            "causes" | "why it happens" | "risk factors and causes" | "causes and risk factors" | "what causes it" => SectionKind::Causes,
-            "fixes"
-            | "treatment"
-            | "treatments"
-            | "things you can do"
-            | "things you can do yourself"
-            | "self-care"
-            | "self care"
-            | "what helps"
-            | "how to fix it"
-            | "what to do"
-            | "what you can do"
-            | "treatment and fixes" => SectionKind::Fixes,
-            "red flags" | "when to get help" | "when to see a doctor" | "warning signs" | "urgent advice" | "when to get medical help" => {
-                SectionKind::RedFlags
-            }
-            "timeline" | "recovery" | "recovery timeline" | "how long it lasts" | "how long it takes" | "recovery time" => {
-                SectionKind::Timeline
-            }
-            _ => SectionKind::Other,
-        }
-    }
-
-    /// The anchor a link may use for this section whatever its heading says.
-    pub fn canonical_anchor(self) -> Option<&'static str> {
-        match self {
-            SectionKind::Symptoms => Some("symptoms"),
-            SectionKind::Causes => Some("causes"),
-            SectionKind::Fixes => Some("fixes"),
-            SectionKind::RedFlags => Some("red-flags"),
-            SectionKind::Timeline => Some("timeline"),
-            SectionKind::Other => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SectionKind::Symptoms => "Symptoms",
-            SectionKind::Causes => "Causes",
-            SectionKind::Fixes => "Fixes",
-            SectionKind::RedFlags => "Red flags",
-            SectionKind::Timeline => "Timeline",
-            SectionKind::Other => "Other",
-        }
-    }
-}
+pub use crate::kind::SectionKind;
 
 /// How soon a reader needs help. Ordered most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -42,7 +42,6 @@ impl Page {
 pub fn parse_page(
     file: &ContentFile,
     config: &SiteConfig,
-    today: NaiveDate,
     slug_of_path: &dyn Fn(&str) -> Option<String>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
@@ -100,95 +99,10 @@ pub fn parse_page(
         );
     }
 
-    {
-        for &required in kind.required_sections() {
-            if !body.sections.iter().any(|s| s.kind == required) {
-                diags.push(
-                    Diagnostic::new(
-                        Rule::MissingSection,
-                        path,
-                        Some(fm.title_span),
-                        format!("this condition page has no `## {}` section", required.name()),
-                    )
-                    .with_help(format!(
-                        "add a `## {}` section; every condition page needs Symptoms, Causes, Fixes and Red flags",
-                        required.name()
-                    )),
-                );
-            }
-        }
-        // Flags that fail to parse were reported where they are; a section with no
-        // list at all would otherwise publish a condition page with no warning signs.
-        if let Some(sec) = body.sections.iter().find(|s| s.kind == SectionKind::RedFlags) {
-            if sec.items.is_empty() {
-                diags.push(
-                    Diagnostic::new(Rule::NoRedFlags, path, Some(sec.heading_span), "this Red flags section lists no red flags")
-                        .with_help("list each warning sign as an item starting with `emergency:`, `urgent:` or `routine:`"),
-                );
-            }
-        }
-        if let Some(region) = &fm.body_region {
-            if config.region(&region.value).is_none() {
-                let names: Vec<&str> = config.body_regions.iter().map(|r| r.slug.as_str()).collect();
-                let help = match crate::diag::did_you_mean(&region.value, names.iter().copied()) {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => format!("use one of: {}", names.join(", ")),
-                };
-                diags.push(
-                    Diagnostic::new(
-                        Rule::InvalidField,
-                        path,
-                        Some(region.span),
-                        format!("`{}` is not one of the site's body regions", region.value),
-                    )
-                    .with_help(help),
-                );
-            }
-        }
-    }
-    if fm.summary.chars().count() > config.summary_max_chars {
-        let span = frontmatter::key_span(&text[split.toml_start..split.toml_end], "summary")
-            .map(|(s, e)| (s + split.toml_start, e + split.toml_start));
-        diags.push(
-            Diagnostic::new(Rule::LongSummary, path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
-                .with_help(format!("keep it to {} characters so search engines show all of it", config.summary_max_chars)),
-        );
-    }
-    for (i, _) in text.match_indices("TODO") {
-        diags.push(
-            Diagnostic::new(Rule::Unfinished, path, Some((i, i + 4)), "this page still has a TODO placeholder")
-                .with_help("replace the placeholder with real content"),
-        );
-    }
     let next_review_due = fm.next_review_due.as_ref().map(|n| n.value).or_else(|| {
         let months = config.review_interval_years.checked_mul(12)?;
         fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
     });
-    if kind.needs().review_and_sources {
-        if let Some(due) = next_review_due {
-            if due < today {
-                let span = fm.next_review_due.as_ref().map(|n| n.span).or_else(|| {
-                    frontmatter::key_span(&text[split.toml_start..split.toml_end], "last_reviewed")
-                        .map(|(s, e)| (s + split.toml_start, e + split.toml_start))
-                });
-                diags.push(
-                    Diagnostic::new(Rule::ReviewOverdue, path, span, format!("this page was due for review on {due}"))
-                        .with_help("have a clinician review the page, then update last_reviewed"),
-                );
-            }
-        }
-        if fm.reviewed_by.is_empty() {
-            diags.push(
-                Diagnostic::new(
-                    Rule::AwaitingReview,
-                    path,
-                    fm.reviewed_by_span.or(Some(fm.title_span)),
-                    "no clinician has reviewed this page yet",
-                )
-                .with_help("the page shows an \"awaiting clinical review\" notice until reviewed_by names a reviewer"),
-            );
-        }
-    }
     let (links, unresolved) = find_links(body_text, split.body_start, path, slug_of_path);
     for (s, e, written) in unresolved {
         diags.push(
