@@ -161,7 +161,7 @@ impl SiteConfig {
         let mut errors = Vec::new();
         let span = |r: std::ops::Range<usize>| Some((r.start, r.end));
         let text_field = |key: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>| {
-            if let Some(c) = crate::parse::forbidden_char(v.get_ref()) {
+            if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
                 errors.push(
                     Diagnostic::new(
                         Rule::Config,

@@ -1,4 +1,5 @@
-//! Text from content on the terminal: made visible, never obeyed.
+//! Control characters in content: made visible on the terminal, refused in
+//! published text ([`forbidden_char`]).
 //!
 //! A page line holding `ESC [ 2 K` would rewrite the maintainer's terminal if
 //! printed raw (a diagnostic quotes the line; `search` prints titles). Every
@@ -6,6 +7,13 @@
 //! what is shown, is printed as a Rust-style escape such as `\u{1b}`.
 
 use std::borrow::Cow;
+
+/// The first character that may not be published: a control character other than
+/// tab and line endings, or one of the two non-characters XML refuses. Such text
+/// would make `atom.xml` and `sitemap.xml` ill-formed and is invisible to authors.
+pub fn forbidden_char(s: &str) -> Option<char> {
+    s.chars().find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}'))
+}
 
 fn hidden(c: char) -> bool {
     (c.is_control() && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')

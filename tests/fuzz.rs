@@ -211,8 +211,9 @@ fn page_case(text: String, slug: &str) -> Result<bool, TestCaseError> {
     let mut diags = Vec::new();
     let mut pages = Vec::new();
     for f in &files {
-        let mut d = Vec::new();
-        pages.extend(medkb::parse::parse_page(f, &w.config, today, &|p| paths.get(p).cloned(), &mut d));
+        // Parsing and the page rules, as the build runs them.
+        let (page, d) = medkb::pipeline::stages::parse_file(f, &w.config, today, &|p| paths.get(p).cloned());
+        pages.extend(page);
         if f.slug == slug {
             spans_inside(&d, &text, "page")?;
         }

@@ -258,7 +258,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             text_fields.extend(s.publisher.iter().map(|v| ("sources.publisher", v)));
         }
         for (key, v) in text_fields {
-            if let Some(c) = super::forbidden_char(v.get_ref()) {
+            if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
                 ok = false;
                 diags.push(
                     Diagnostic::new(

@@ -12,10 +12,3 @@ pub mod page;
 pub mod readability;
 
 pub use page::{parse_page, Page, PageKind};
-
-/// The first character that may not be published: a control character other than
-/// tab and line endings, or one of the two non-characters XML refuses. Such text
-/// would make `atom.xml` and `sitemap.xml` ill-formed and is invisible to authors.
-pub fn forbidden_char(s: &str) -> Option<char> {
-    s.chars().find(|&c| (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}'))
-}

@@ -58,7 +58,7 @@ pub fn parse_page(
     let fm = frontmatter::parse(text, split, path, kind.needs(), diags)?;
     // Control characters are invisible in an editor and make the feed and sitemap
     // ill-formed; a handful of reports per file is enough to find them all.
-    for (at, c) in text.char_indices().filter(|(_, c)| super::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some()).take(5) {
+    for (at, c) in text.char_indices().filter(|(_, c)| crate::term::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some()).take(5) {
         diags.push(
             Diagnostic::new(
                 Rule::InvalidFile,
