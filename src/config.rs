@@ -41,17 +41,19 @@ pub struct CareCardWording {
 
 impl CareCardWording {
     /// Defaults by locale: the UK's 999/111 and A&E, the US's 911 and emergency room.
+    /// The urgent card names a place that sees injuries the same day (an urgent
+    /// treatment centre, an urgent care center), not only an appointment with a doctor.
     pub fn for_locale(locale: &str) -> Self {
         if locale.eq_ignore_ascii_case("en-GB") {
             CareCardWording {
                 emergency: "Call 999 or go to A&E now if:".into(),
-                urgent: "Ask for an urgent GP appointment or call 111 if:".into(),
+                urgent: "Get help today from a GP, NHS 111 or an urgent treatment centre if:".into(),
                 routine: "See a GP or physiotherapist if:".into(),
             }
         } else {
             CareCardWording {
                 emergency: "Call 911 or go to the emergency room now if:".into(),
-                urgent: "Get an urgent appointment with a doctor today if:".into(),
+                urgent: "Get medical help today from a doctor or an urgent care center if:".into(),
                 routine: "See a doctor or physical therapist if:".into(),
             }
         }
@@ -128,6 +130,12 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// The site's own levels for rules (`[lints]`).
     pub lints: Lints,
+    /// Where `description` and `disclaimer` are written, for rules about their words.
+    pub description_span: Option<std::ops::Range<usize>>,
+    pub disclaimer_span: std::ops::Range<usize>,
+    /// Warnings about a usable configuration (e.g. another country's emergency number
+    /// in the disclaimer), found by the pipeline and reported with the content's.
+    pub warnings: Vec<Diagnostic>,
 }
 
 pub const DEFAULT_REGIONS: [(&str, &str); 8] = [
@@ -315,11 +323,12 @@ impl SiteConfig {
         if !errors.is_empty() {
             return Err(errors);
         }
+        let (description, disclaimer) = (raw.description.map(|d| (d.span(), d.into_inner())), raw.disclaimer.span());
         Ok(SiteConfig {
             title: raw.title.into_inner(),
             base_url,
             locale,
-            description: raw.description.map(Spanned::into_inner).unwrap_or_default(),
+            description: description.as_ref().map(|d| d.1.clone()).unwrap_or_default(),
             disclaimer: raw.disclaimer.into_inner(),
             review_interval_years,
             body_regions,
@@ -328,6 +337,9 @@ impl SiteConfig {
             readability_target_grade,
             feed_limit: raw.feed_limit,
             lints,
+            description_span: description.map(|d| d.0),
+            disclaimer_span: disclaimer,
+            warnings: Vec::new(),
         })
     }
 
@@ -440,6 +452,19 @@ mod tests {
         assert!(us.care_cards.emergency.contains("911"));
         assert_eq!(us.body_regions.len(), 8);
         assert_eq!(us.review_interval_years, 3);
+    }
+
+    #[test]
+    fn urgent_cards_fit_injuries() {
+        let gb = CareCardWording::for_locale("en-GB");
+        assert_eq!(gb.urgent, "Get help today from a GP, NHS 111 or an urgent treatment centre if:");
+        let us = CareCardWording::for_locale("en-US");
+        assert_eq!(us.urgent, "Get medical help today from a doctor or an urgent care center if:");
+        let own = SiteConfig::parse(&file(
+            "title='t'\nbase_url='https://x.org'\nlocale='en-US'\ndisclaimer='d'\n[care_cards]\nemergency='e'\nurgent='Go to the minor injuries unit today if:'\nroutine='r'\n",
+        ))
+        .unwrap();
+        assert_eq!(own.care_cards.urgent, "Go to the minor injuries unit today if:");
     }
 
     #[test]

@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::parse::frontmatter;
+use crate::parse::emergency_terms::{self, Audience};
+use crate::parse::frontmatter::{self, Frontmatter, SourceKind};
+use crate::parse::markdown::{text_runs, Body, Urgency};
 use crate::parse::Page;
 use crate::rules::Rule;
 
@@ -85,6 +87,26 @@ pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, dia
                 .with_help("replace the placeholder with real content"),
         );
     }
+    check_safety_netting(fm, body, path, diags);
+    check_care_card_count(body, path, diags);
+    if let Some(audience) = Audience::of(&config.locale) {
+        // The summary and title are shown too; their raw TOML values hold the words as written.
+        let shown = [Some(fm.title_span), fm.summary_span].into_iter().flatten().map(|(s, e)| (s, &text[s..e]));
+        for (offset, value) in shown {
+            for m in emergency_terms::find(value, audience) {
+                diags.push(emergency_terms::diagnostic(path, value, offset, &m, audience, config));
+            }
+        }
+        let body_text = &text[split.body_start..];
+        if emergency_terms::may_contain(body_text, audience) {
+            for (s, e) in text_runs(body_text) {
+                let run = &body_text[s..e];
+                for m in emergency_terms::find(run, audience) {
+                    diags.push(emergency_terms::diagnostic(path, run, split.body_start + s, &m, audience, config));
+                }
+            }
+        }
+    }
     if kind.needs().review_and_sources {
         if let Some(due) = page.next_review_due {
             if due < today {
@@ -106,5 +128,56 @@ pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, dia
                 .with_help("the page shows an \"awaiting clinical review\" notice until reviewed_by names a reviewer"),
             );
         }
+    }
+}
+
+/// Every item the editors marked as safety-netting needs the source entry that the
+/// page cites for it, and is listed for a clinical reviewer as a note.
+fn check_safety_netting(fm: &Frontmatter, body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let cited = fm.sources.iter().any(|s| s.kind == SourceKind::SafetyNetting);
+    for net in &body.safety_nets {
+        diags.push(if cited {
+            Diagnostic::new(Rule::SafetyNetting, path, Some(net.span), format!("added by the editors as safety-netting: \"{}\"", net.text))
+                .with_help("a clinician should check this addition; the page cites it as the editors' safety-netting, not its sources")
+        } else {
+            Diagnostic::new(
+                Rule::SafetyNettingSource,
+                path,
+                Some(net.span),
+                "this is marked `{safety-netting}`, but the page has no safety-netting source to cite",
+            )
+            .with_help("add a [[sources]] entry with kind = \"safety-netting\" and a title that says the editors added it (see docs/authoring.md#safety-netting)")
+        });
+    }
+    if body.safety_nets.is_empty() {
+        for s in fm.sources.iter().filter(|s| s.kind == SourceKind::SafetyNetting) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::UnusedSafetyNetting,
+                    path,
+                    s.kind_span,
+                    "this page cites the editors' safety-netting, but nothing on it is marked `{safety-netting}`",
+                )
+                .with_help("end each sign or sentence the editors added with ` {safety-netting}`, or remove this source"),
+            );
+        }
+    }
+}
+
+/// The most urgent red flags one page shows before the cards stop being read.
+pub const MAX_URGENT_FLAGS: usize = 5;
+
+fn check_care_card_count(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let urgent: Vec<_> = body.red_flags.iter().filter(|f| f.urgency == Urgency::Urgent).collect();
+    if let Some(extra) = urgent.get(MAX_URGENT_FLAGS) {
+        diags.push(
+            Diagnostic::new(
+                Rule::TooManyCareCards,
+                path,
+                Some(extra.span),
+                format!("this page shows {} urgent warning signs; more than {MAX_URGENT_FLAGS} is too many", urgent.len()),
+            )
+            .with_help("as the NHS care-card guidance asks: too many cards hide the real emergencies. Merge signs that mean the same, or move signs that can wait to `routine:`"),
+        );
     }
 }

@@ -436,6 +436,60 @@ registry! {
         bad: "last_reviewed = 2020-01-01\nnext_review_due = 2023-01-01",
         good: "last_reviewed = 2026-11-21\nnext_review_due = 2029-11-21",
     }
+    SafetyNettingSource {
+        code: "safety-netting-source",
+        level: Error,
+        lowerable: false,
+        summary: "an item is marked {safety-netting} but the page has no kind = \"safety-netting\" source to cite",
+        why: "Advice the editors add beyond a page's sources must say so: each marked item cites the page's safety-netting source entry. Without that entry the citation points nowhere and the reader cannot tell the addition from the sources.",
+        bad: "+++\n[[sources]]\ntitle = \"Calf pain in runners\"\n+++\n\n- emergency: your leg is swollen and you are short of breath {safety-netting}",
+        good: "+++\n[[sources]]\ntitle = \"Calf pain in runners\"\n\n[[sources]]\nkind = \"safety-netting\"\ntitle = \"Standard safety-netting advice added by the site's editors; awaiting clinical review\"\n+++\n\n- emergency: your leg is swollen and you are short of breath {safety-netting}",
+    }
+    SafetyNettingMarker {
+        code: "safety-netting-marker",
+        level: Error,
+        lowerable: false,
+        summary: "{safety-netting} is not at the end of a paragraph, list item or line",
+        why: "The marker says which item the editors added. Inside a sentence, a heading or a table it marks nothing clear, so a reviewer could not tell what to check.",
+        bad: "- emergency: your leg is swollen {safety-netting} and you are short of breath",
+        good: "- emergency: your leg is swollen and you are short of breath {safety-netting}",
+    }
+    UnusedSafetyNetting {
+        code: "unused-safety-netting",
+        level: Warning,
+        lowerable: true,
+        summary: "a kind = \"safety-netting\" source, but nothing on the page is marked {safety-netting}",
+        why: "A safety-netting entry tells readers the editors added advice to this page; if no item is marked, either the marker was forgotten (and the reviewer will miss the addition) or the entry is stale.",
+        bad: "[[sources]]\nkind = \"safety-netting\"\ntitle = \"Added by the editors\"\n+++\n\n- urgent: you cannot walk",
+        good: "[[sources]]\nkind = \"safety-netting\"\ntitle = \"Added by the editors\"\n+++\n\n- emergency: your leg is swollen and you are short of breath {safety-netting}",
+    }
+    TooManyCareCards {
+        code: "too-many-care-cards",
+        level: Warning,
+        lowerable: true,
+        summary: "more than 5 urgent red flags on one page",
+        why: "As the NHS care-card guidance asks: too many cards hide the real emergencies. A reader facing a wall of same-day signs stops reading before the one that matters; merge signs that mean the same thing and make signs that can wait routine.",
+        bad: "- urgent: a pop\n- urgent: swelling\n- urgent: bruising\n- urgent: pain walking\n- urgent: pain at rest\n- urgent: night pain",
+        good: "- urgent: you cannot stand or walk on the leg\n- routine: swelling or bruising that spreads after a few days\n- routine: pain at rest or at night",
+    }
+    EmergencyNumberLocale {
+        code: "emergency-number-locale",
+        level: Warning,
+        lowerable: true,
+        summary: "text names an emergency number or service of another locale than site.toml's",
+        why: "A reader told to ring 999 in the US, or to find an emergency room in the UK, loses time when it matters most. On en-US medkb warns about 999, 111 (as a number to call), NHS 111 and A&E; on en-GB about 911, emergency room, ER and urgent care center; in page text, titles, summaries and site.toml's description and disclaimer.",
+        bad: "# site.toml: locale = \"en-GB\"\nIf your foot is cold and pale, call 911 or go to the ER.",
+        good: "# site.toml: locale = \"en-GB\"\nIf your foot is cold and pale, call 999 or go to A&E.",
+    }
+    SafetyNetting {
+        code: "safety-netting",
+        level: Note,
+        lowerable: true,
+        summary: "an item the editors marked {safety-netting}, quoted for the clinical reviewer",
+        why: "Safety-netting advice added beyond a page's sources needs a clinician's sign-off; `medkb check --notes` lists every such addition, page by page, so none is missed.",
+        bad: "- emergency: your leg is swollen and you are short of breath {safety-netting}",
+        good: "- emergency: your leg is swollen and you are short of breath {safety-netting}\n# (a note, not a failure: it lists the addition for review)",
+    }
     AwaitingReview {
         code: "awaiting-review",
         level: Note,

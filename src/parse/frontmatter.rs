@@ -98,6 +98,7 @@ struct Typed {
 #[serde(deny_unknown_fields)]
 struct RawSource {
     title: Spanned<String>,
+    kind: Option<Spanned<String>>,
     author: Option<Spanned<String>>,
     publisher: Option<Spanned<String>>,
     date: Option<Spanned<toml::value::Datetime>>,
@@ -120,9 +121,36 @@ pub enum Status {
 
 pub use crate::kind::PageType;
 
+/// Where a source entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// Something the page was written from (the default).
+    Article,
+    /// Standard safety-netting advice the site's editors added, not from any article.
+    /// The items it covers end with `{safety-netting}` and cite it.
+    SafetyNetting,
+}
+
+impl SourceKind {
+    pub const NAMES: [&'static str; 2] = ["article", "safety-netting"];
+
+    fn parse(name: &str) -> Option<SourceKind> {
+        match name {
+            "article" => Some(SourceKind::Article),
+            "safety-netting" => Some(SourceKind::SafetyNetting),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Source {
     pub title: String,
+    pub kind: SourceKind,
+    /// Where `kind = "…"` is written, for diagnostics about the entry.
+    #[serde(skip)]
+    pub kind_span: Option<(usize, usize)>,
     pub author: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<NaiveDate>,
@@ -136,6 +164,8 @@ pub struct Frontmatter {
     pub title: String,
     pub title_span: (usize, usize),
     pub summary: String,
+    /// The summary's value as written (with its quotes), for diagnostics about its words.
+    pub summary_span: Option<(usize, usize)>,
     pub medical_name: Option<String>,
     pub also_called: Vec<String>,
     pub search_terms: Vec<String>,
@@ -344,14 +374,37 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
                     }
                 }
             });
+            let kind = match &s.kind {
+                None => SourceKind::Article,
+                Some(k) => SourceKind::parse(k.get_ref()).unwrap_or_else(|| {
+                    let help = match crate::diag::did_you_mean(k.get_ref(), SourceKind::NAMES) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "use \"article\" (the default) or \"safety-netting\"".to_string(),
+                    };
+                    diags.push(
+                        Diagnostic::new(Rule::InvalidField, path, Some(sp(k.span())), format!("unknown source kind `{}`", k.get_ref()))
+                            .with_help(help),
+                    );
+                    SourceKind::Article
+                }),
+            };
             let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.get_ref().clone());
-            sources.push(Source { title: s.title.get_ref().clone(), author: text(&s.author), publisher: text(&s.publisher), date, url });
+            sources.push(Source {
+                title: s.title.get_ref().clone(),
+                kind,
+                kind_span: s.kind.as_ref().map(|k| sp(k.span())),
+                author: text(&s.author),
+                publisher: text(&s.publisher),
+                date,
+                url,
+            });
         }
     }
     let fm = Frontmatter {
         title: typed.title.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
         title_span: typed.title.as_ref().map(|t| sp(t.span())).unwrap_or(whole),
         summary: typed.summary.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
+        summary_span: typed.summary.as_ref().map(|t| sp(t.span())),
         medical_name: typed.medical_name.as_ref().map(|t| t.get_ref().trim().to_string()).filter(|s| !s.is_empty()),
         also_called: strings(&typed.also_called),
         search_terms: strings(&typed.search_terms),
@@ -443,6 +496,23 @@ mod tests {
         assert_eq!(split("+++\ntitle = 1\n", "p.md").unwrap_err().code, "front-matter");
         let s = split("\u{feff}+++\r\na = 1\r\n+++\r\nbody", "p.md").unwrap();
         assert_eq!(s.body_start, "\u{feff}+++\r\na = 1\r\n+++\r\n".len());
+    }
+
+    #[test]
+    fn source_kinds() {
+        let text = GOOD.replace("title = \"A\"\n", "title = \"A\"\n[[sources]]\nkind = \"safety-netting\"\ntitle = \"Editors\"\n");
+        let (fm, diags) = run(&text, Requirements::Condition);
+        assert!(diags.is_empty(), "{diags:?}");
+        let kinds: Vec<SourceKind> = fm.unwrap().sources.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [SourceKind::Article, SourceKind::SafetyNetting]);
+
+        let text = text.replace("\"safety-netting\"", "\"safety-neting\"");
+        let (_, diags) = run(&text, Requirements::Condition);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "invalid-field");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `safety-netting`?"));
+        let (s, e) = diags[0].span.unwrap();
+        assert_eq!(&text[s..e], "\"safety-neting\"");
     }
 
     #[test]

@@ -3,6 +3,12 @@
 //! Sections are found on the Markdown event stream (so a `##` inside a code block
 //! is not a section) but kept as slices of the original text, so every later
 //! diagnostic can point into the file and rendering stays plain pulldown-cmark.
+//!
+//! One piece of syntax is taken out before that: the `{safety-netting}` marker that
+//! ends a paragraph or list item the site's editors added as standard safety-netting
+//! advice (not from the page's sources). It becomes [`CITATION`], a private-use
+//! character of the same byte length plus padding, so every offset still points into
+//! the file; the renderer turns it into a citation and plain text drops it.
 
 use crate::rules::Rule;
 use std::collections::HashSet;
@@ -49,10 +55,29 @@ impl Urgency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedFlag {
     pub urgency: Urgency,
-    /// Inline Markdown, without the `urgency:` prefix.
+    /// Inline Markdown, without the `urgency:` prefix or a safety-netting marker.
     pub text: String,
     pub plain: String,
     pub span: (usize, usize),
+    /// Where its `{safety-netting}` marker is, when the editors added this sign.
+    pub safety_netting: Option<(usize, usize)>,
+}
+
+/// What an editor writes at the end of a paragraph or list item that is standard
+/// safety-netting advice, added by the site's editors rather than taken from a source.
+pub const SAFETY_NETTING_MARKER: &str = "{safety-netting}";
+
+/// What a marker becomes in the parsed Markdown: the renderer shows a citation in its
+/// place, plain text (search, readability, structured data) drops it.
+pub const CITATION: char = '\u{E000}';
+
+/// A paragraph or list item marked `{safety-netting}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyNet {
+    /// The marker's span in the file.
+    pub span: (usize, usize),
+    /// Plain text of what it marks, for a reviewer to read.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -180,6 +205,18 @@ pub struct Section {
     pub items: Vec<String>,
     /// Markdown of the parts of a structured section that are not its list.
     pub intro: String,
+    /// The Red flags section in source order: prose and runs of red flags.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a Red flags section, in the order the author wrote it, so a lead-in
+/// sentence stays before the cards it introduces and a closing note after them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Markdown that is not a red-flag list.
+    Prose(String),
+    /// Consecutive red-flag lists: these indexes into [`Body::red_flags`].
+    Flags(Vec<usize>),
 }
 
 /// The parsed body.
@@ -190,6 +227,8 @@ pub struct Body {
     pub sections: Vec<Section>,
     pub red_flags: Vec<RedFlag>,
     pub phases: Vec<Phase>,
+    /// Every paragraph and list item marked `{safety-netting}`, in order.
+    pub safety_nets: Vec<SafetyNet>,
     /// Every anchor a link may target: heading ids and canonical section names.
     pub anchors: HashSet<String>,
     /// Ids of headings in the lead (rare), in order.
@@ -245,7 +284,10 @@ fn push_plain(out: &mut String, event: &Event<'_>) {
 
 /// Wiki-links read as their label, or their slug in words.
 fn finish_plain(out: String) -> String {
-    let mut text = out.trim().to_string();
+    // A cut marker leaves a run of spaces behind.
+    let mut text = if out.contains(CITATION) { out.replace(CITATION, " ").split_whitespace().collect::<Vec<_>>().join(" ") } else { out }
+        .trim()
+        .to_string();
     for w in super::links::scan_wikilinks_plain(&text.clone()).into_iter().rev() {
         let shown = w.label.clone().unwrap_or_else(|| w.target.slug.replace('-', " "));
         text.replace_range(w.start..w.end, &shown);
@@ -259,13 +301,15 @@ struct Blocks {
     items: Vec<(usize, usize)>,
     item_plain: Vec<String>,
     other: Vec<(usize, usize)>,
+    /// Spans of the top-level lists.
+    lists: Vec<(usize, usize)>,
     plain: String,
 }
 
 fn blocks(md: &str) -> Blocks {
     let mut depth = 0usize;
     let mut in_list = false;
-    let mut out = Blocks { items: Vec::new(), item_plain: Vec::new(), other: Vec::new(), plain: String::new() };
+    let mut out = Blocks { items: Vec::new(), item_plain: Vec::new(), other: Vec::new(), lists: Vec::new(), plain: String::new() };
     let mut item: Option<String> = None;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
         push_plain(&mut out.plain, &event);
@@ -277,6 +321,7 @@ fn blocks(md: &str) -> Blocks {
                 if depth == 0 {
                     if matches!(tag, Tag::List(_)) {
                         in_list = true;
+                        out.lists.push((range.start, range.end));
                     } else {
                         in_list = false;
                         out.other.push((range.start, range.end));
@@ -350,6 +395,107 @@ fn item_span(item_start: usize, skip: usize, text: &str) -> (usize, usize) {
     }
 }
 
+/// A `{safety-netting}` found outside code.
+struct Marker {
+    /// From the spaces before it to its closing brace: what is taken out of the text.
+    cut: (usize, usize),
+    /// The braces.
+    span: (usize, usize),
+    /// The paragraph or list item it ends, up to the marker; `None` when it ends neither.
+    marks: Option<(usize, usize)>,
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. })
+}
+
+/// Finds every marker in `body` and whether it ends a paragraph or list item.
+fn find_markers(body: &str) -> Vec<Marker> {
+    if !body.contains(SAFETY_NETTING_MARKER) {
+        return Vec::new();
+    }
+    struct Open {
+        start: usize,
+        end: usize,
+        block: bool,
+        markable: bool,
+        first_child: Option<usize>,
+    }
+    // Code and raw HTML show the marker as written; blocks: (start, end, markable, end of own text, depth).
+    let mut literal: Vec<(usize, usize)> = Vec::new();
+    let mut blocks: Vec<(usize, usize, bool, usize, usize)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => literal.push((range.start, range.end)),
+            Event::Start(tag) => {
+                if matches!(tag, Tag::CodeBlock(_) | Tag::HtmlBlock) {
+                    literal.push((range.start, range.end));
+                }
+                let block = !is_inline(&tag);
+                if block {
+                    if let Some(parent) = open.last_mut() {
+                        parent.first_child.get_or_insert(range.start);
+                    }
+                }
+                let markable = matches!(tag, Tag::Paragraph | Tag::Item);
+                open.push(Open { start: range.start, end: range.end, block, markable, first_child: None });
+            }
+            Event::End(_) => {
+                let depth = open.len();
+                if let Some(o) = open.pop() {
+                    if o.block {
+                        blocks.push((o.start, o.end, o.markable, o.first_child.unwrap_or(o.end), depth));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (at, _) in body.match_indices(SAFETY_NETTING_MARKER) {
+        if literal.iter().any(|&(s, e)| s <= at && at < e) {
+            continue;
+        }
+        let end = at + SAFETY_NETTING_MARKER.len();
+        let cut_start = at - (body[..at].len() - body[..at].trim_end_matches([' ', '\t']).len());
+        // A list and its first item can share their span: the deepest block is the innermost.
+        let innermost = blocks.iter().filter(|b| b.0 <= at && at < b.1).max_by_key(|b| b.4);
+        // It ends the paragraph or item (which it marks whole), or one of its lines
+        // (which it marks: one sentence a line is how many editors write).
+        let marks = innermost.and_then(|&(start, _, markable, own_end, _)| {
+            let after = body.get(end..own_end.max(end)).unwrap_or("");
+            let from = if after.trim().is_empty() { start } else { start.max(body[..cut_start].rfind('\n').map_or(0, |n| n + 1)) };
+            let before = strip_marker(&body[from..cut_start]).1;
+            let ends_line = after.split('\n').next().unwrap_or("").trim().is_empty();
+            (markable && ends_line && !before.trim().is_empty()).then_some((from, cut_start))
+        });
+        out.push(Marker { cut: (cut_start, end), span: (at, end), marks });
+    }
+    out
+}
+
+/// `body` with each marker cut out. A placed marker leaves spaces and then
+/// [`CITATION`], as many bytes as it had, so offsets do not move (and no line ends
+/// in two spaces, which Markdown would read as a line break).
+fn cut_markers(body: &str, markers: &[Marker]) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    for m in markers {
+        out.push_str(&body[last..m.cut.0]);
+        let len = m.cut.1 - m.cut.0;
+        if m.marks.is_some() {
+            out.extend(std::iter::repeat_n(' ', len - CITATION.len_utf8()));
+            out.push(CITATION);
+        } else {
+            out.extend(std::iter::repeat_n(' ', len));
+        }
+        last = m.cut.1;
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
 fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
     let len = text.find('\n').unwrap_or(text.len());
     (offset, offset + len.max(1))
@@ -357,6 +503,30 @@ fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
 
 /// Splits the body (which starts at byte `offset` of the file) into sections and reads them.
 pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnostic>) -> Body {
+    let markers = find_markers(body);
+    let cut;
+    let body = if markers.is_empty() {
+        body
+    } else {
+        cut = cut_markers(body, &markers);
+        cut.as_str()
+    };
+    let mut safety_nets = Vec::new();
+    for m in &markers {
+        let span = (offset + m.span.0, offset + m.span.1);
+        match m.marks {
+            Some((s, e)) => safety_nets.push(SafetyNet { span, text: plain_text(&body[s..e]) }),
+            None => diags.push(
+                Diagnostic::new(
+                    Rule::SafetyNettingMarker,
+                    path,
+                    Some(span),
+                    "`{safety-netting}` must come at the very end of the paragraph or list item it marks",
+                )
+                .with_help("move it after the last word of the paragraph or list item, with a space before it (see docs/authoring.md#safety-netting)"),
+            ),
+        }
+    }
     let heads = headings(body);
     let mut used: HashSet<String> = HashSet::new();
     // The next number to try for each base anchor: 20,000 identical headings cost
@@ -385,7 +555,8 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     };
     let h2s: Vec<usize> = heads.iter().enumerate().filter(|(_, h)| h.level == HeadingLevel::H2).map(|(i, _)| i).collect();
     let lead_end = h2s.first().map(|&i| heads[i].start).unwrap_or(body.len());
-    let mut out = Body { lead: body[..lead_end].trim().to_string(), lead_plain: plain_text(&body[..lead_end]), ..Body::default() };
+    let mut out =
+        Body { lead: body[..lead_end].trim().to_string(), lead_plain: plain_text(&body[..lead_end]), safety_nets, ..Body::default() };
     // Lead headings (rare) still get ids, in document order.
     let mut lead_subs = Vec::new();
     for h in heads.iter().filter(|h| h.start < lead_end) {
@@ -423,6 +594,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let b = blocks(content);
         let items: Vec<String> = b.item_plain.clone();
         let intro = b.other.iter().map(|&(s, e)| content[s..e].trim()).collect::<Vec<_>>().join("\n\n");
+        let mut parts = Vec::new();
         match kind {
             SectionKind::RedFlags => {
                 for (s, e, closer, closed) in swallowing_html(content) {
@@ -446,18 +618,28 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         );
                     }
                 }
+                // (item start, index of its red flag) to put each list's flags in its part.
+                let mut flag_at: Vec<(usize, usize)> = Vec::new();
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
                     let span = item_span(content_offset + s, skip, text);
                     match split_urgency(text) {
-                        Some((urgency, rest)) if !rest.trim().is_empty() => {
+                        Some((urgency, rest)) if !rest.replace(CITATION, "").trim().is_empty() => {
                             if urgency == Urgency::Emergency && has_link(rest) {
                                 diags.push(
                                     Diagnostic::new(Rule::EmergencyLink, path, Some(span), "a link inside an emergency red flag")
                                         .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
                                 );
                             }
-                            out.red_flags.push(RedFlag { urgency, text: rest.to_string(), plain: plain_text(rest), span });
+                            let (item_start, item_end) = (content_offset + s, content_offset + e);
+                            let safety_netting = out.safety_nets.iter().map(|n| n.span).find(|&(ms, _)| item_start <= ms && ms < item_end);
+                            let text = if rest.contains(CITATION) {
+                                rest.split(CITATION).map(str::trim_end).collect::<Vec<_>>().join("").trim_end().to_string()
+                            } else {
+                                rest.to_string()
+                            };
+                            flag_at.push((s, out.red_flags.len()));
+                            out.red_flags.push(RedFlag { urgency, plain: plain_text(&text), text, span, safety_netting });
                         }
                         _ => diags.push(
                             Diagnostic::new(Rule::RedFlagUrgency, path, Some(span), "this red flag has no urgency")
@@ -465,6 +647,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         ),
                     }
                 }
+                parts = red_flag_parts(content, &b.lists, &flag_at);
             }
             SectionKind::Timeline => {
                 for &(s, e) in &b.items {
@@ -504,6 +687,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
             plain: b.plain,
             items,
             intro,
+            parts,
         });
     }
     for s in &out.sections {
@@ -616,8 +800,53 @@ fn swallowing_html(md: &str) -> Vec<(usize, usize, &'static str, bool)> {
     out
 }
 
+/// Splits a Red flags section at its lists: the prose between them stays where it
+/// was written, and lists with nothing between them make one run of cards.
+fn red_flag_parts(content: &str, lists: &[(usize, usize)], flag_at: &[(usize, usize)]) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for &(start, end) in lists {
+        let prose = content[last..start].trim();
+        let flags = flag_at.iter().filter(|(at, _)| start <= *at && *at < end).map(|&(_, i)| i);
+        match parts.last_mut() {
+            Some(Part::Flags(run)) if prose.is_empty() => run.extend(flags),
+            _ => {
+                if !prose.is_empty() {
+                    parts.push(Part::Prose(prose.to_string()));
+                }
+                parts.push(Part::Flags(flags.collect()));
+            }
+        }
+        last = end;
+    }
+    let prose = content[last..].trim();
+    if !prose.is_empty() {
+        parts.push(Part::Prose(prose.to_string()));
+    }
+    parts
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
+}
+
+/// Spans of the text a reader reads (not code, raw HTML or link targets), with
+/// adjacent pieces joined: pulldown-cmark splits "A&E" into three text events.
+pub fn text_runs(md: &str) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut in_code = false;
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if !in_code => match runs.last_mut() {
+                Some(last) if last.1 == range.start => last.1 = range.end,
+                _ => runs.push((range.start, range.end)),
+            },
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// Whether inline Markdown contains a link of any kind.
@@ -692,6 +921,52 @@ mod tests {
         assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");
         let phase_span = diags[2].span.unwrap();
         assert_eq!(&body[phase_span.0 - 100..phase_span.1 - 100], "Soon");
+    }
+
+    #[test]
+    fn safety_netting_markers_are_parsed_out() {
+        let body = "Lead one. {safety-netting}\nLead two.\n\n## Fixes\n\n- rest {safety-netting}\n  - sub item\n\n## Red flags\n\n- emergency: short of breath {safety-netting}\n- urgent: cannot walk\n\n`{safety-netting}` in code\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 10, "p.md", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let texts: Vec<&str> = b.safety_nets.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["Lead one.", "rest", "emergency: short of breath"]);
+        for n in &b.safety_nets {
+            assert_eq!(&body[n.span.0 - 10..n.span.1 - 10], SAFETY_NETTING_MARKER);
+        }
+        let flag = &b.red_flags[0];
+        assert_eq!((flag.text.as_str(), flag.plain.as_str()), ("short of breath", "short of breath"));
+        assert_eq!(flag.safety_netting, Some(b.safety_nets[2].span));
+        assert_eq!(b.red_flags[1].safety_netting, None);
+        // Plain text (search, readability) has neither the marker nor its stand-in; code keeps it.
+        assert_eq!(b.lead_plain, "Lead one. Lead two.");
+        assert_eq!(b.sections[0].items, ["rest sub item"]);
+        assert!(b.sections[1].plain.ends_with("{safety-netting} in code"), "{}", b.sections[1].plain);
+        // Markdown keeps one citation where each marker was, and no line ends in a hard break.
+        assert_eq!(b.lead.matches(CITATION).count(), 1);
+        assert!(b.lead.contains(&format!("Lead one.{}{CITATION}\nLead two.", " ".repeat(14))));
+    }
+
+    #[test]
+    fn a_marker_inside_text_is_an_error_at_the_marker() {
+        for body in ["- urgent: a {safety-netting} b\n", "**bold {safety-netting}**\n", "## Head {safety-netting}\n", "{safety-netting}\n"]
+        {
+            let mut diags = Vec::new();
+            let b = parse_body(body, 0, "p.md", &mut diags);
+            assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["safety-netting-marker"], "{body:?}");
+            let (s, e) = diags[0].span.unwrap();
+            assert_eq!(&body[s..e], SAFETY_NETTING_MARKER);
+            assert!(b.safety_nets.is_empty());
+        }
+    }
+
+    #[test]
+    fn red_flag_parts_keep_source_order() {
+        let body = "## Red flags\n\nLead-in:\n\n- urgent: a\n- emergency: b\n\n* routine: c\n\nAfter.\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 0, "p.md", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(b.sections[0].parts, [Part::Prose("Lead-in:".into()), Part::Flags(vec![0, 1, 2]), Part::Prose("After.".into())]);
     }
 
     #[test]

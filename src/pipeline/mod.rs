@@ -97,7 +97,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     let mut outcome = BuildOutcome::default();
     let (config_file, config) = SiteConfig::load(&opts.root)?;
     let mut sources: HashMap<String, SourceFile> = HashMap::new();
-    let config = match config {
+    let mut config = match config {
         Ok(c) => c,
         Err(diags) => {
             sources.insert(config_file.rel.clone(), config_file);
@@ -105,11 +105,14 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
             return Ok(outcome);
         }
     };
+    config.warnings = crate::parse::emergency_terms::site_toml(&config_file, &config);
     let timer = StageTimer::new(opts.timings);
     let mut loaded = load::load_content(&opts.root)?;
     timer.lap("load");
     let known_paths = loaded.page_paths();
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
+    diags.extend(config.warnings.iter().cloned());
+    sources.insert(config_file.rel.clone(), config_file);
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> =

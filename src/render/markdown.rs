@@ -7,8 +7,18 @@
 use pulldown_cmark::{html, CowStr, Event, Parser, Tag};
 
 use crate::graph::LinkGraph;
+use crate::parse::frontmatter::SourceKind;
 use crate::parse::links::{markdown_options, markdown_page_target, resolve_relative, scan_wikilinks, PageRef};
+use crate::parse::markdown::CITATION;
 use crate::parse::Page;
+
+/// The anchor of a page's `n`th source (0-based) in its Sources list.
+pub fn source_anchor(n: usize) -> String {
+    format!("source-{}", n + 1)
+}
+
+/// What a safety-netting citation says, on the item and in the Sources list.
+pub const SAFETY_NETTING_LABEL: &str = "Editors' safety-netting";
 
 pub struct MarkdownRenderer<'a> {
     pages: &'a [Page],
@@ -23,6 +33,7 @@ impl<'a> MarkdownRenderer<'a> {
             sanitizer.add_tag_attributes(h, &["id"]);
         }
         sanitizer.add_tags(&["mark"]);
+        sanitizer.add_tag_attributes("sup", &["class"]);
         sanitizer.link_rel(None);
         MarkdownRenderer { pages, graph, sanitizer }
     }
@@ -42,28 +53,42 @@ impl<'a> MarkdownRenderer<'a> {
         }
     }
 
+    /// The superscript that cites the page's safety-netting source for a marked item.
+    pub fn citation(&self, page: &Page) -> String {
+        let target = page
+            .fm
+            .sources
+            .iter()
+            .position(|s| s.kind == SourceKind::SafetyNetting)
+            .map(source_anchor)
+            .unwrap_or_else(|| "sources-heading".into());
+        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{SAFETY_NETTING_LABEL}</a></sup>")
+    }
+
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
         let md = self.expand_wikilinks(md);
         let mut ids = heading_ids.iter();
         let mut raw_html = false;
-        let events = Parser::new_ext(&md, markdown_options()).map(|event| match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
+        let cite = md.contains(CITATION).then(|| self.citation(page));
+        let events = Parser::new_ext(&md, markdown_options()).flat_map(|event| match event {
+            Event::Text(t) if t.contains(CITATION) => {
+                let cite = cite.clone().unwrap_or_default();
+                let mut out = Vec::new();
+                let pieces: Vec<&str> = t.split(CITATION).collect();
+                for (i, piece) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        out.push(Event::InlineHtml(CowStr::from(cite.clone())));
+                    }
+                    // The cut marker's padding sits before the citation; the superscript hugs the word.
+                    let piece = if i + 1 < pieces.len() { piece.trim_end() } else { piece };
+                    if !piece.is_empty() {
+                        out.push(Event::Text(CowStr::from(piece.to_string())));
+                    }
+                }
+                out
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
-            }
-            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
-                let id = ids.next().map(|s| CowStr::from(s.clone()));
-                Event::Start(Tag::Heading { level, id, classes, attrs })
-            }
-            Event::Html(h) | Event::InlineHtml(h) => {
-                raw_html = true;
-                Event::Html(h)
-            }
-            other => other,
+            other => vec![self.event(other, page, &mut ids, &mut raw_html)],
         });
         let mut out = String::with_capacity(md.len() * 3 / 2);
         html::push_html(&mut out, events);
@@ -80,6 +105,28 @@ impl<'a> MarkdownRenderer<'a> {
             return self.render_escaped(&md, page, heading_ids);
         }
         self.sanitizer.clean(&out).to_string()
+    }
+
+    /// One event with its links resolved and made safe and its heading id given.
+    fn event<'e>(&self, event: Event<'e>, page: &Page, ids: &mut std::slice::Iter<'_, String>, raw_html: &mut bool) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+            }
+            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
+                let id = ids.next().map(|s| CowStr::from(s.clone()));
+                Event::Start(Tag::Heading { level, id, classes, attrs })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                *raw_html = true;
+                Event::Html(h)
+            }
+            other => other,
+        }
     }
 
     /// Renders with every piece of raw HTML escaped as text.

@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::built::{Output, OutputSink};
 use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
-use crate::parse::markdown::{SectionKind, Urgency};
+use crate::parse::markdown::{Part, RedFlag, SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use markdown::MarkdownRenderer;
 use theme::Theme;
@@ -110,6 +110,7 @@ impl<'a> SiteRenderer<'a> {
         let mut red_flags_anchor = None;
         let mut red_flags_heading = None;
         let mut red_flags_intro_html = String::new();
+        let mut red_flags_blocks = Vec::new();
         let mut timeline = None;
         for s in &page.body.sections {
             match s.kind {
@@ -117,6 +118,18 @@ impl<'a> SiteRenderer<'a> {
                     red_flags_anchor = Some(s.anchor.clone());
                     red_flags_heading = Some(s.heading.clone());
                     red_flags_intro_html = md.block(&s.intro, page, &[]);
+                    red_flags_blocks = s
+                        .parts
+                        .iter()
+                        .map(|part| match part {
+                            Part::Prose(text) => RedFlagsBlock { kind: "prose", html: md.block(text, page, &[]), cards: Vec::new() },
+                            Part::Flags(run) => RedFlagsBlock {
+                                kind: "cards",
+                                html: String::new(),
+                                cards: self.cards(page, run.iter().map(|&i| &page.body.red_flags[i])),
+                            },
+                        })
+                        .collect();
                 }
                 SectionKind::Timeline if !page.body.phases.is_empty() => {
                     timeline = Some(TimelineView {
@@ -135,18 +148,12 @@ impl<'a> SiteRenderer<'a> {
                 }),
             }
         }
-        let care_cards = Urgency::ALL
-            .iter()
-            .filter_map(|&u| {
-                let items: Vec<String> = page.body.red_flags.iter().filter(|f| f.urgency == u).map(|f| md.inline(&f.text, page)).collect();
-                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
-            })
-            .collect();
+        let care_cards = self.cards(page, page.body.red_flags.iter());
         let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags() } else { Vec::new() };
         let region = page.fm.body_region.as_ref().and_then(|r| self.site.regions.iter().find(|v| v.slug == r.value)).cloned();
         let mut toc: Vec<TocEntry> = Vec::new();
         if page.body.sections.len() >= 4 {
-            if !page.body.red_flags.is_empty() {
+            if red_flags_anchor.is_some() {
                 toc.push(TocEntry {
                     level: 2,
                     text: red_flags_heading.clone().unwrap_or_default(),
@@ -176,6 +183,7 @@ impl<'a> SiteRenderer<'a> {
             red_flags_heading,
             red_flags_intro_html,
             care_cards,
+            red_flags_blocks,
             timeline,
             related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
             backlinks: {
@@ -184,18 +192,10 @@ impl<'a> SiteRenderer<'a> {
                 b.sort_by(|x, y| x.title.cmp(&y.title));
                 b
             },
-            sources: page
-                .fm
-                .sources
-                .iter()
-                .map(|s| {
-                    let mut s = s.clone();
-                    s.url = s.url.filter(|u| crate::url::publishable(u, false).is_some());
-                    s
-                })
-                .collect(),
+            sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
             review: ReviewView {
                 last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
+                last_reviewed_label: if page.fm.reviewed_by.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
                 next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
                 reviewed_by: page.fm.reviewed_by.clone(),
                 awaiting_review: page.fm.reviewed_by.is_empty(),
@@ -207,6 +207,28 @@ impl<'a> SiteRenderer<'a> {
         };
         view.jsonld = jsonld::for_page(page, &view, self.config);
         view
+    }
+
+    /// Red flags as care cards, most urgent first; an item the editors added cites them.
+    fn cards<'f>(&self, page: &Page, flags: impl Iterator<Item = &'f RedFlag> + Clone) -> Vec<CareCardView> {
+        Urgency::ALL
+            .iter()
+            .filter_map(|&u| {
+                let items: Vec<String> = flags
+                    .clone()
+                    .filter(|f| f.urgency == u)
+                    .map(|f| {
+                        let html = self.md.inline(&f.text, page);
+                        if f.safety_netting.is_some() {
+                            html + &self.md.citation(page)
+                        } else {
+                            html
+                        }
+                    })
+                    .collect();
+                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
+            })
+            .collect()
     }
 
     /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides.
