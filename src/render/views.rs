@@ -68,11 +68,7 @@ impl SourceView {
         let label = (source.kind == SourceKind::SafetyNetting).then_some(super::markdown::SAFETY_NETTING_LABEL);
         let mut source = source.clone();
         source.url = source.url.filter(|u| crate::url::publishable(u, false).is_some());
-        SourceView {
-            source,
-            anchor: super::markdown::source_anchor(n),
-            label,
-        }
+        SourceView { source, anchor: super::markdown::source_anchor(n), label }
     }
 }
 
