@@ -188,10 +188,17 @@ fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<St
             .with_help("publish it (status = \"published\"), remove the link, or build with --drafts");
     }
     let help = match crate::diag::did_you_mean(slug, slugs) {
+        _ if slug.trim().is_empty() => "write the slug of the page to link to between the brackets, e.g. [[shin-splints]]".to_string(),
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("create content/conditions/{slug}.md with `medkb new condition`, or fix the slug"),
     };
-    Diagnostic::new(Rule::BrokenLink, path, Some(span), format!("there is no page called `{slug}`")).with_help(help)
+    Diagnostic::new(
+        Rule::BrokenLink,
+        path,
+        Some(span),
+        if slug.trim().is_empty() { "this link names no page".to_string() } else { format!("there is no page called `{slug}`") },
+    )
+    .with_help(help)
 }
 
 #[cfg(test)]

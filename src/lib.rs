@@ -27,4 +27,6 @@ pub mod render;
 pub mod rules;
 pub mod serve;
 pub mod slug;
+pub mod term;
+pub mod url;
 pub mod urls;

@@ -52,6 +52,20 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         );
     }
     let canonical_root = root.canonicalize()?;
+    if let Ok(target) = content.canonicalize() {
+        if !target.starts_with(&canonical_root) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Rule::InvalidFile,
+                    "content",
+                    None,
+                    format!("content/ is a link to {}, which is outside the site", target.display()),
+                )
+                .with_help("move the pages into the site's own content/ folder"),
+            );
+            return Ok(out);
+        }
+    }
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut to_read = Vec::new();
     for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
@@ -66,12 +80,32 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         let path = entry.path();
         let rel = rel_path(root, path);
         let name = entry.file_name().to_string_lossy();
+        // A linked folder is not walked: say so, or its pages would vanish without a word.
+        if entry.path_is_symlink() && path.is_dir() {
+            let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            let d = if target.starts_with(&canonical_root) {
+                Diagnostic::new(Rule::LinkedFolder, &rel, None, "this is a link to a folder, which medkb does not follow")
+            } else {
+                Diagnostic::new(Rule::InvalidFile, &rel, None, format!("this is a link to {}, which is outside the site", target.display()))
+            };
+            out.diagnostics.push(d.with_help("move the folder's pages into content/ instead of linking to it"));
+            continue;
+        }
         if crate::fsutil::is_editor_noise(&name) || !name.ends_with(".md") {
             continue; // editor backups, hidden files and assets are not pages
         }
         if entry.path_is_symlink() {
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    out.diagnostics.push(Diagnostic::new(
+                        Rule::InvalidFile,
+                        &rel,
+                        None,
+                        format!("this is a link to {}, which is not a regular file", target.display()),
+                    ));
+                    continue;
+                }
                 Ok(target) => {
                     out.diagnostics.push(
                         Diagnostic::new(
@@ -166,8 +200,13 @@ pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
         let bytes = e.as_bytes();
         let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
         Box::new(
-            Diagnostic::new(Rule::InvalidFile, rel, None, format!("this file is not valid UTF-8 (line {line}, byte {good})"))
-                .with_help("save the file as UTF-8 in your editor"),
+            Diagnostic::new(
+                Rule::InvalidFile,
+                rel,
+                Some((good, good + 1)),
+                format!("this file is not valid UTF-8 (line {line}, byte {good})"),
+            )
+            .with_help("save the file as UTF-8 in your editor"),
         )
     })?;
     if text.trim().is_empty() {

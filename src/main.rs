@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         Command::Search { query, root, output, json, limit, region } => {
             cmd::search::run(&root, output.as_deref(), &query, json, limit, region.as_deref())
         }
-        Command::Serve { site, port, bind, open } => cmd::serve::run(&site, port, bind, open),
+        Command::Serve { site, port, bind, open, allow_host } => cmd::serve::run(&site, port, bind, open, allow_host),
     };
     match result {
         Ok(code) => code,

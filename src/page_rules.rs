@@ -44,6 +44,17 @@ pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, dia
                 );
             }
         }
+        // Flags that fail to parse were reported where they are; a section with no
+        // list at all would otherwise publish a condition page with no warning signs.
+        let red_flags = crate::kind::SectionKind::RedFlags;
+        if let Some(sec) = body.sections.iter().find(|s| s.kind == red_flags && kind.required_sections().contains(&red_flags)) {
+            if sec.items.is_empty() {
+                diags.push(
+                    Diagnostic::new(Rule::NoRedFlags, path, Some(sec.heading_span), "this Red flags section lists no red flags")
+                        .with_help("list each warning sign as an item starting with `emergency:`, `urgent:` or `routine:`"),
+                );
+            }
+        }
         if let Some(region) = &fm.body_region {
             if config.region(&region.value).is_none() {
                 let names: Vec<&str> = config.body_regions.iter().map(|r| r.slug.as_str()).collect();

@@ -274,6 +274,51 @@ registry! {
         bad: "- emergency: chest pain that spreads to your arm (see [[chest-pain-while-running]])",
         good: "- emergency: chest pain that spreads to your arm",
     }
+    HiddenRedFlags {
+        code: "hidden-red-flags",
+        level: Error,
+        lowerable: false,
+        summary: "raw HTML in Red flags that hides flags from readers (an unclosed `<!--`, `<script>`, `<style>`, `<textarea>` or `<pre>`)",
+        why: "In Markdown, an HTML comment or a <script>, <style>, <textarea> or <pre> block runs until its closing tag. Left open in Red flags it swallows every flag after it, emergency ones included, and the sanitiser then drops it all: the page shows no care cards and nothing says so.",
+        bad: "## Red flags\n\n<!-- note to the reviewer\n\n- emergency: your foot is cold and numb",
+        good: "## Red flags\n\n<!-- note to the reviewer -->\n\n- emergency: your foot is cold and numb",
+    }
+    NoRedFlags {
+        code: "no-red-flags",
+        level: Error,
+        lowerable: false,
+        summary: "a condition page's Red flags section lists no flags",
+        why: "Care cards are built from the flags listed in Red flags. A section of prose alone gives a worried reader no card telling them how soon to get help.",
+        bad: "## Red flags\n\nSee a doctor if you are worried.",
+        good: "## Red flags\n\n- urgent: the pain stops you walking",
+    }
+    TooDeep {
+        code: "too-deep",
+        level: Warning,
+        lowerable: true,
+        summary: "lists or HTML nested more than 200 deep; the page's raw HTML is then shown as text",
+        why: "The HTML sanitiser's cost grows with the square of the nesting depth: 50,000 nested <div> took seconds and deeper pages minutes, stalling builds and the preview. No real page nests this deep, so medkb shows such a page's raw HTML as text and says so.",
+        bad: "<div><div><div>… (300 levels) …</div></div></div>",
+        good: "<div>one level of HTML, or none</div>",
+    }
+    Template {
+        code: "template",
+        level: Error,
+        lowerable: false,
+        summary: "a template does not compile, fails when rendered, or includes itself",
+        why: "A broken template would only be found by `build`, or would crash it (a template that includes itself recurses until the stack overflows). `check` loads the theme and renders one page of each kind, so it fails first.",
+        bad: "templates/partials/search.html:\n{% include \"partials/search.html\" %}",
+        good: "templates/partials/search.html:\n<form role=\"search\">…</form>",
+    }
+    LinkedFolder {
+        code: "linked-folder",
+        level: Warning,
+        lowerable: true,
+        summary: "a link to a folder inside the site, which medkb does not follow",
+        why: "medkb reads only what is inside the site and never follows links to folders, so a linked folder's pages or files are not published. Saying so beats pages that vanish without a word.",
+        bad: "static/images -> ../shared-images",
+        good: "static/images/  (a real folder)",
+    }
     TimelinePhase {
         code: "timeline-phase",
         level: Error,

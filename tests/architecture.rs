@@ -23,7 +23,7 @@ const FLOORS: &[&[&str]] = &[
     &["urls"],
     &["kind"],
     &["diag"],
-    &["rules", "slug", "fsutil", "built"],
+    &["rules", "slug", "fsutil", "built", "term", "url"],
 ];
 
 fn floor(module: &str) -> usize {

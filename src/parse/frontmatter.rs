@@ -27,6 +27,16 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = text[bom..].split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if !text.contains('\n') && text.contains('\r') {
+        let cr = text.find('\r').unwrap_or(0);
+        return Err(Diagnostic::new(
+            Rule::FrontMatter,
+            path,
+            Some((bom, cr.max(bom + 1))),
+            "this file's lines end with a carriage return only (old Mac line endings), which medkb cannot read",
+        )
+        .with_help("save the file with LF (Unix) or CRLF (Windows) line endings in your editor"));
+    }
     if first.trim_end() != "+++" {
         return Err(Diagnostic::new(
             Rule::FrontMatter,
@@ -87,12 +97,12 @@ struct Typed {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
-    title: String,
+    title: Spanned<String>,
     kind: Option<Spanned<String>>,
-    author: Option<String>,
-    publisher: Option<String>,
-    date: Option<toml::value::Datetime>,
-    url: Option<String>,
+    author: Option<Spanned<String>>,
+    publisher: Option<Spanned<String>>,
+    date: Option<Spanned<toml::value::Datetime>>,
+    url: Option<Spanned<String>>,
 }
 
 /// A value and the byte span it came from in the file.
@@ -236,12 +246,12 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         require("body_region", typed.body_region.is_some(), "add body_region = \"...\" with one of the regions in site.toml");
     }
 
-    let mut date = |v: &Spanned<toml::value::Datetime>, key: &str| -> Option<NaiveDate> {
+    // A date with a time is refused, not truncated: which day was meant would be a guess.
+    let date = |v: &Spanned<toml::value::Datetime>, key: &str, diags: &mut Vec<Diagnostic>| -> Option<NaiveDate> {
         let d = v.get_ref();
         match (d.date, d.time) {
             (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32),
             _ => {
-                ok = false;
                 diags.push(
                     Diagnostic::new(Rule::InvalidField, path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
                         .with_help("write it as 2026-11-21"),
@@ -250,9 +260,48 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             }
         }
     };
-    let last_reviewed = typed.last_reviewed.as_ref().and_then(|v| date(v, "last_reviewed"));
+    let last_reviewed = typed.last_reviewed.as_ref().and_then(|v| date(v, "last_reviewed", diags));
     let next_review_due =
-        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due").map(|d| At { value: d, span: sp(v.span()) }));
+        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due", diags).map(|d| At { value: d, span: sp(v.span()) }));
+    // Text that reaches HTML, XML feeds and JSON-LD: control characters would make the feed ill-formed.
+    {
+        let mut text_fields: Vec<(&str, &Spanned<String>)> = Vec::new();
+        for (key, v) in [
+            ("title", &typed.title),
+            ("summary", &typed.summary),
+            ("medical_name", &typed.medical_name),
+            ("body_region", &typed.body_region),
+        ] {
+            text_fields.extend(v.iter().map(|v| (key, v)));
+        }
+        for (key, v) in [
+            ("also_called", &typed.also_called),
+            ("search_terms", &typed.search_terms),
+            ("related", &typed.related),
+            ("reviewed_by", &typed.reviewed_by),
+        ] {
+            text_fields.extend(v.iter().flatten().map(|v| (key, v)));
+        }
+        for s in typed.sources.iter().flat_map(|l| l.get_ref()) {
+            text_fields.push(("sources.title", &s.title));
+            text_fields.extend(s.author.iter().map(|v| ("sources.author", v)));
+            text_fields.extend(s.publisher.iter().map(|v| ("sources.publisher", v)));
+        }
+        for (key, v) in text_fields {
+            if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
+                ok = false;
+                diags.push(
+                    Diagnostic::new(
+                        Rule::InvalidField,
+                        path,
+                        Some(sp(v.span())),
+                        format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
+                    )
+                    .with_help("remove it; control characters are invisible and make feeds unreadable"),
+                );
+            }
+        }
+    }
 
     let page_type = match typed.page_type.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
         None | Some(("condition", _)) => PageType::Condition,
@@ -306,12 +355,28 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             );
         }
         for s in list.get_ref() {
-            let date =
-                s.date.as_ref().and_then(|d| d.date).and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32));
+            let date = s.date.as_ref().and_then(|d| date(d, "date", diags));
+            let url = s.url.as_ref().and_then(|u| {
+                let value = u.get_ref().trim();
+                match crate::url::check(value, false) {
+                    Ok(()) => Some(value.to_string()),
+                    Err(refusal) => {
+                        diags.push(
+                            Diagnostic::new(
+                                Rule::InvalidField,
+                                path,
+                                Some(sp(u.span())),
+                                format!("this source's url: {}", refusal.describe(value)),
+                            )
+                            .with_help("a source's url must be an http:// or https:// address (or a path on this site)"),
+                        );
+                        None
+                    }
+                }
+            });
             let kind = match &s.kind {
                 None => SourceKind::Article,
                 Some(k) => SourceKind::parse(k.get_ref()).unwrap_or_else(|| {
-                    ok = false;
                     let help = match crate::diag::did_you_mean(k.get_ref(), SourceKind::NAMES) {
                         Some(n) => format!("did you mean `{n}`?"),
                         None => "use \"article\" (the default) or \"safety-netting\"".to_string(),
@@ -323,14 +388,15 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
                     SourceKind::Article
                 }),
             };
+            let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.get_ref().clone());
             sources.push(Source {
-                title: s.title.clone(),
+                title: s.title.get_ref().clone(),
                 kind,
                 kind_span: s.kind.as_ref().map(|k| sp(k.span())),
-                author: s.author.clone(),
-                publisher: s.publisher.clone(),
+                author: text(&s.author),
+                publisher: text(&s.publisher),
                 date,
-                url: s.url.clone(),
+                url,
             });
         }
     }

@@ -365,7 +365,8 @@ fn strip_marker(item: &str) -> (usize, &str) {
             _ => trimmed,
         }
     };
-    let text = rest.trim_start();
+    // Spaces only: an empty item (`-` alone) must not point at the next line.
+    let text = rest.trim_start_matches([' ', '\t']);
     skip += rest.len() - text.len();
     (skip, text.trim_end())
 }
@@ -382,6 +383,16 @@ fn split_urgency(text: &str) -> Option<(Urgency, &str)> {
     let after = after.strip_prefix(':').or_else(|| (text.trim_start().starts_with('[')).then_some(after))?;
     let after = after.trim_start_matches(['*', '_']).trim_start();
     Some((urgency, after))
+}
+
+/// The span of a list item's text (its first line), or of its marker when the item
+/// is empty: an empty `-` is reported on its own line, and never past the end of the file.
+fn item_span(item_start: usize, skip: usize, text: &str) -> (usize, usize) {
+    if text.is_empty() {
+        (item_start, item_start + 1)
+    } else {
+        first_line_span(item_start + skip, text)
+    }
 }
 
 /// A `{safety-netting}` found outside code.
@@ -518,6 +529,9 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     }
     let heads = headings(body);
     let mut used: HashSet<String> = HashSet::new();
+    // The next number to try for each base anchor: 20,000 identical headings cost
+    // 20,000 steps, not 200 million.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut unique = |text: &str| -> String {
         let base = {
             let s = crate::slug::slugify(text);
@@ -527,13 +541,17 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                 s
             }
         };
-        let mut id = base.clone();
-        let mut n = 2;
-        while !used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if used.insert(base.clone()) {
+            return base;
         }
-        id
+        let n = next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if used.insert(id.clone()) {
+                return id;
+            }
+        }
     };
     let h2s: Vec<usize> = heads.iter().enumerate().filter(|(_, h)| h.level == HeadingLevel::H2).map(|(i, _)| i).collect();
     let lead_end = h2s.first().map(|&i| heads[i].start).unwrap_or(body.len());
@@ -549,6 +567,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     let mut seen_kinds = HashSet::new();
     for (n, &hi) in h2s.iter().enumerate() {
         let h = &heads[hi];
+        let next_h2 = h2s.get(n + 1).copied().unwrap_or(heads.len());
         let end = h2s.get(n + 1).map(|&j| heads[j].start).unwrap_or(body.len());
         let kind = SectionKind::from_heading(&h.text);
         if kind != SectionKind::Other && !seen_kinds.insert(kind) {
@@ -565,7 +584,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let anchor = unique(&h.text);
         out.all_headings.push((2, h.text.clone(), anchor.clone()));
         let mut sub_anchors = Vec::new();
-        for sub in heads.iter().filter(|s| s.start > h.start && s.start < end) {
+        for sub in &heads[hi + 1..next_h2] {
             let id = unique(&sub.text);
             out.all_headings.push((heading_number(sub.level), sub.text.clone(), id.clone()));
             sub_anchors.push(id);
@@ -578,11 +597,32 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let mut parts = Vec::new();
         match kind {
             SectionKind::RedFlags => {
+                for (s, e, closer, closed) in swallowing_html(content) {
+                    let opener = &content[s..e];
+                    let shown = opener.lines().next().unwrap_or("").trim();
+                    let flags = opener.lines().filter(|l| split_urgency(strip_marker(l).1).is_some()).count();
+                    if !closed || flags > 0 {
+                        let what = if closed {
+                            format!(
+                                "{flags} red flag{} inside raw HTML (`{}`) are hidden from readers",
+                                if flags == 1 { "" } else { "s" },
+                                clip(shown, 40)
+                            )
+                        } else {
+                            format!("`{}` is never closed with `{closer}`, so it hides the rest of the Red flags section", clip(shown, 40))
+                        };
+                        diags.push(
+                            Diagnostic::new(Rule::HiddenRedFlags, path, Some(first_line_span(content_offset + s, opener)), what).with_help(
+                                format!("close it with `{closer}` before the flags, or remove it: readers must always see every red flag"),
+                            ),
+                        );
+                    }
+                }
                 // (item start, index of its red flag) to put each list's flags in its part.
                 let mut flag_at: Vec<(usize, usize)> = Vec::new();
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
-                    let span = first_line_span(content_offset + s + skip, text);
+                    let span = item_span(content_offset + s, skip, text);
                     match split_urgency(text) {
                         Some((urgency, rest)) if !rest.replace(CITATION, "").trim().is_empty() => {
                             if urgency == Urgency::Emergency && has_link(rest) {
@@ -612,7 +652,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
             SectionKind::Timeline => {
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
-                    let span = first_line_span(content_offset + s + skip, text);
+                    let span = item_span(content_offset + s, skip, text);
                     let parsed = text.split_once(':').and_then(|(label, rest)| {
                         let label = label.trim().trim_matches(['*', '_']).trim();
                         parse_phase_label(label).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
@@ -622,9 +662,12 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                             out.phases.push(Phase { label: label.to_string(), from, to, open_ended, unit, text: rest.to_string(), span })
                         }
                         None => {
-                            let label_len = text.find(':').unwrap_or(text.len().min(30));
+                            // At most 30 bytes, cut on a character boundary (found by the fuzzer).
+                            let label_len = text
+                                .find(':')
+                                .unwrap_or_else(|| (0..=text.len().min(30)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0));
                             diags.push(
-                                Diagnostic::new(Rule::TimelinePhase, path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
+                                Diagnostic::new(Rule::TimelinePhase, path, Some(if label_len == 0 { span } else { (span.0, span.0 + label_len) }), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
                             );
                         }
@@ -656,6 +699,104 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     }
     out.anchors.extend(lead_subs.iter().cloned());
     out.lead_anchors = lead_subs;
+    out
+}
+
+/// How deeply elements may nest in a page's HTML. The HTML sanitiser's cost grows
+/// with the square of the depth (50,000 nested `<div>` took 8 s); no real page
+/// comes near this, so deeper raw HTML is shown as text instead (see `render::markdown`).
+pub const MAX_NESTING: usize = 200;
+
+/// Applies the tags in a piece of raw HTML to a running element depth: `<x>` opens,
+/// `</x>` closes, void elements, `<x/>`, comments and declarations do neither.
+/// Approximate (attributes holding `>` confuse it) but linear, which is the point.
+pub fn html_depth(html: &str, mut depth: usize, max_seen: &mut usize) -> usize {
+    const VOID: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+        let rest = &bytes[lt + 1..];
+        let end = html[lt..].find('>').map(|p| p + lt).unwrap_or(html.len());
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let name: String = html[lt + 1..end].chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) && !html[..end].ends_with('/') {
+                depth += 1;
+                *max_seen = (*max_seen).max(depth);
+            }
+        }
+        i = (end + 1).min(html.len());
+        if end >= html.len() {
+            break;
+        }
+    }
+    depth
+}
+
+/// The deepest element nesting of a Markdown text rendered to HTML, counting both
+/// Markdown structure and raw HTML tags, and the byte offset where it first passes `limit`.
+pub fn nesting(md: &str, limit: usize) -> (usize, Option<usize>) {
+    let (mut depth, mut max, mut first_over) = (0usize, 0usize, None);
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => depth = html_depth(&h, depth, &mut max),
+            _ => {}
+        }
+        if max > limit && first_over.is_none() {
+            first_over = Some(range.start);
+        }
+    }
+    (max, first_over)
+}
+
+/// The first `max` characters of `s`, for quoting in a message.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Raw HTML blocks that run until a closing marker rather than a blank line
+/// (CommonMark's comment and `<script>`, `<style>`, `<textarea>`, `<pre>` blocks):
+/// `(start, end, closer, closed)`. Unclosed, such a block runs to the end of the
+/// text and the sanitiser drops all of it.
+fn swallowing_html(md: &str) -> Vec<(usize, usize, &'static str, bool)> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        if let Event::Start(Tag::HtmlBlock) = event {
+            let text = &md[range.clone()];
+            let lower = text.trim_start().to_ascii_lowercase();
+            let closer = if lower.starts_with("<!--") {
+                "-->"
+            } else {
+                let Some(tag) = ["script", "style", "textarea", "pre"].into_iter().find(|t| {
+                    lower
+                        .strip_prefix('<')
+                        .and_then(|r| r.strip_prefix(t))
+                        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '>', '\n', '\r']))
+                }) else {
+                    continue;
+                };
+                match tag {
+                    "script" => "</script>",
+                    "style" => "</style>",
+                    "textarea" => "</textarea>",
+                    _ => "</pre>",
+                }
+            };
+            let after_open = if closer == "-->" { 4 } else { 1 };
+            let closed = lower.get(after_open..).is_some_and(|rest| rest.contains(closer));
+            out.push((range.start, range.end, closer, closed));
+        }
+    }
     out
 }
 
@@ -732,6 +873,22 @@ mod tests {
         assert_eq!(parse_phase_label("2 to 4 weeks"), Some((2, Some(4), false, TimeUnit::Week)));
         for bad in ["Soon", "Weeks", "6 - 2 weeks", "Days 1-2 weeks", "a while", "3 fortnights"] {
             assert_eq!(parse_phase_label(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unreadable_phase_spans_whole_characters() {
+        // Found by tests/fuzz.rs: a 30-byte cut through a four-byte character.
+        let body = "## Timeline\n\n- a0\u{10000}\u{10000}\u{a1}\u{10000}\u{800}0\u{800}\u{10000}\u{10000}\u{10000}\u{10000} no colon\n";
+        let mut diags = Vec::new();
+        parse_body(body, 0, "p.md", &mut diags);
+        let (s, e) = diags.iter().find(|d| d.code == Rule::TimelinePhase).unwrap().span.unwrap();
+        assert!(body.is_char_boundary(s) && body.is_char_boundary(e) && e <= body.len(), "{s}..{e}");
+        // And an empty item at the very end of the file is reported at its marker, inside the file.
+        for body in ["## Timeline\n\n-", "## Red flags\n\n-"] {
+            let mut diags = Vec::new();
+            parse_body(body, 0, "p.md", &mut diags);
+            assert_eq!(diags[0].span, Some((body.len() - 1, body.len())), "{body:?}");
         }
     }
 

@@ -56,6 +56,19 @@ pub fn parse_page(
         }
     };
     let fm = frontmatter::parse(text, split, path, kind.needs(), diags)?;
+    // Control characters are invisible in an editor and make the feed and sitemap
+    // ill-formed; a handful of reports per file is enough to find them all.
+    for (at, c) in text.char_indices().filter(|(_, c)| crate::term::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some()).take(5) {
+        diags.push(
+            Diagnostic::new(
+                Rule::InvalidFile,
+                path,
+                Some((at, at + c.len_utf8())),
+                format!("this line contains the control character U+{:04X}, which cannot be published", c as u32),
+            )
+            .with_help("delete it; control characters are invisible in most editors"),
+        );
+    }
     let body_text = &text[split.body_start..];
     if body_text.trim().is_empty() {
         diags.push(
@@ -70,12 +83,26 @@ pub fn parse_page(
         return None;
     }
     let body = parse_body(body_text, split.body_start, path, diags);
+    if let (depth, Some(at)) = super::markdown::nesting(body_text, super::markdown::MAX_NESTING) {
+        let at = split.body_start + at;
+        diags.push(
+            Diagnostic::new(
+                Rule::TooDeep,
+                path,
+                Some((at, at + 1)),
+                format!(
+                    "elements here nest {depth} deep (more than {}), so the raw HTML in this page is shown as text",
+                    super::markdown::MAX_NESTING
+                ),
+            )
+            .with_help("flatten the nesting: no page needs lists or HTML this deep"),
+        );
+    }
 
-    let next_review_due = fm
-        .next_review_due
-        .as_ref()
-        .map(|n| n.value)
-        .or_else(|| fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(12 * config.review_interval_years))));
+    let next_review_due = fm.next_review_due.as_ref().map(|n| n.value).or_else(|| {
+        let months = config.review_interval_years.checked_mul(12)?;
+        fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
+    });
     let (links, unresolved) = find_links(body_text, split.body_start, path, slug_of_path);
     for (s, e, written) in unresolved {
         diags.push(

@@ -94,11 +94,17 @@ impl<'a> MarkdownRenderer<'a> {
         html::push_html(&mut out, events);
         // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
         // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
-        if raw_html {
-            self.sanitizer.clean(&out).to_string()
-        } else {
-            out
+        if !raw_html {
+            return out;
         }
+        // The sanitiser is quadratic in nesting depth: past the limit (which `check`
+        // warns about) the raw HTML is shown as text, which needs no sanitiser at all.
+        let mut max = 0;
+        crate::parse::markdown::html_depth(&out, 0, &mut max);
+        if max > crate::parse::markdown::MAX_NESTING {
+            return self.render_escaped(&md, page, heading_ids);
+        }
+        self.sanitizer.clean(&out).to_string()
     }
 
     /// One event with its links resolved and made safe and its heading id given.
@@ -121,6 +127,29 @@ impl<'a> MarkdownRenderer<'a> {
             }
             other => other,
         }
+    }
+
+    /// Renders with every piece of raw HTML escaped as text.
+    fn render_escaped(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
+        let mut ids = heading_ids.iter();
+        let events = Parser::new_ext(md, markdown_options()).map(|event| match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+            }
+            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
+                let id = ids.next().map(|s| CowStr::from(s.clone()));
+                Event::Start(Tag::Heading { level, id, classes, attrs })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            other => other,
+        });
+        let mut out = String::with_capacity(md.len() * 3 / 2);
+        html::push_html(&mut out, events);
+        out
     }
 
     /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
@@ -181,21 +210,13 @@ fn escape_label(label: &str) -> String {
     s
 }
 
-/// Link and image URLs with a scheme that can run code (`javascript:`, `vbscript:`,
-/// `data:`) become `#`. Browsers ignore ASCII whitespace and control characters
-/// inside a scheme, so those are dropped before comparing.
+/// Link and image URLs in page text: http(s), `mailto:` and relative URLs pass;
+/// any other scheme (`javascript:`, `vbscript:`, `data:`, however disguised) becomes `#`.
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    let scheme: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take_while(|c| *c != ':')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let has_scheme = url.contains(':') && !scheme.contains(['/', '?', '#']);
-    if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
-        CowStr::from("#")
-    } else {
+    if crate::url::publishable(&url, true).is_some() {
         url
+    } else {
+        CowStr::from("#")
     }
 }
 
@@ -205,7 +226,15 @@ mod tests {
 
     #[test]
     fn dangerous_schemes_are_defused() {
-        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "java\nscript:x", "vbscript:x", "data:text/html,x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " java\tscript:x",
+            "java\nscript:x",
+            "java\u{200b}script:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
             assert_eq!(&*safe_url(CowStr::from(bad)), "#", "{bad:?}");
         }
         for ok in ["https://x.org/a:b", "/conditions/x/", "#fixes", "mailto:a@b.org", "page?q=a:b"] {

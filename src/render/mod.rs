@@ -69,7 +69,8 @@ impl<'a> SiteRenderer<'a> {
             .collect();
         let site = SiteView {
             title: config.title.clone(),
-            base_url: config.base_url.clone(),
+            // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
+            base_url: crate::url::publishable(&config.base_url, false).unwrap_or_default().to_string(),
             description: config.description.clone(),
             disclaimer: config.disclaimer.clone(),
             locale: config.locale.clone(),
@@ -164,7 +165,7 @@ impl<'a> SiteRenderer<'a> {
             }
         }
         let overdue = page.next_review_due.is_some_and(|d| d < today);
-        let permalink = format!("{}{}", self.config.base_url, page.url);
+        let permalink = format!("{}{}", self.site.base_url, page.url);
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
@@ -266,6 +267,19 @@ impl<'a> SiteRenderer<'a> {
             sink.put(rel, bytes)?;
         }
         Ok(())
+    }
+
+    /// Renders one page of each kind and every index page, discarding the output:
+    /// enough for `check` to catch a template that fails only when it runs (a missing
+    /// variable, a bad filter argument) without the cost of a whole build.
+    pub fn render_samples(&self, today: NaiveDate) -> anyhow::Result<()> {
+        let mut kinds = std::collections::BTreeSet::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if kinds.insert(p.kind) {
+                self.render_page(i, today)?;
+            }
+        }
+        self.render_indexes().map(drop)
     }
 
     /// Renders one page (`pages[i]`). `serve` calls this for just the pages an edit affects.
@@ -402,7 +416,7 @@ impl<'a> SiteRenderer<'a> {
             .take(self.config.feed_limit)
             .map(|p| FeedEntry {
                 title: p.fm.title.clone(),
-                permalink: format!("{}{}", self.config.base_url, p.url),
+                permalink: format!("{}{}", self.site.base_url, p.url),
                 summary: p.fm.summary.clone(),
                 updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })
@@ -416,16 +430,16 @@ impl<'a> SiteRenderer<'a> {
         let mut urls: Vec<serde_json::Value> = self
             .pages
             .iter()
-            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.config.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
+            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.site.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
             .collect();
         for extra in crate::urls::INDEXES {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.config.base_url, extra), "lastmod": null }));
+            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, extra), "lastmod": null }));
         }
         for r in &self.site.regions {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.config.base_url, r.url), "lastmod": null }));
+            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, r.url), "lastmod": null }));
         }
         if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
-            urls.push(serde_json::json!({ "loc": format!("{}/", self.config.base_url), "lastmod": null }));
+            urls.push(serde_json::json!({ "loc": format!("{}/", self.site.base_url), "lastmod": null }));
         }
         urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
         out.push((crate::urls::output_path(crate::urls::SITEMAP), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));

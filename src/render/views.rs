@@ -64,11 +64,11 @@ pub struct SourceView {
 
 impl SourceView {
     pub fn of(n: usize, source: &Source) -> SourceView {
-        SourceView {
-            source: source.clone(),
-            anchor: super::markdown::source_anchor(n),
-            label: (source.kind == SourceKind::SafetyNetting).then_some(super::markdown::SAFETY_NETTING_LABEL),
-        }
+        // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
+        let label = (source.kind == SourceKind::SafetyNetting).then_some(super::markdown::SAFETY_NETTING_LABEL);
+        let mut source = source.clone();
+        source.url = source.url.filter(|u| crate::url::publishable(u, false).is_some());
+        SourceView { source, anchor: super::markdown::source_anchor(n), label }
     }
 }
 
