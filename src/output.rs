@@ -250,7 +250,8 @@ impl OutputSink for Staging {
 }
 
 /// Replaces `out_dir` with exactly `outputs`.
-pub fn write_site(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<WriteStats> {
+#[cfg(test)]
+fn write_site(out_dir: &Path, outputs: &[Output]) -> anyhow::Result<WriteStats> {
     let staging = Staging::new(out_dir)?;
     for (rel, bytes) in outputs {
         staging.put(rel.clone(), bytes.clone())?;

@@ -199,10 +199,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             return None;
         }
     };
-    let mut ok = true;
     for key in table.keys() {
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            ok = false;
             let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
             let help = match crate::diag::did_you_mean(key, KNOWN_KEYS.iter().copied()) {
                 Some(k) => format!("did you mean `{k}`?"),
@@ -221,11 +219,9 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             return None;
         }
     };
-    let sp = |s: std::ops::Range<usize>| shift(s);
     let whole = (split.toml_start.saturating_sub(4), split.toml_start.saturating_sub(1));
     let mut require = |name: &str, present: bool, help: &str| {
         if !present {
-            ok = false;
             diags.push(
                 Diagnostic::new(Rule::MissingField, path, Some(whole), format!("the front matter has no `{name}`"))
                     .with_help(help.to_string()),
@@ -253,7 +249,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32),
             _ => {
                 diags.push(
-                    Diagnostic::new(Rule::InvalidField, path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
+                    Diagnostic::new(Rule::InvalidField, path, Some(shift(v.span())), format!("`{key}` must be a date without a time"))
                         .with_help("write it as 2026-11-21"),
                 );
                 None
@@ -262,7 +258,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
     };
     let last_reviewed = typed.last_reviewed.as_ref().and_then(|v| date(v, "last_reviewed", diags));
     let next_review_due =
-        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due", diags).map(|d| At { value: d, span: sp(v.span()) }));
+        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due", diags).map(|d| At { value: d, span: shift(v.span()) }));
     // Text that reaches HTML, XML feeds and JSON-LD: control characters would make the feed ill-formed.
     {
         let mut text_fields: Vec<(&str, &Spanned<String>)> = Vec::new();
@@ -289,12 +285,11 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         }
         for (key, v) in text_fields {
             if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
-                ok = false;
                 diags.push(
                     Diagnostic::new(
                         Rule::InvalidField,
                         path,
-                        Some(sp(v.span())),
+                        Some(shift(v.span())),
                         format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
                     )
                     .with_help("remove it; control characters are invisible and make feeds unreadable"),
@@ -307,9 +302,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         None | Some(("condition", _)) => PageType::Condition,
         Some(("symptom", _)) => PageType::Symptom,
         Some((other, span)) => {
-            ok = false;
             diags.push(
-                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown page_type `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(shift(span)), format!("unknown page_type `{other}`"))
                     .with_help("use \"condition\" or \"symptom\""),
             );
             PageType::Condition
@@ -319,9 +313,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         None | Some(("published", _)) => Status::Published,
         Some(("draft", _)) => Status::Draft,
         Some((other, span)) => {
-            ok = false;
             diags.push(
-                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown status `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(shift(span)), format!("unknown status `{other}`"))
                     .with_help("use \"published\" or \"draft\""),
             );
             Status::Published
@@ -329,7 +322,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
     };
     if !needs.guide_keys {
         if let Some(g) = &typed.gather_red_flags {
-            diags.push(Diagnostic::new(Rule::InvalidField, path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
+            diags.push(Diagnostic::new(Rule::InvalidField, path, Some(shift(g.span())), "`gather_red_flags` is only for guides"));
         }
     }
     if needs.guide_keys {
@@ -348,9 +341,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
     let mut sources = Vec::new();
     if let Some(list) = &typed.sources {
         if list.get_ref().is_empty() && needs.review_and_sources {
-            ok = false;
             diags.push(
-                Diagnostic::new(Rule::MissingField, path, Some(sp(list.span())), "`sources` is empty")
+                Diagnostic::new(Rule::MissingField, path, Some(shift(list.span())), "`sources` is empty")
                     .with_help("cite at least one source the page was written from"),
             );
         }
@@ -365,7 +357,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
                             Diagnostic::new(
                                 Rule::InvalidField,
                                 path,
-                                Some(sp(u.span())),
+                                Some(shift(u.span())),
                                 format!("this source's url: {}", refusal.describe(value)),
                             )
                             .with_help("a source's url must be an http:// or https:// address (or a path on this site)"),
@@ -382,7 +374,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
                         None => "use \"article\" (the default) or \"safety-netting\"".to_string(),
                     };
                     diags.push(
-                        Diagnostic::new(Rule::InvalidField, path, Some(sp(k.span())), format!("unknown source kind `{}`", k.get_ref()))
+                        Diagnostic::new(Rule::InvalidField, path, Some(shift(k.span())), format!("unknown source kind `{}`", k.get_ref()))
                             .with_help(help),
                     );
                     SourceKind::Article
@@ -392,7 +384,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             sources.push(Source {
                 title: s.title.get_ref().clone(),
                 kind,
-                kind_span: s.kind.as_ref().map(|k| sp(k.span())),
+                kind_span: s.kind.as_ref().map(|k| shift(k.span())),
                 author: text(&s.author),
                 publisher: text(&s.publisher),
                 date,
@@ -402,15 +394,15 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
     }
     let fm = Frontmatter {
         title: typed.title.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
-        title_span: typed.title.as_ref().map(|t| sp(t.span())).unwrap_or(whole),
+        title_span: typed.title.as_ref().map(|t| shift(t.span())).unwrap_or(whole),
         summary: typed.summary.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
-        summary_span: typed.summary.as_ref().map(|t| sp(t.span())),
+        summary_span: typed.summary.as_ref().map(|t| shift(t.span())),
         medical_name: typed.medical_name.as_ref().map(|t| t.get_ref().trim().to_string()).filter(|s| !s.is_empty()),
         also_called: strings(&typed.also_called),
         search_terms: strings(&typed.search_terms),
-        body_region: typed.body_region.as_ref().map(|v| At { value: v.get_ref().clone(), span: sp(v.span()) }),
+        body_region: typed.body_region.as_ref().map(|v| At { value: v.get_ref().clone(), span: shift(v.span()) }),
         page_type,
-        related: typed.related.iter().flatten().map(|v| At { value: v.get_ref().clone(), span: sp(v.span()) }).collect(),
+        related: typed.related.iter().flatten().map(|v| At { value: v.get_ref().clone(), span: shift(v.span()) }).collect(),
         status,
         last_reviewed,
         next_review_due,
@@ -420,10 +412,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
     };
     if fm.title.is_empty() && typed.title.is_some() {
-        ok = false;
         diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));
     }
-    let _ = ok;
     Some(fm)
 }
 
