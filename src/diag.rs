@@ -240,7 +240,7 @@ pub fn render_human(d: &Located) -> String {
 pub struct PrintOptions {
     /// Print notes too (`--notes`); otherwise only their count shows in the summary.
     pub notes: bool,
-    /// At most this many diagnostics per rule (0: no limit). A 10,000-page site can
+    /// At most this many errors or warnings per rule (0: no limit). A 10,000-page site can
     /// raise tens of thousands of one warning; the first few say what to fix, and
     /// `--format json` still lists every one.
     pub max_per_rule: usize,
@@ -270,7 +270,10 @@ pub fn format_human(diags: &[Located], opts: PrintOptions) -> String {
     groups.sort_by_key(|(s, _, _)| *s);
     let mut out = String::new();
     for (severity, rule, items) in groups {
-        let shown = if opts.max_per_rule == 0 { items.len() } else { items.len().min(opts.max_per_rule) };
+        // Notes print only when asked for (`--notes`), and then every one: they are the
+        // reviewer's work list (pages awaiting review, editors' safety-netting).
+        let capped = opts.max_per_rule != 0 && severity != Severity::Note;
+        let shown = if capped { items.len().min(opts.max_per_rule) } else { items.len() };
         for d in &items[..shown] {
             out.push_str(&render_human(d));
             out.push('\n');
