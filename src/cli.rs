@@ -141,6 +141,10 @@ pub enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (repeatable). By default only the
+        /// bound address, loopback addresses and localhost are answered (DNS-rebinding defence).
+        #[arg(long, value_name = "NAME")]
+        allow_host: Vec<String>,
     },
 }
 

@@ -3,12 +3,24 @@
 //! Unknown keys are errors (with their line), because a misspelt key that is
 //! silently ignored is worse than a build that stops and says why.
 
-use crate::rules::{Lints, Rule};
+use std::collections::{BTreeMap, HashMap};
+
+use crate::diag::did_you_mean;
+use crate::rules::{Level, Rule, Severity};
 use std::path::Path;
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::{Diagnostic, SourceFile};
+
+/// Review intervals above this many years are surely a typo (and would overflow date arithmetic).
+pub const MAX_REVIEW_INTERVAL_YEARS: u32 = 10;
+
+/// Locales whose care-card wording (emergency numbers) medkb knows. Other locales
+/// must give their own `[care_cards]`: sending a reader to the wrong emergency
+/// number is worse than a build that stops.
+pub const KNOWN_LOCALES: [&str; 2] = ["en-GB", "en-US"];
 
 /// A body region readers can browse by.
 #[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
@@ -29,17 +41,19 @@ pub struct CareCardWording {
 
 impl CareCardWording {
     /// Defaults by locale: the UK's 999/111 and A&E, the US's 911 and emergency room.
+    /// The urgent card names a place that sees injuries the same day (an urgent
+    /// treatment centre, an urgent care center), not only an appointment with a doctor.
     pub fn for_locale(locale: &str) -> Self {
         if locale.eq_ignore_ascii_case("en-GB") {
             CareCardWording {
                 emergency: "Call 999 or go to A&E now if:".into(),
-                urgent: "Ask for an urgent GP appointment or call 111 if:".into(),
+                urgent: "Get help today from a GP, NHS 111 or an urgent treatment centre if:".into(),
                 routine: "See a GP or physiotherapist if:".into(),
             }
         } else {
             CareCardWording {
                 emergency: "Call 911 or go to the emergency room now if:".into(),
-                urgent: "Get an urgent appointment with a doctor today if:".into(),
+                urgent: "Get medical help today from a doctor or an urgent care center if:".into(),
                 routine: "See a doctor or physical therapist if:".into(),
             }
         }
@@ -49,42 +63,54 @@ impl CareCardWording {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
-    title: String,
-    base_url: String,
-    #[serde(default = "default_locale")]
-    locale: String,
+    title: Spanned<String>,
+    base_url: Spanned<String>,
+    locale: Option<Spanned<String>>,
     #[serde(default)]
-    description: String,
-    disclaimer: String,
-    #[serde(default = "default_interval")]
-    review_interval_years: u32,
-    body_regions: Option<Vec<BodyRegion>>,
-    care_cards: Option<CareCardWording>,
+    description: Option<Spanned<String>>,
+    disclaimer: Spanned<String>,
+    review_interval_years: Option<Spanned<u32>>,
+    body_regions: Option<Vec<RawRegion>>,
+    care_cards: Option<RawCareCards>,
     #[serde(default = "default_summary_limit")]
     summary_max_chars: usize,
-    #[serde(default = "default_grade")]
-    readability_target_grade: f64,
+    readability_target_grade: Option<Spanned<f64>>,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
-    /// Rule code → level; see [`crate::rules::Lints`].
+    /// Rule code → level; see [`Lints`].
     #[serde(default)]
-    lints: std::collections::BTreeMap<String, toml::Spanned<String>>,
+    lints: BTreeMap<String, toml::Spanned<String>>,
 }
 
-fn default_locale() -> String {
-    "en-GB".into()
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRegion {
+    slug: Spanned<String>,
+    name: Spanned<String>,
 }
-fn default_interval() -> u32 {
-    3
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCareCards {
+    emergency: Spanned<String>,
+    urgent: Spanned<String>,
+    routine: Spanned<String>,
 }
+
 fn default_summary_limit() -> usize {
     160
 }
-fn default_grade() -> f64 {
-    8.0
-}
 fn default_feed_limit() -> usize {
     20
+}
+
+/// A well-formed language tag such as `en`, `en-GB` or `pt-BR` (BCP 47's common shape).
+fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let lang = parts.next().unwrap_or("");
+    (2..=3).contains(&lang.len())
+        && lang.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 /// The validated site configuration.
@@ -104,6 +130,12 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// The site's own levels for rules (`[lints]`).
     pub lints: Lints,
+    /// Where `description` and `disclaimer` are written, for rules about their words.
+    pub description_span: Option<std::ops::Range<usize>>,
+    pub disclaimer_span: std::ops::Range<usize>,
+    /// Warnings about a usable configuration (e.g. another country's emergency number
+    /// in the disclaimer), found by the pipeline and reported with the content's.
+    pub warnings: Vec<Diagnostic>,
     /// From `synonyms.toml` (see `crate::synonyms`); empty when there is none.
     pub synonyms: search_index::Synonyms,
 }
@@ -137,46 +169,179 @@ impl SiteConfig {
             .with_help("see docs/site-toml.md for every key site.toml accepts")]
         })?;
         let mut errors = Vec::new();
-        let at = |key: &str| -> Option<(usize, usize)> { find_key(&file.text, key) };
-        let base_url = raw.base_url.trim_end_matches('/').to_string();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+        let span = |r: std::ops::Range<usize>| Some((r.start, r.end));
+        let text_field = |key: &str, v: &Spanned<String>, errors: &mut Vec<Diagnostic>| {
+            if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(v.span()),
+                        format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
+                    )
+                    .with_help("remove it; control characters are invisible and make feeds unreadable"),
+                );
+            }
+        };
+        text_field("title", &raw.title, &mut errors);
+        text_field("disclaimer", &raw.disclaimer, &mut errors);
+        if let Some(d) = &raw.description {
+            text_field("description", d, &mut errors);
+        }
+        let base_url = raw.base_url.get_ref().trim_end_matches('/').to_string();
+        let web = base_url.starts_with("https://") || base_url.starts_with("http://");
+        if let Err(refusal) =
+            crate::url::check(&base_url, false).and_then(|()| if web { Ok(()) } else { Err(crate::url::Refusal::Scheme(String::new())) })
+        {
             errors.push(
-                Diagnostic::new(Rule::Config, &file.rel, at("base_url"), format!("base_url `{}` is not an http(s) address", raw.base_url))
-                    .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
+                Diagnostic::new(
+                    Rule::Config,
+                    &file.rel,
+                    span(raw.base_url.span()),
+                    format!("base_url: {}", refusal.describe(raw.base_url.get_ref())),
+                )
+                .with_help("write the address the site will be published at, e.g. base_url = \"https://example.org\""),
             );
         }
-        if raw.review_interval_years == 0 {
-            errors.push(Diagnostic::new(Rule::Config, &file.rel, at("review_interval_years"), "review_interval_years must be at least 1"));
-        }
-        let body_regions = raw
-            .body_regions
-            .unwrap_or_else(|| DEFAULT_REGIONS.iter().map(|(s, n)| BodyRegion { slug: s.to_string(), name: n.to_string() }).collect());
-        for r in &body_regions {
-            if !crate::slug::is_slug(&r.slug) {
+        let review_interval_years = raw.review_interval_years.as_ref().map(|v| *v.get_ref()).unwrap_or(3);
+        if let Some(v) = &raw.review_interval_years {
+            if !(1..=MAX_REVIEW_INTERVAL_YEARS).contains(v.get_ref()) {
                 errors.push(
-                    Diagnostic::new(Rule::Config, &file.rel, at("body_regions"), format!("body region `{}` is not a slug", r.slug))
-                        .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(v.span()),
+                        format!("review_interval_years must be between 1 and {MAX_REVIEW_INTERVAL_YEARS}, not {}", v.get_ref()),
+                    )
+                    .with_help("most clinical content is reviewed every 1 to 3 years"),
                 );
             }
         }
+        let readability_target_grade = raw.readability_target_grade.as_ref().map(|v| *v.get_ref()).unwrap_or(8.0);
+        if let Some(v) = &raw.readability_target_grade {
+            if !(1.0..=20.0).contains(v.get_ref()) {
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(v.span()),
+                        format!("readability_target_grade must be a grade between 1 and 20, not {}", v.get_ref()),
+                    )
+                    .with_help("patient information usually aims at grade 6 to 8"),
+                );
+            }
+        }
+        let locale = raw.locale.as_ref().map(|l| l.get_ref().clone()).unwrap_or_else(|| "en-GB".into());
+        if let Some(l) = &raw.locale {
+            if !is_language_tag(l.get_ref()) {
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(l.span()),
+                        format!("locale `{}` is not a language tag", crate::term::visible(l.get_ref())),
+                    )
+                    .with_help("write a language and region such as \"en-GB\" or \"en-US\""),
+                );
+            } else if raw.care_cards.is_none() && !KNOWN_LOCALES.iter().any(|k| k.eq_ignore_ascii_case(l.get_ref())) {
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(l.span()),
+                        format!("medkb has no care-card wording (emergency numbers) for the locale `{}`", l.get_ref()),
+                    )
+                    .with_help(format!("use one of {}, or add a [care_cards] table with your country's wording", KNOWN_LOCALES.join(", "))),
+                );
+            }
+        }
+        let body_regions: Vec<BodyRegion> = match &raw.body_regions {
+            None => DEFAULT_REGIONS.iter().map(|(s, n)| BodyRegion { slug: s.to_string(), name: n.to_string() }).collect(),
+            Some(list) => {
+                let mut seen = std::collections::HashSet::new();
+                for r in list {
+                    let slug = r.slug.get_ref();
+                    if !crate::slug::is_slug(slug) {
+                        errors.push(
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                span(r.slug.span()),
+                                format!("body region `{}` is not a slug", crate::term::visible(slug)),
+                            )
+                            .with_help("use lower-case letters, digits and hyphens, e.g. `ankle-foot`"),
+                        );
+                    } else if !seen.insert(slug.clone()) {
+                        errors.push(
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                span(r.slug.span()),
+                                format!("the body region `{slug}` is listed twice"),
+                            )
+                            .with_help("each region needs its own slug: its page is published at /regions/SLUG/"),
+                        );
+                    }
+                    text_field("body_regions.name", &r.name, &mut errors);
+                    if r.name.get_ref().trim().is_empty() {
+                        errors.push(Diagnostic::new(
+                            Rule::Config,
+                            &file.rel,
+                            span(r.name.span()),
+                            format!("the body region `{slug}` has an empty name"),
+                        ));
+                    }
+                }
+                list.iter().map(|r| BodyRegion { slug: r.slug.get_ref().clone(), name: r.name.get_ref().clone() }).collect()
+            }
+        };
+        let care_cards = match &raw.care_cards {
+            None => CareCardWording::for_locale(&locale),
+            Some(c) => {
+                for (key, v) in
+                    [("care_cards.emergency", &c.emergency), ("care_cards.urgent", &c.urgent), ("care_cards.routine", &c.routine)]
+                {
+                    text_field(key, v, &mut errors);
+                    if v.get_ref().trim().is_empty() {
+                        errors.push(
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                span(v.span()),
+                                format!("`{key}` is empty: readers would not be told what to do"),
+                            )
+                            .with_help("say what to do, e.g. emergency = \"Call 999 or go to A&E now if:\""),
+                        );
+                    }
+                }
+                CareCardWording {
+                    emergency: c.emergency.get_ref().clone(),
+                    urgent: c.urgent.get_ref().clone(),
+                    routine: c.routine.get_ref().clone(),
+                }
+            }
+        };
         let lints = Lints::parse(&raw.lints, &file.text, &file.rel, &mut errors);
         if !errors.is_empty() {
             return Err(errors);
         }
-        let care_cards = raw.care_cards.unwrap_or_else(|| CareCardWording::for_locale(&raw.locale));
+        let (description, disclaimer) = (raw.description.map(|d| (d.span(), d.into_inner())), raw.disclaimer.span());
         Ok(SiteConfig {
-            title: raw.title,
+            title: raw.title.into_inner(),
             base_url,
-            locale: raw.locale,
-            description: raw.description,
-            disclaimer: raw.disclaimer,
-            review_interval_years: raw.review_interval_years,
+            locale,
+            description: description.as_ref().map(|d| d.1.clone()).unwrap_or_default(),
+            disclaimer: raw.disclaimer.into_inner(),
+            review_interval_years,
             body_regions,
             care_cards,
             summary_max_chars: raw.summary_max_chars,
-            readability_target_grade: raw.readability_target_grade,
+            readability_target_grade,
             feed_limit: raw.feed_limit,
             lints,
+            description_span: description.map(|d| d.0),
+            disclaimer_span: disclaimer,
+            warnings: Vec::new(),
             synonyms: search_index::Synonyms::default(),
         })
     }
@@ -184,9 +349,20 @@ impl SiteConfig {
     /// Reads `<root>/site.toml`.
     pub fn load(root: &Path) -> anyhow::Result<(SourceFile, Result<SiteConfig, Vec<Diagnostic>>)> {
         let abs = root.join("site.toml");
-        let text = std::fs::read_to_string(&abs).map_err(|e| {
+        let bytes = std::fs::read(&abs).map_err(|e| {
             anyhow::anyhow!("cannot read {}: {e}\nhelp: run medkb in the folder that holds site.toml, or pass --root DIR", abs.display())
         })?;
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                // Quote the file as far as it can be read, and point at the first bad byte.
+                let good = e.utf8_error().valid_up_to();
+                let file = SourceFile::new("site.toml".into(), abs, String::from_utf8_lossy(e.as_bytes()).into_owned());
+                let d = Diagnostic::new(Rule::Config, &file.rel, Some((good, good + 1)), "site.toml is not valid UTF-8 from here on")
+                    .with_help("save site.toml as UTF-8 in your editor");
+                return Ok((file, Err(vec![d])));
+            }
+        };
         let file = SourceFile::new("site.toml".into(), abs, text);
         let mut parsed = SiteConfig::parse(&file);
         // The site's synonyms travel with its configuration; their errors stop
@@ -203,18 +379,73 @@ impl SiteConfig {
     }
 }
 
-/// Byte span of `key =` at the start of a line, for pointing at a value we reject.
-fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(key) && trimmed[key.len()..].trim_start().starts_with('=') {
-            let start = offset + (line.len() - trimmed.len());
-            return Some((start, start + key.len()));
+/// The site's levels for rules, from `[lints]` in site.toml.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lints {
+    levels: HashMap<Rule, Level>,
+}
+
+impl Lints {
+    /// Validates `[lints]`: every key a rule's code, every value a level the rule may take.
+    /// Problems are pushed to `errors`, located at the key or value in `text`.
+    pub fn parse(raw: &BTreeMap<String, toml::Spanned<String>>, text: &str, rel: &str, errors: &mut Vec<Diagnostic>) -> Lints {
+        let mut levels = HashMap::new();
+        for (key, value) in raw {
+            let value_span = Some((value.span().start, value.span().end));
+            let Some(rule) = Rule::from_code(key) else {
+                let help = match did_you_mean(key, Rule::ALL.iter().map(|r| r.code())) {
+                    Some(s) => format!("did you mean `{s}`? (`medkb explain` lists every rule)"),
+                    None => "`medkb explain` lists every rule".to_string(),
+                };
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        rel,
+                        key_span(text, key, value.span().start).or(value_span),
+                        format!("there is no rule called `{key}`"),
+                    )
+                    .with_help(help),
+                );
+                continue;
+            };
+            let Some(level) = Level::parse(value.get_ref()) else {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{}` is not a level", value.get_ref()))
+                        .with_help(format!("use one of {}", Level::NAMES.map(|n| format!("\"{n}\"")).join(", "))),
+                );
+                continue;
+            };
+            if !rule.may_set(level) {
+                errors.push(
+                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{key}` protects readers, so it cannot be lowered"))
+                        .with_help(format!("fix what it reports instead (`medkb explain {key}` says why it exists)")),
+                );
+                continue;
+            }
+            levels.insert(rule, level);
         }
-        offset += line.len();
+        Lints { levels }
     }
-    None
+
+    /// The severity the site gives this diagnostic, or `None` when its rule is allowed.
+    pub fn severity_of(&self, d: &Diagnostic) -> Option<Severity> {
+        match self.levels.get(&d.code) {
+            Some(level) => level.severity(),
+            None => Some(d.severity),
+        }
+    }
+
+    /// The diagnostics as the site wants them: levels changed, allowed rules dropped.
+    pub fn apply<'a>(&self, diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
+        diags.into_iter().filter_map(|d| self.severity_of(d).map(|severity| Diagnostic { severity, ..d.clone() })).collect()
+    }
+}
+
+/// The span of `key` as a key (not inside a string), searching backwards from its value.
+fn key_span(text: &str, key: &str, value_start: usize) -> Option<(usize, usize)> {
+    let before = text.get(..value_start)?;
+    let at = before.rfind(key)?;
+    Some((at, at + key.len()))
 }
 
 #[cfg(test)]
@@ -234,6 +465,19 @@ mod tests {
         assert!(us.care_cards.emergency.contains("911"));
         assert_eq!(us.body_regions.len(), 8);
         assert_eq!(us.review_interval_years, 3);
+    }
+
+    #[test]
+    fn urgent_cards_fit_injuries() {
+        let gb = CareCardWording::for_locale("en-GB");
+        assert_eq!(gb.urgent, "Get help today from a GP, NHS 111 or an urgent treatment centre if:");
+        let us = CareCardWording::for_locale("en-US");
+        assert_eq!(us.urgent, "Get medical help today from a doctor or an urgent care center if:");
+        let own = SiteConfig::parse(&file(
+            "title='t'\nbase_url='https://x.org'\nlocale='en-US'\ndisclaimer='d'\n[care_cards]\nemergency='e'\nurgent='Go to the minor injuries unit today if:'\nroutine='r'\n",
+        ))
+        .unwrap();
+        assert_eq!(own.care_cards.urgent, "Go to the minor injuries unit today if:");
     }
 
     #[test]

@@ -12,25 +12,7 @@ use serde::Serialize;
 
 use crate::rules::Rule;
 
-/// How serious a diagnostic is. Errors fail `check` and `build`; warnings fail
-/// only under `--deny-warnings`; notes are information (e.g. "awaiting review").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Note,
-}
-
-impl Severity {
-    fn label(self) -> &'static str {
-        match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "note",
-        }
-    }
-}
+pub use crate::rules::Severity;
 
 /// One problem found in the site's files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,9 +59,30 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
         let start = self.starts[line];
-        let prefix = text.get(start..offset).unwrap_or("");
+        // Columns count characters from the line start. Thousands of diagnostics on one
+        // long line would each count from the start (quadratic); the last answer on the
+        // same line is remembered so the count resumes from there.
+        thread_local! {
+            static LAST: std::cell::Cell<(usize, usize, usize, usize)> = const { std::cell::Cell::new((0, usize::MAX, 0, 0)) };
+        }
+        // The text is identified by address and length: a later text at the same address
+        // would also need the same length and the same line start to be mistaken for it.
+        let key = text.as_ptr() as usize ^ text.len().rotate_left(32);
+        let (last_text, last_start, last_offset, last_col) = LAST.with(|c| c.get());
+        let (from, col_before) = if last_text == key && last_start == start && last_offset <= offset && text.is_char_boundary(last_offset) {
+            (last_offset, last_col)
+        } else {
+            (start, 1)
+        };
+        let mut counted = text.get(from..offset).unwrap_or("").chars().count();
         // A BOM at the start of the file is not a column an editor shows.
-        let col = prefix.trim_start_matches('\u{feff}').chars().count() + 1;
+        if from == 0 && text.get(..offset).is_some_and(|p| p.starts_with('\u{feff}')) {
+            counted -= 1;
+        }
+        let col = col_before + counted;
+        if text.is_char_boundary(offset) {
+            LAST.with(|c| c.set((key, start, offset, col)));
+        }
         (line + 1, col)
     }
 
@@ -137,16 +140,44 @@ pub struct Located {
     pub code: Rule,
     pub message: String,
     pub help: Option<String>,
+    /// The source line around the problem, at most [`QUOTE_CHARS`] characters of it
+    /// (a quote, not a copy: a 100 KB line with 8,000 errors must not print 800 MB).
     pub source_line: Option<String>,
+    /// The 1-based column at which `source_line` starts (1 unless the line was clipped).
+    pub source_column: usize,
+}
+
+/// How much of a source line a diagnostic quotes, in characters.
+pub const QUOTE_CHARS: usize = 240;
+
+/// The part of `line` a diagnostic quotes: the whole line when short, else a window
+/// of [`QUOTE_CHARS`] characters around byte `at` (the span's start in the line), and
+/// the 1-based column at which it starts. Works in the window only, never the whole line.
+fn quote(line: &str, at: usize, column: usize) -> (String, usize) {
+    if line.len() <= QUOTE_CHARS {
+        return (line.to_string(), 1);
+    }
+    let at = (0..=at.min(line.len())).rev().find(|&i| line.is_char_boundary(i)).unwrap_or(0);
+    let (before, after) = line.split_at(at);
+    let back: Vec<(usize, char)> = before.char_indices().rev().take(QUOTE_CHARS / 4).collect();
+    let from = back.last().map(|(i, _)| *i).unwrap_or(at);
+    let ahead = QUOTE_CHARS - back.len();
+    let to = after.char_indices().nth(ahead).map(|(i, _)| at + i).unwrap_or(line.len());
+    (line[from..to].to_string(), column - back.len())
 }
 
 pub fn locate(d: &Diagnostic, sources: &dyn SourceLookup) -> Located {
     let file = sources.source(&d.path);
-    let (mut line, mut column, mut end_line, mut end_column, mut source_line) = (1, 1, 1, 1, None);
+    let (mut line, mut column, mut end_line, mut end_column, mut source_line, mut source_column) = (1, 1, 1, 1, None, 1);
     if let (Some(f), Some((start, end))) = (file, d.span) {
         (line, column) = f.lines.position(&f.text, start);
         (end_line, end_column) = f.lines.position(&f.text, end.max(start));
-        source_line = Some(f.lines.line_text(&f.text, line).to_string());
+        let line_text = f.lines.line_text(&f.text, line);
+        // Byte offset of the span in the quoted line (which may have lost a BOM at its start).
+        let line_start = line_text.as_ptr() as usize - f.text.as_ptr() as usize;
+        let (quoted, from) = quote(line_text, start.saturating_sub(line_start), column);
+        source_line = Some(quoted);
+        source_column = from;
     }
     Located {
         path: d.path.clone(),
@@ -159,6 +190,7 @@ pub fn locate(d: &Diagnostic, sources: &dyn SourceLookup) -> Located {
         message: d.message.clone(),
         help: d.help.clone(),
         source_line,
+        source_column,
     }
 }
 
@@ -172,25 +204,33 @@ pub fn sort(diags: &mut Vec<Located>) {
 
 /// Renders one diagnostic the way rustc and ruff do:
 /// `path:line:col: error[code]: message`, the source line, a caret, a help line.
+/// Text from the site (messages quote it, the source line is it) has its control
+/// characters made visible, so a page cannot rewrite the terminal it is shown on.
 pub fn render_human(d: &Located) -> String {
+    use crate::term::visible;
     let mut out = String::new();
-    let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", d.path, d.line, d.column, d.severity.label(), d.code, d.message);
+    let _ = writeln!(out, "{}:{}:{}: {}[{}]: {}", visible(&d.path), d.line, d.column, d.severity.label(), d.code, visible(&d.message));
     if let Some(src) = &d.source_line {
         let gutter = d.line.to_string().len();
         let pad = " ".repeat(gutter);
-        let width = if d.end_line == d.line {
-            d.end_column.saturating_sub(d.column).max(1)
-        } else {
-            src.chars().count().saturating_sub(d.column - 1).max(1)
-        };
-        let lead: String = src.chars().take(d.column - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        let clipped_before = d.source_column > 1;
+        let column = d.column.saturating_sub(d.source_column - 1).max(1);
+        let chars = src.chars().count();
+        let end_column = if d.end_line == d.line { d.end_column.saturating_sub(d.source_column - 1).min(chars + 1) } else { chars + 1 };
+        let width = end_column.saturating_sub(column).max(1);
+        // Each character is shown as `visible` shows it: an escaped control character is wider.
+        let shown_width = |c: char| visible(c.encode_utf8(&mut [0; 4])).chars().count();
+        let lead: String =
+            src.chars().take(column - 1).map(|c| if c == '\t' { "\t".to_string() } else { " ".repeat(shown_width(c)) }).collect();
+        let caret_width: usize = src.chars().skip(column - 1).take(width).map(shown_width).sum::<usize>().max(1);
+        let pre = if clipped_before { "…" } else { "" };
         let _ = writeln!(out, "{pad} |");
-        let _ = writeln!(out, "{} | {}", d.line, src);
-        let _ = writeln!(out, "{pad} | {lead}{}", "^".repeat(width));
+        let _ = writeln!(out, "{} | {pre}{}", d.line, visible(src));
+        let _ = writeln!(out, "{pad} | {}{lead}{}", if clipped_before { " " } else { "" }, "^".repeat(caret_width));
     }
     if let Some(help) = &d.help {
         let pad = " ".repeat(if d.source_line.is_some() { d.line.to_string().len() } else { 0 });
-        let _ = writeln!(out, "{pad} = help: {help}");
+        let _ = writeln!(out, "{pad} = help: {}", visible(help));
     }
     out
 }
@@ -200,7 +240,7 @@ pub fn render_human(d: &Located) -> String {
 pub struct PrintOptions {
     /// Print notes too (`--notes`); otherwise only their count shows in the summary.
     pub notes: bool,
-    /// At most this many diagnostics per rule (0: no limit). A 10,000-page site can
+    /// At most this many errors or warnings per rule (0: no limit). A 10,000-page site can
     /// raise tens of thousands of one warning; the first few say what to fix, and
     /// `--format json` still lists every one.
     pub max_per_rule: usize,
@@ -230,7 +270,10 @@ pub fn format_human(diags: &[Located], opts: PrintOptions) -> String {
     groups.sort_by_key(|(s, _, _)| *s);
     let mut out = String::new();
     for (severity, rule, items) in groups {
-        let shown = if opts.max_per_rule == 0 { items.len() } else { items.len().min(opts.max_per_rule) };
+        // Notes print only when asked for (`--notes`), and then every one: they are the
+        // reviewer's work list (pages awaiting review, editors' safety-netting).
+        let capped = opts.max_per_rule != 0 && severity != Severity::Note;
+        let shown = if capped { items.len().min(opts.max_per_rule) } else { items.len() };
         for d in &items[..shown] {
             out.push_str(&render_human(d));
             out.push('\n');
@@ -350,6 +393,7 @@ mod tests {
             message: "no page called `x`".into(),
             help: Some("check the slug".into()),
             source_line: Some("see [[x]]".into()),
+            source_column: 1,
         };
         let out = render_human(&located);
         assert_eq!(
@@ -371,6 +415,7 @@ mod tests {
             message: format!("m{line}"),
             help: None,
             source_line: None,
+            source_column: 1,
         };
         let mut diags: Vec<Located> = (1..=25).map(|l| d(Rule::OneWayRelated, Severity::Warning, l)).collect();
         diags.push(d(Rule::BrokenLink, Severity::Error, 30));

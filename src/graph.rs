@@ -10,7 +10,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use crate::diag::Diagnostic;
 use crate::parse::links::PageRef;
-use crate::parse::{Page, PageKind};
+use crate::parse::Page;
 
 /// Slugs that have a file but no page in this build, and why.
 #[derive(Debug, Default, Clone)]
@@ -57,12 +57,8 @@ impl LinkGraph {
     /// are not in this build: drafts, and pages too broken to parse (already reported,
     /// so links to them are not reported again).
     pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
-        let by_slug: HashMap<String, usize> = pages
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
-            .map(|(i, p)| (p.slug.clone(), i))
-            .collect();
+        let by_slug: HashMap<String, usize> =
+            pages.iter().enumerate().filter(|(_, p)| p.kind.listed()).map(|(i, p)| (p.slug.clone(), i)).collect();
         let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
         // "Did you mean" costs a scan of every slug; after this many broken links the
         // hint stops, so a site full of broken links is still checked in linear time.
@@ -151,7 +147,7 @@ impl LinkGraph {
             }
         }
         for (i, page) in pages.iter().enumerate() {
-            if matches!(page.kind, PageKind::Condition | PageKind::Guide) && !inbound[i] {
+            if page.kind.listed() && !inbound[i] {
                 diags.push(
                     Diagnostic::new(Rule::OrphanPage, &page.path, Some(page.fm.title_span), "no other page links to this page")
                         .with_help("link to it with [[slug]] from a related page, or list it in another page's `related`"),
@@ -192,10 +188,17 @@ fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<St
             .with_help("publish it (status = \"published\"), remove the link, or build with --drafts");
     }
     let help = match crate::diag::did_you_mean(slug, slugs) {
+        _ if slug.trim().is_empty() => "write the slug of the page to link to between the brackets, e.g. [[shin-splints]]".to_string(),
         Some(s) => format!("did you mean `{s}`?"),
         None => format!("create content/conditions/{slug}.md with `medkb new condition`, or fix the slug"),
     };
-    Diagnostic::new(Rule::BrokenLink, path, Some(span), format!("there is no page called `{slug}`")).with_help(help)
+    Diagnostic::new(
+        Rule::BrokenLink,
+        path,
+        Some(span),
+        if slug.trim().is_empty() { "this link names no page".to_string() } else { format!("there is no page called `{slug}`") },
+    )
+    .with_help(help)
 }
 
 #[cfg(test)]
@@ -203,7 +206,8 @@ mod tests {
     use super::*;
     use crate::config::SiteConfig;
     use crate::diag::SourceFile;
-    use crate::load::{ContentFile, Placement};
+    use crate::kind::PageKind;
+    use crate::load::ContentFile;
 
     fn page(slug: &str, related: &str, body: &str) -> Page {
         let text = format!(
@@ -211,7 +215,7 @@ mod tests {
         );
         let file = ContentFile {
             source: SourceFile::new(format!("content/conditions/{slug}.md"), "x".into(), text),
-            placement: Placement::Condition,
+            placement: PageKind::Condition,
             slug: slug.into(),
         };
         let config = SiteConfig::parse(&SourceFile::new(
@@ -221,7 +225,7 @@ mod tests {
         ))
         .unwrap();
         let mut diags = Vec::new();
-        crate::parse::parse_page(&file, &config, chrono::NaiveDate::from_ymd_opt(2026, 1, 2).unwrap(), &|_| None, &mut diags).unwrap()
+        crate::parse::parse_page(&file, &config, &|_| None, &mut diags).unwrap()
     }
 
     #[test]

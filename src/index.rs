@@ -9,7 +9,7 @@ use search_index::{Document, Section, SectionKind as SearchKind};
 use crate::built::Output;
 use crate::config::SiteConfig;
 use crate::parse::markdown::{SectionKind, Urgency};
-use crate::parse::{Page, PageKind};
+use crate::parse::Page;
 
 /// Where the index files live in the built site.
 pub const SEARCH_DIR: &str = "search";
@@ -45,12 +45,7 @@ pub fn document(page: &Page) -> Document {
         search_terms: page.fm.search_terms.clone(),
         summary: page.fm.summary.clone(),
         body_region: page.fm.body_region.as_ref().map(|r| r.value.clone()).unwrap_or_default(),
-        page_type: match (page.kind, page.fm.page_type) {
-            (PageKind::Guide, _) => "guide",
-            (_, crate::parse::frontmatter::PageType::Symptom) => "symptom",
-            _ => "condition",
-        }
-        .to_string(),
+        page_type: page.kind.name(page.fm.page_type).to_string(),
         sections,
         emergency: page.body.red_flags.iter().filter(|f| f.urgency == Urgency::Emergency).map(|f| f.plain.clone()).collect(),
     }
@@ -58,7 +53,7 @@ pub fn document(page: &Page) -> Document {
 
 /// Pages readers search for: conditions and guides (not the home or about page).
 pub fn searchable(pages: &[Page]) -> impl Iterator<Item = &Page> {
-    pages.iter().filter(|p| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+    pages.iter().filter(|p| p.kind.listed())
 }
 
 /// The files of `public/search/` for these pages.

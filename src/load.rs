@@ -12,23 +12,16 @@ use rayon::prelude::*;
 
 use crate::diag::{Diagnostic, SourceFile};
 use crate::fsutil::rel_path;
+use crate::kind::PageKind;
 
 /// Larger than any real page; stops a stray data file from eating memory.
 pub const MAX_PAGE_BYTES: u64 = 2 * 1024 * 1024;
 
-/// Which part of the site a content file belongs to, from where it sits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Placement {
-    Condition,
-    Guide,
-    Home,
-    About,
-}
-
 #[derive(Debug)]
 pub struct ContentFile {
     pub source: SourceFile,
-    pub placement: Placement,
+    /// What kind of page it is, from where it sits.
+    pub placement: PageKind,
     /// The file name without `.md`.
     pub slug: String,
 }
@@ -44,11 +37,7 @@ pub struct Loaded {
 impl Loaded {
     /// Site-relative path → slug of every condition and guide file.
     pub fn page_paths(&self) -> HashMap<String, String> {
-        self.files
-            .iter()
-            .filter(|f| matches!(f.placement, Placement::Condition | Placement::Guide))
-            .map(|f| (f.source.rel.clone(), f.slug.clone()))
-            .collect()
+        self.files.iter().filter(|f| f.placement.listed()).map(|f| (f.source.rel.clone(), f.slug.clone())).collect()
     }
 }
 
@@ -63,6 +52,20 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         );
     }
     let canonical_root = root.canonicalize()?;
+    if let Ok(target) = content.canonicalize() {
+        if !target.starts_with(&canonical_root) {
+            out.diagnostics.push(
+                Diagnostic::new(
+                    Rule::InvalidFile,
+                    "content",
+                    None,
+                    format!("content/ is a link to {}, which is outside the site", target.display()),
+                )
+                .with_help("move the pages into the site's own content/ folder"),
+            );
+            return Ok(out);
+        }
+    }
     let mut seen: HashMap<String, String> = HashMap::new();
     let mut to_read = Vec::new();
     for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
@@ -77,12 +80,32 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         let path = entry.path();
         let rel = rel_path(root, path);
         let name = entry.file_name().to_string_lossy();
+        // A linked folder is not walked: say so, or its pages would vanish without a word.
+        if entry.path_is_symlink() && path.is_dir() {
+            let target = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+            let d = if target.starts_with(&canonical_root) {
+                Diagnostic::new(Rule::LinkedFolder, &rel, None, "this is a link to a folder, which medkb does not follow")
+            } else {
+                Diagnostic::new(Rule::InvalidFile, &rel, None, format!("this is a link to {}, which is outside the site", target.display()))
+            };
+            out.diagnostics.push(d.with_help("move the folder's pages into content/ instead of linking to it"));
+            continue;
+        }
         if crate::fsutil::is_editor_noise(&name) || !name.ends_with(".md") {
             continue; // editor backups, hidden files and assets are not pages
         }
         if entry.path_is_symlink() {
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) && target.is_file() => {}
+                Ok(target) if target.starts_with(&canonical_root) => {
+                    out.diagnostics.push(Diagnostic::new(
+                        Rule::InvalidFile,
+                        &rel,
+                        None,
+                        format!("this is a link to {}, which is not a regular file", target.display()),
+                    ));
+                    continue;
+                }
                 Ok(target) => {
                     out.diagnostics.push(
                         Diagnostic::new(
@@ -103,7 +126,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let Some(placement) = placement_of(&rel) else {
+        let Some(placement) = PageKind::of_content_path(&rel) else {
             out.diagnostics.push(
                 Diagnostic::new(Rule::UnpublishedFile, &rel, None, "this file is not in a place medkb reads, so it is not published")
                     .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
@@ -111,7 +134,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
             continue;
         };
         let slug = name.trim_end_matches(".md").to_string();
-        if matches!(placement, Placement::Condition | Placement::Guide) {
+        if placement.listed() {
             if !crate::slug::is_slug(&slug) {
                 out.diagnostics.push(
                     Diagnostic::new(Rule::InvalidFile, &rel, None, format!("`{name}` is not a valid page name"))
@@ -156,17 +179,6 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
     Ok(out)
 }
 
-fn placement_of(rel: &str) -> Option<Placement> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    match parts.as_slice() {
-        ["content", "conditions", _] => Some(Placement::Condition),
-        ["content", "guides", _] => Some(Placement::Guide),
-        ["content", "_index.md"] => Some(Placement::Home),
-        ["content", "about.md"] => Some(Placement::About),
-        _ => None,
-    }
-}
-
 /// Reads one page file, or says why it cannot be a page (too big, not UTF-8, empty).
 /// Public so `serve` can re-read just the file an editor saved.
 pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
@@ -188,8 +200,13 @@ pub fn read_page(path: &Path, rel: &str) -> Result<String, Box<Diagnostic>> {
         let bytes = e.as_bytes();
         let line = bytes[..good].iter().filter(|&&b| b == b'\n').count() + 1;
         Box::new(
-            Diagnostic::new(Rule::InvalidFile, rel, None, format!("this file is not valid UTF-8 (line {line}, byte {good})"))
-                .with_help("save the file as UTF-8 in your editor"),
+            Diagnostic::new(
+                Rule::InvalidFile,
+                rel,
+                Some((good, good + 1)),
+                format!("this file is not valid UTF-8 (line {line}, byte {good})"),
+            )
+            .with_help("save the file as UTF-8 in your editor"),
         )
     })?;
     if text.trim().is_empty() {

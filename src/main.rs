@@ -26,7 +26,7 @@ fn main() -> ExitCode {
             let q = search_index::Query { text: query, limit, region, page_type, explain };
             cmd::search::run(&root, output.as_deref(), &q, json)
         }
-        Command::Serve { site, port, bind, open } => cmd::serve::run(&site, port, bind, open),
+        Command::Serve { site, port, bind, open, allow_host } => cmd::serve::run(&site, port, bind, open, allow_host),
     };
     match result {
         Ok(code) => code,

@@ -11,11 +11,27 @@
 //! `site.toml`, as clippy and ruff users expect); rules that protect readers — broken
 //! links, red-flag urgency, emergency links, unsafe files — cannot be lowered.
 
-use std::collections::{BTreeMap, HashMap};
-
 use serde::Serialize;
 
-use crate::diag::{did_you_mean, Diagnostic, Severity};
+/// How serious a diagnostic is. Errors fail `check` and `build`; warnings fail
+/// only under `--deny-warnings`; notes are information (e.g. "awaiting review").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        }
+    }
+}
 
 /// What a site may set a rule to in `[lints]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,75 +76,6 @@ impl Level {
             Severity::Note => Level::Note,
         }
     }
-}
-
-/// The site's levels for rules, from `[lints]` in site.toml.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Lints {
-    levels: HashMap<Rule, Level>,
-}
-
-impl Lints {
-    /// Validates `[lints]`: every key a rule's code, every value a level the rule may take.
-    /// Problems are pushed to `errors`, located at the key or value in `text`.
-    pub fn parse(raw: &BTreeMap<String, toml::Spanned<String>>, text: &str, rel: &str, errors: &mut Vec<Diagnostic>) -> Lints {
-        let mut levels = HashMap::new();
-        for (key, value) in raw {
-            let value_span = Some((value.span().start, value.span().end));
-            let Some(rule) = Rule::from_code(key) else {
-                let help = match did_you_mean(key, Rule::ALL.iter().map(|r| r.code())) {
-                    Some(s) => format!("did you mean `{s}`? (`medkb explain` lists every rule)"),
-                    None => "`medkb explain` lists every rule".to_string(),
-                };
-                errors.push(
-                    Diagnostic::new(
-                        Rule::Config,
-                        rel,
-                        key_span(text, key, value.span().start).or(value_span),
-                        format!("there is no rule called `{key}`"),
-                    )
-                    .with_help(help),
-                );
-                continue;
-            };
-            let Some(level) = Level::parse(value.get_ref()) else {
-                errors.push(
-                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{}` is not a level", value.get_ref()))
-                        .with_help(format!("use one of {}", Level::NAMES.map(|n| format!("\"{n}\"")).join(", "))),
-                );
-                continue;
-            };
-            if !rule.may_set(level) {
-                errors.push(
-                    Diagnostic::new(Rule::Config, rel, value_span, format!("`{key}` protects readers, so it cannot be lowered"))
-                        .with_help(format!("fix what it reports instead (`medkb explain {key}` says why it exists)")),
-                );
-                continue;
-            }
-            levels.insert(rule, level);
-        }
-        Lints { levels }
-    }
-
-    /// The severity the site gives this diagnostic, or `None` when its rule is allowed.
-    pub fn severity_of(&self, d: &Diagnostic) -> Option<Severity> {
-        match self.levels.get(&d.code) {
-            Some(level) => level.severity(),
-            None => Some(d.severity),
-        }
-    }
-
-    /// The diagnostics as the site wants them: levels changed, allowed rules dropped.
-    pub fn apply<'a>(&self, diags: impl IntoIterator<Item = &'a Diagnostic>) -> Vec<Diagnostic> {
-        diags.into_iter().filter_map(|d| self.severity_of(d).map(|severity| Diagnostic { severity, ..d.clone() })).collect()
-    }
-}
-
-/// The span of `key` as a key (not inside a string), searching backwards from its value.
-fn key_span(text: &str, key: &str, value_start: usize) -> Option<(usize, usize)> {
-    let before = text.get(..value_start)?;
-    let at = before.rfind(key)?;
-    Some((at, at + key.len()))
 }
 
 /// The documentation of one rule, as `medkb explain` prints it.
@@ -327,6 +274,51 @@ registry! {
         bad: "- emergency: chest pain that spreads to your arm (see [[chest-pain-while-running]])",
         good: "- emergency: chest pain that spreads to your arm",
     }
+    HiddenRedFlags {
+        code: "hidden-red-flags",
+        level: Error,
+        lowerable: false,
+        summary: "raw HTML in Red flags that hides flags from readers (an unclosed `<!--`, `<script>`, `<style>`, `<textarea>` or `<pre>`)",
+        why: "In Markdown, an HTML comment or a <script>, <style>, <textarea> or <pre> block runs until its closing tag. Left open in Red flags it swallows every flag after it, emergency ones included, and the sanitiser then drops it all: the page shows no care cards and nothing says so.",
+        bad: "## Red flags\n\n<!-- note to the reviewer\n\n- emergency: your foot is cold and numb",
+        good: "## Red flags\n\n<!-- note to the reviewer -->\n\n- emergency: your foot is cold and numb",
+    }
+    NoRedFlags {
+        code: "no-red-flags",
+        level: Error,
+        lowerable: false,
+        summary: "a condition page's Red flags section lists no flags",
+        why: "Care cards are built from the flags listed in Red flags. A section of prose alone gives a worried reader no card telling them how soon to get help.",
+        bad: "## Red flags\n\nSee a doctor if you are worried.",
+        good: "## Red flags\n\n- urgent: the pain stops you walking",
+    }
+    TooDeep {
+        code: "too-deep",
+        level: Warning,
+        lowerable: true,
+        summary: "lists or HTML nested more than 200 deep; the page's raw HTML is then shown as text",
+        why: "The HTML sanitiser's cost grows with the square of the nesting depth: 50,000 nested <div> took seconds and deeper pages minutes, stalling builds and the preview. No real page nests this deep, so medkb shows such a page's raw HTML as text and says so.",
+        bad: "<div><div><div>… (300 levels) …</div></div></div>",
+        good: "<div>one level of HTML, or none</div>",
+    }
+    Template {
+        code: "template",
+        level: Error,
+        lowerable: false,
+        summary: "a template does not compile, fails when rendered, or includes itself",
+        why: "A broken template would only be found by `build`, or would crash it (a template that includes itself recurses until the stack overflows). `check` loads the theme and renders one page of each kind, so it fails first.",
+        bad: "templates/partials/search.html:\n{% include \"partials/search.html\" %}",
+        good: "templates/partials/search.html:\n<form role=\"search\">…</form>",
+    }
+    LinkedFolder {
+        code: "linked-folder",
+        level: Warning,
+        lowerable: true,
+        summary: "a link to a folder inside the site, which medkb does not follow",
+        why: "medkb reads only what is inside the site and never follows links to folders, so a linked folder's pages or files are not published. Saying so beats pages that vanish without a word.",
+        bad: "static/images -> ../shared-images",
+        good: "static/images/  (a real folder)",
+    }
     TimelinePhase {
         code: "timeline-phase",
         level: Error,
@@ -452,6 +444,60 @@ registry! {
         why: "Health information goes out of date. A page past its review date shows readers an \"overdue\" notice; the warning reminds editors to review it.",
         bad: "last_reviewed = 2020-01-01\nnext_review_due = 2023-01-01",
         good: "last_reviewed = 2026-11-21\nnext_review_due = 2029-11-21",
+    }
+    SafetyNettingSource {
+        code: "safety-netting-source",
+        level: Error,
+        lowerable: false,
+        summary: "an item is marked {safety-netting} but the page has no kind = \"safety-netting\" source to cite",
+        why: "Advice the editors add beyond a page's sources must say so: each marked item cites the page's safety-netting source entry. Without that entry the citation points nowhere and the reader cannot tell the addition from the sources.",
+        bad: "+++\n[[sources]]\ntitle = \"Calf pain in runners\"\n+++\n\n- emergency: your leg is swollen and you are short of breath {safety-netting}",
+        good: "+++\n[[sources]]\ntitle = \"Calf pain in runners\"\n\n[[sources]]\nkind = \"safety-netting\"\ntitle = \"Standard safety-netting advice added by the site's editors; awaiting clinical review\"\n+++\n\n- emergency: your leg is swollen and you are short of breath {safety-netting}",
+    }
+    SafetyNettingMarker {
+        code: "safety-netting-marker",
+        level: Error,
+        lowerable: false,
+        summary: "{safety-netting} is not at the end of a paragraph, list item or line",
+        why: "The marker says which item the editors added. Inside a sentence, a heading or a table it marks nothing clear, so a reviewer could not tell what to check.",
+        bad: "- emergency: your leg is swollen {safety-netting} and you are short of breath",
+        good: "- emergency: your leg is swollen and you are short of breath {safety-netting}",
+    }
+    UnusedSafetyNetting {
+        code: "unused-safety-netting",
+        level: Warning,
+        lowerable: true,
+        summary: "a kind = \"safety-netting\" source, but nothing on the page is marked {safety-netting}",
+        why: "A safety-netting entry tells readers the editors added advice to this page; if no item is marked, either the marker was forgotten (and the reviewer will miss the addition) or the entry is stale.",
+        bad: "[[sources]]\nkind = \"safety-netting\"\ntitle = \"Added by the editors\"\n+++\n\n- urgent: you cannot walk",
+        good: "[[sources]]\nkind = \"safety-netting\"\ntitle = \"Added by the editors\"\n+++\n\n- emergency: your leg is swollen and you are short of breath {safety-netting}",
+    }
+    TooManyCareCards {
+        code: "too-many-care-cards",
+        level: Warning,
+        lowerable: true,
+        summary: "more than 5 urgent red flags on one page",
+        why: "As the NHS care-card guidance asks: too many cards hide the real emergencies. A reader facing a wall of same-day signs stops reading before the one that matters; merge signs that mean the same thing and make signs that can wait routine.",
+        bad: "- urgent: a pop\n- urgent: swelling\n- urgent: bruising\n- urgent: pain walking\n- urgent: pain at rest\n- urgent: night pain",
+        good: "- urgent: you cannot stand or walk on the leg\n- routine: swelling or bruising that spreads after a few days\n- routine: pain at rest or at night",
+    }
+    EmergencyNumberLocale {
+        code: "emergency-number-locale",
+        level: Warning,
+        lowerable: true,
+        summary: "text names an emergency number or service of another locale than site.toml's",
+        why: "A reader told to ring 999 in the US, or to find an emergency room in the UK, loses time when it matters most. On en-US medkb warns about 999, 111 (as a number to call), NHS 111 and A&E; on en-GB about 911, emergency room, ER and urgent care center; in page text, titles, summaries and site.toml's description and disclaimer.",
+        bad: "# site.toml: locale = \"en-GB\"\nIf your foot is cold and pale, call 911 or go to the ER.",
+        good: "# site.toml: locale = \"en-GB\"\nIf your foot is cold and pale, call 999 or go to A&E.",
+    }
+    SafetyNetting {
+        code: "safety-netting",
+        level: Note,
+        lowerable: true,
+        summary: "an item the editors marked {safety-netting}, quoted for the clinical reviewer",
+        why: "Safety-netting advice added beyond a page's sources needs a clinician's sign-off; `medkb check --notes` lists every such addition, page by page, so none is missed.",
+        bad: "- emergency: your leg is swollen and you are short of breath {safety-netting}",
+        good: "- emergency: your leg is swollen and you are short of breath {safety-netting}\n# (a note, not a failure: it lists the addition for review)",
     }
     AwaitingReview {
         code: "awaiting-review",

@@ -25,7 +25,7 @@ fn condition_page_structure() {
     assert_eq!(cards, ["care-card care-card--emergency", "care-card care-card--urgent", "care-card care-card--routine"]);
     let headings = texts(&doc, ".care-card__heading");
     assert_eq!(headings[0], "Immediate action required: Call 999 or go to A&E now if:");
-    assert_eq!(headings[1], "Urgent advice: Ask for an urgent GP appointment or call 111 if:");
+    assert_eq!(headings[1], "Urgent advice: Get help today from a GP, NHS 111 or an urgent treatment centre if:");
     assert_eq!(texts(&doc, ".care-card--emergency li"), ["your lower leg is cold, pale and numb"]);
     // Cards come before the symptoms.
     let html = site.read("public/conditions/shin-splints/index.html");
@@ -212,4 +212,113 @@ fn new_scaffolds_a_page_that_fails_only_on_its_todos() {
     assert!(site.medkb(&["new", "guide", "Warm Up Well"]).status.success());
     assert_eq!(site.medkb(&["new", "guide", "Warm Up Well"]).status.code(), Some(2));
     assert_eq!(site.medkb(&["new", "condition", "X", "--region", "nowhere"]).status.code(), Some(2));
+}
+
+/// The element children of the first match of `selector`: `p`, `div.care-card--emergency`…
+fn children(doc: &scraper::Html, selector: &str) -> Vec<String> {
+    let sel = scraper::Selector::parse(selector).unwrap();
+    let parent = doc.select(&sel).next().unwrap_or_else(|| panic!("no {selector}"));
+    parent
+        .children()
+        .filter_map(scraper::ElementRef::wrap)
+        .map(|e| {
+            let class = e.value().classes().find(|c| c.starts_with("care-card--")).map(|c| format!(".{c}")).unwrap_or_default();
+            format!("{}{class}", e.value().name())
+        })
+        .collect()
+}
+
+#[test]
+fn red_flags_prose_keeps_its_place_around_the_cards() {
+    let site = Site::base();
+    let page = site.read("content/conditions/calf-strain.md").replace(
+        "## Red flags\n\n- urgent: you cannot walk\n",
+        "## Red flags\n\nGet help if a sore calf comes with these signs:\n\n- urgent: you cannot walk\n- emergency: your foot is cold and pale\n\nFor a lump behind the knee, see [[shin-splints]].\n\nThese signs need help today too:\n\n- routine: it is no better after two weeks\n",
+    );
+    site.write("content/conditions/calf-strain.md", page);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("conditions/calf-strain/index.html");
+    // The lead-in comes first, each run of cards after the prose that introduces it
+    // (emergency first within a run), and the closing note stays between the runs.
+    assert_eq!(
+        children(&doc, ".get-help"),
+        ["h2", "p", "div.care-card--emergency", "div.care-card--urgent", "p", "p", "div.care-card--routine"]
+    );
+    assert_eq!(texts(&doc, ".get-help > p")[0], "Get help if a sore calf comes with these signs:");
+    assert_eq!(attrs(&doc, ".get-help > p a", "href"), ["/conditions/shin-splints/"]);
+}
+
+#[test]
+fn red_flags_section_with_only_prose_is_still_shown() {
+    let site = Site::base();
+    site.write(
+        "content/guides/running-guide.md",
+        site.read("content/guides/running-guide.md") + "\n## When to get help\n\nSee a doctor if the pain does not settle.\n",
+    );
+    assert!(site.build().status.success());
+    let doc = site.html("guides/running-guide/index.html");
+    assert_eq!(texts(&doc, ".get-help p"), ["See a doctor if the pain does not settle."]);
+}
+
+#[test]
+fn safety_netting_is_cited_never_shown_as_a_marker() {
+    let site = Site::with_overlay("safety-netting");
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("conditions/calf-strain/index.html");
+    // The lead paragraph's sentence, a Fixes item and a red flag each cite the editors' entry.
+    assert_eq!(texts(&doc, "sup.citation"), ["Editors' safety-netting"; 3]);
+    assert_eq!(attrs(&doc, "sup.citation a", "href"), ["#source-2"; 3]);
+    assert_eq!(texts(&doc, ".lead sup.citation, #fixes + ul sup.citation, .care-card--emergency sup.citation").len(), 3);
+    assert_eq!(
+        texts(&doc, ".care-card--emergency li"),
+        ["your leg is swollen or painful and you feel short of breath or have chest pain Editors' safety-netting"]
+    );
+    // The entry it links to is listed with the sources, labelled.
+    assert_eq!(attrs(&doc, ".sources li", "id"), ["source-1", "source-2"]);
+    let entry = &texts(&doc, "#source-2")[0];
+    assert!(entry.starts_with("Editors' safety-netting: Standard safety-netting advice added by the site's editors"), "{entry}");
+    assert_eq!(attrs(&doc, "#source-2", "class"), ["source source--safety-netting"]);
+    // Nowhere in the built site does the marker (or its stand-in) show, except in code where the author wrote it as code.
+    for entry in walkdir::WalkDir::new(site.root().join("public")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html" || e == "xml") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(!html.contains('\u{E000}'), "{}", entry.path().display());
+            let literal = html.matches("{safety-netting}").count();
+            let in_code = html.matches("<code>{safety-netting}</code>").count();
+            assert_eq!(literal, in_code, "{}", entry.path().display());
+        }
+    }
+    // Nor in the search index's text.
+    let out = site.medkb(&["search", "breathlessness blood clot lung", "--json"]);
+    let json = stdout(&out);
+    assert!(json.contains("calf-strain"), "{json}");
+    assert!(!json.contains("safety-netting") && !json.contains('\u{E000}'), "{json}");
+}
+
+#[test]
+fn review_date_label_says_what_the_date_means() {
+    let site = built();
+    // No reviewer: the date is when the page was checked against its sources, not a clinical review.
+    let unreviewed = site.html("conditions/calf-strain/index.html");
+    assert_eq!(texts(&unreviewed, ".review-box dt"), ["Last checked against sources", "Next review due"]);
+    assert!(!site.read("public/conditions/calf-strain/index.html").contains("Page last reviewed"));
+    let reviewed = site.html("conditions/shin-splints/index.html");
+    assert_eq!(texts(&reviewed, ".review-box dt"), ["Page last reviewed", "Next review due"]);
+}
+
+#[test]
+fn sections_show_the_heading_the_author_wrote() {
+    let site = Site::base();
+    site.write("content/conditions/calf-strain.md", site.read("content/conditions/calf-strain.md").replace("## Fixes", "## What to do"));
+    let out = site.build();
+    assert!(out.status.success(), "a \"What to do\" section is the Fixes section: {}", stderr(&out));
+    let doc = site.html("conditions/calf-strain/index.html");
+    assert!(texts(&doc, "h2").contains(&"What to do".to_string()), "{:?}", texts(&doc, "h2"));
+    assert!(!texts(&doc, "h2, .toc a").iter().any(|t| t == "Fixes"), "{:?}", texts(&doc, "h2, .toc a"));
+    // Links written to the canonical #fixes anchor still arrive at it.
+    let shin = site.html("conditions/shin-splints/index.html");
+    assert!(attrs(&shin, ".section a", "href").contains(&"/conditions/calf-strain/#what-to-do".to_string()));
 }

@@ -72,6 +72,20 @@ rules! {
     config_unknown_key => "config-unknown-key",
     synonyms_invalid => "synonyms-invalid",
     draft_link => "draft-link",
+    hidden_red_flags => "hidden-red-flags",
+    no_red_flags => "no-red-flags",
+    too_deep => "too-deep",
+    template => "template",
+    unsafe_url => "unsafe-url",
+    control_character => "control-character",
+    config_values => "config-values",
+    safety_netting => "safety-netting",
+    safety_netting_source => "safety-netting-source",
+    safety_netting_marker => "safety-netting-marker",
+    unused_safety_netting => "unused-safety-netting",
+    unknown_source_kind => "unknown-source-kind",
+    too_many_care_cards => "too-many-care-cards",
+    emergency_number_locale => "emergency-number-locale",
     duplicate_section => "duplicate-section",
     related_self => "related-self",
     ignored_field => "ignored-field",
@@ -79,6 +93,7 @@ rules! {
     awaiting_review => "awaiting-review",
     lints_invalid => "lints-invalid",
     lints_allow => "lints-allow",
+    linked_folder => "linked-folder",
 }
 
 /// The registry is the one list of rules: each has a fixture whose snapshot shows it,
@@ -190,7 +205,7 @@ fn invalid_utf8_is_a_located_error_not_a_panic() {
     let out = site.medkb(&["check"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("content/conditions/bad-bytes.md:1:1: error[invalid-file]: this file is not valid UTF-8 (line 5"),
+        stderr(&out).contains("content/conditions/bad-bytes.md:5:1: error[invalid-file]: this file is not valid UTF-8 (line 5"),
         "{}",
         stderr(&out)
     );

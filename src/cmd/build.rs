@@ -14,6 +14,8 @@ pub fn run(site: &SiteArgs, report: &ReportArgs, output: Option<&Path>) -> anyho
     opts.progress = true;
     let deny_warnings = report.deny_warnings;
     let out_dir = output.map(Path::to_path_buf).unwrap_or_else(|| site.root.join("public"));
+    // Building replaces the whole output folder: never point that at something medkb did not make.
+    crate::output::guard_output(&site.root, &out_dir, output.is_none())?;
     // Files stream into a folder beside the output as they are rendered; only a
     // successful build swaps it in. Dropping it on failure leaves the output as it was.
     let staging = crate::output::Staging::new(&out_dir)?;

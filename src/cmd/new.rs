@@ -9,6 +9,8 @@ use crate::cli::NewKind;
 use crate::config::SiteConfig;
 
 pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>, today: Option<chrono::NaiveDate>) -> anyhow::Result<ExitCode> {
+    // Control characters cannot be published (check refuses them), so they are dropped here.
+    let title: String = title.chars().filter(|c| !c.is_control()).collect();
     let title = title.trim();
     let slug = crate::slug::slugify(title);
     if slug.is_empty() {
@@ -45,9 +47,15 @@ pub fn run(root: &Path, kind: NewKind, title: &str, region: Option<&str>, today:
     Ok(ExitCode::SUCCESS)
 }
 
+/// A TOML string literal, written by the TOML library so any title round-trips.
+fn toml_string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
 fn header(title: &str, today: chrono::NaiveDate, extra: &str) -> String {
+    let title = toml_string(title);
     format!(
-        "+++\ntitle = {title:?}\nsummary = \"TODO: one or two plain sentences (at most 160 characters) on what this is.\"\n{extra}related = []\nstatus = \"draft\"\nlast_reviewed = {today}\nreviewed_by = []\n\n[[sources]]\ntitle = \"TODO: the title of the source you wrote from\"\nauthor = \"\"\npublisher = \"\"\n+++\n\n"
+        "+++\ntitle = {title}\nsummary = \"TODO: one or two plain sentences (at most 160 characters) on what this is.\"\n{extra}related = []\nstatus = \"draft\"\nlast_reviewed = {today}\nreviewed_by = []\n\n[[sources]]\ntitle = \"TODO: the title of the source you wrote from\"\nauthor = \"\"\npublisher = \"\"\n+++\n\n"
     )
 }
 
@@ -55,7 +63,10 @@ fn condition_template(title: &str, region: &str, today: chrono::NaiveDate) -> St
     let mut s = header(
         title,
         today,
-        &format!("medical_name = \"\"\nalso_called = []\nsearch_terms = []\nbody_region = {region:?}\npage_type = \"condition\"\n"),
+        &format!(
+            "medical_name = \"\"\nalso_called = []\nsearch_terms = []\nbody_region = {}\npage_type = \"condition\"\n",
+            toml_string(region)
+        ),
     );
     s.push_str(
         "TODO: a short lead. What is it, in plain words first and the medical name after?\n\n\

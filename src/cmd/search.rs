@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use crate::config::{CareCardWording, SiteConfig};
+use crate::term::visible;
 
 pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bool) -> anyhow::Result<ExitCode> {
     let out_dir = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
@@ -28,9 +29,9 @@ pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bo
         println!("{}", bold(&format!("!! {}", wording.emergency)));
         for e in &answer.emergency {
             if e.url.is_empty() {
-                println!("   - {}", e.text);
+                println!("   - {}", visible(&e.text));
             } else {
-                println!("   - {}  ({}: {})", e.text, e.title, e.url);
+                println!("   - {}  ({}: {})", visible(&e.text), visible(&e.title), visible(&e.url));
             }
         }
         println!();
@@ -50,10 +51,17 @@ pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bo
         }
     }
     for (i, h) in shown.iter().enumerate() {
-        println!("{:>2}. {}  {}  (score {:.2})", i + 1, h.title, h.url, h.score);
-        let snippet = h.snippet.replace("<mark>", "\x1b[1m").replace("</mark>", "\x1b[0m");
-        let plain = if tty { snippet } else { h.snippet.replace("<mark>", "").replace("</mark>", "") };
-        println!("    {}", html_unescape(&plain));
+        println!("{:>2}. {}  {}  (score {:.2})", i + 1, visible(&h.title), visible(&h.url), h.score);
+        // Marks become private-use characters first, so a `&lt;mark&gt;` in the text stays text;
+        // page text's control characters are shown, not sent to the terminal.
+        let marked = h.snippet.replace("<mark>", "\u{e000}").replace("</mark>", "\u{e001}");
+        let text = visible(&html_unescape(&marked)).into_owned();
+        let shown = if tty {
+            text.replace('\u{e000}', "\x1b[1m").replace('\u{e001}', "\x1b[0m")
+        } else {
+            text.replace(['\u{e000}', '\u{e001}'], "")
+        };
+        println!("    {shown}");
         if let Some(x) = answer.explain.iter().find(|x| x.slug == h.slug) {
             for m in &x.matches {
                 println!("      {:<12} {:<13} {:<16} {:<6} ×{:.2}", m.word, m.field, m.term, m.how, m.weight);

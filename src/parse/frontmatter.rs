@@ -4,6 +4,7 @@
 //! them, not just the first), then a typed pass with [`toml::Spanned`] fields keeps
 //! the position of each value, shifted by where the TOML starts in the file.
 
+use crate::kind::Needs;
 use crate::rules::Rule;
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -26,6 +27,16 @@ pub fn split(text: &str, path: &str) -> Result<Split, Diagnostic> {
     let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut lines = text[bom..].split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if !text.contains('\n') && text.contains('\r') {
+        let cr = text.find('\r').unwrap_or(0);
+        return Err(Diagnostic::new(
+            Rule::FrontMatter,
+            path,
+            Some((bom, cr.max(bom + 1))),
+            "this file's lines end with a carriage return only (old Mac line endings), which medkb cannot read",
+        )
+        .with_help("save the file with LF (Unix) or CRLF (Windows) line endings in your editor"));
+    }
     if first.trim_end() != "+++" {
         return Err(Diagnostic::new(
             Rule::FrontMatter,
@@ -86,11 +97,12 @@ struct Typed {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawSource {
-    title: String,
-    author: Option<String>,
-    publisher: Option<String>,
-    date: Option<toml::value::Datetime>,
-    url: Option<String>,
+    title: Spanned<String>,
+    kind: Option<Spanned<String>>,
+    author: Option<Spanned<String>>,
+    publisher: Option<Spanned<String>>,
+    date: Option<Spanned<toml::value::Datetime>>,
+    url: Option<Spanned<String>>,
 }
 
 /// A value and the byte span it came from in the file.
@@ -107,16 +119,38 @@ pub enum Status {
     Draft,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum PageType {
-    Condition,
-    Symptom,
+pub use crate::kind::PageType;
+
+/// Where a source entry comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    /// Something the page was written from (the default).
+    Article,
+    /// Standard safety-netting advice the site's editors added, not from any article.
+    /// The items it covers end with `{safety-netting}` and cite it.
+    SafetyNetting,
+}
+
+impl SourceKind {
+    pub const NAMES: [&'static str; 2] = ["article", "safety-netting"];
+
+    fn parse(name: &str) -> Option<SourceKind> {
+        match name {
+            "article" => Some(SourceKind::Article),
+            "safety-netting" => Some(SourceKind::SafetyNetting),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Source {
     pub title: String,
+    pub kind: SourceKind,
+    /// Where `kind = "…"` is written, for diagnostics about the entry.
+    #[serde(skip)]
+    pub kind_span: Option<(usize, usize)>,
     pub author: Option<String>,
     pub publisher: Option<String>,
     pub date: Option<NaiveDate>,
@@ -130,6 +164,8 @@ pub struct Frontmatter {
     pub title: String,
     pub title_span: (usize, usize),
     pub summary: String,
+    /// The summary's value as written (with its quotes), for diagnostics about its words.
+    pub summary_span: Option<(usize, usize)>,
     pub medical_name: Option<String>,
     pub also_called: Vec<String>,
     pub search_terms: Vec<String>,
@@ -145,15 +181,7 @@ pub struct Frontmatter {
     pub gather_red_flags: bool,
 }
 
-/// What kind of page the front matter belongs to decides which keys are required.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Requirements {
-    Condition,
-    Guide,
-    Plain,
-}
-
-pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
+pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
     let toml_text = &text[split.toml_start..split.toml_end];
     let shift = |r: std::ops::Range<usize>| (split.toml_start + r.start, split.toml_start + r.end);
     let table: toml::Table = match toml::from_str(toml_text) {
@@ -171,10 +199,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             return None;
         }
     };
-    let mut ok = true;
     for key in table.keys() {
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            ok = false;
             let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
             let help = match crate::diag::did_you_mean(key, KNOWN_KEYS.iter().copied()) {
                 Some(k) => format!("did you mean `{k}`?"),
@@ -193,11 +219,9 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
             return None;
         }
     };
-    let sp = |s: std::ops::Range<usize>| shift(s);
     let whole = (split.toml_start.saturating_sub(4), split.toml_start.saturating_sub(1));
     let mut require = |name: &str, present: bool, help: &str| {
         if !present {
-            ok = false;
             diags.push(
                 Diagnostic::new(Rule::MissingField, path, Some(whole), format!("the front matter has no `{name}`"))
                     .with_help(help.to_string()),
@@ -206,7 +230,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     require("title", typed.title.is_some(), "add a plain-English title, e.g. title = \"Shin splints\"");
     require("summary", typed.summary.is_some(), "add a one-sentence summary for lists and search results");
-    if needs != Requirements::Plain {
+    if needs.review_and_sources {
         require(
             "last_reviewed",
             typed.last_reviewed.is_some(),
@@ -214,35 +238,72 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         );
         require("sources", typed.sources.is_some(), "add at least one [[sources]] table with the title of the source you wrote from");
     }
-    if needs == Requirements::Condition {
+    if needs.region {
         require("body_region", typed.body_region.is_some(), "add body_region = \"...\" with one of the regions in site.toml");
     }
 
-    let mut date = |v: &Spanned<toml::value::Datetime>, key: &str| -> Option<NaiveDate> {
+    // A date with a time is refused, not truncated: which day was meant would be a guess.
+    let date = |v: &Spanned<toml::value::Datetime>, key: &str, diags: &mut Vec<Diagnostic>| -> Option<NaiveDate> {
         let d = v.get_ref();
         match (d.date, d.time) {
             (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32),
             _ => {
-                ok = false;
                 diags.push(
-                    Diagnostic::new(Rule::InvalidField, path, Some(sp(v.span())), format!("`{key}` must be a date without a time"))
+                    Diagnostic::new(Rule::InvalidField, path, Some(shift(v.span())), format!("`{key}` must be a date without a time"))
                         .with_help("write it as 2026-11-21"),
                 );
                 None
             }
         }
     };
-    let last_reviewed = typed.last_reviewed.as_ref().and_then(|v| date(v, "last_reviewed"));
+    let last_reviewed = typed.last_reviewed.as_ref().and_then(|v| date(v, "last_reviewed", diags));
     let next_review_due =
-        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due").map(|d| At { value: d, span: sp(v.span()) }));
+        typed.next_review_due.as_ref().and_then(|v| date(v, "next_review_due", diags).map(|d| At { value: d, span: shift(v.span()) }));
+    // Text that reaches HTML, XML feeds and JSON-LD: control characters would make the feed ill-formed.
+    {
+        let mut text_fields: Vec<(&str, &Spanned<String>)> = Vec::new();
+        for (key, v) in [
+            ("title", &typed.title),
+            ("summary", &typed.summary),
+            ("medical_name", &typed.medical_name),
+            ("body_region", &typed.body_region),
+        ] {
+            text_fields.extend(v.iter().map(|v| (key, v)));
+        }
+        for (key, v) in [
+            ("also_called", &typed.also_called),
+            ("search_terms", &typed.search_terms),
+            ("related", &typed.related),
+            ("reviewed_by", &typed.reviewed_by),
+        ] {
+            text_fields.extend(v.iter().flatten().map(|v| (key, v)));
+        }
+        for s in typed.sources.iter().flat_map(|l| l.get_ref()) {
+            text_fields.push(("sources.title", &s.title));
+            text_fields.extend(s.author.iter().map(|v| ("sources.author", v)));
+            text_fields.extend(s.publisher.iter().map(|v| ("sources.publisher", v)));
+        }
+        for (key, v) in text_fields {
+            if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
+                diags.push(
+                    Diagnostic::new(
+                        Rule::InvalidField,
+                        path,
+                        Some(shift(v.span())),
+                        format!("`{key}` contains the control character U+{:04X}, which cannot be published", c as u32),
+                    )
+                    .with_help("remove it; control characters are invisible and make feeds unreadable"),
+                );
+            }
+        }
+    }
 
     let page_type = match typed.page_type.as_ref().map(|v| (v.get_ref().as_str(), v.span())) {
         None | Some(("condition", _)) => PageType::Condition,
         Some(("symptom", _)) => PageType::Symptom,
         Some((other, span)) => {
-            ok = false;
             diags.push(
-                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown page_type `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(shift(span)), format!("unknown page_type `{other}`"))
                     .with_help("use \"condition\" or \"symptom\""),
             );
             PageType::Condition
@@ -252,20 +313,19 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         None | Some(("published", _)) => Status::Published,
         Some(("draft", _)) => Status::Draft,
         Some((other, span)) => {
-            ok = false;
             diags.push(
-                Diagnostic::new(Rule::InvalidField, path, Some(sp(span)), format!("unknown status `{other}`"))
+                Diagnostic::new(Rule::InvalidField, path, Some(shift(span)), format!("unknown status `{other}`"))
                     .with_help("use \"published\" or \"draft\""),
             );
             Status::Published
         }
     };
-    if needs != Requirements::Guide {
+    if !needs.guide_keys {
         if let Some(g) = &typed.gather_red_flags {
-            diags.push(Diagnostic::new(Rule::InvalidField, path, Some(sp(g.span())), "`gather_red_flags` is only for guides"));
+            diags.push(Diagnostic::new(Rule::InvalidField, path, Some(shift(g.span())), "`gather_red_flags` is only for guides"));
         }
     }
-    if needs == Requirements::Guide {
+    if needs.guide_keys {
         for (key, present) in [("body_region", typed.body_region.is_some()), ("page_type", typed.page_type.is_some())] {
             if present {
                 let span = key_span(toml_text, key).map(|(s, e)| (split.toml_start + s, split.toml_start + e));
@@ -280,35 +340,69 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
     };
     let mut sources = Vec::new();
     if let Some(list) = &typed.sources {
-        if list.get_ref().is_empty() && needs != Requirements::Plain {
-            ok = false;
+        if list.get_ref().is_empty() && needs.review_and_sources {
             diags.push(
-                Diagnostic::new(Rule::MissingField, path, Some(sp(list.span())), "`sources` is empty")
+                Diagnostic::new(Rule::MissingField, path, Some(shift(list.span())), "`sources` is empty")
                     .with_help("cite at least one source the page was written from"),
             );
         }
         for s in list.get_ref() {
-            let date =
-                s.date.as_ref().and_then(|d| d.date).and_then(|d| NaiveDate::from_ymd_opt(d.year as i32, d.month as u32, d.day as u32));
+            let date = s.date.as_ref().and_then(|d| date(d, "date", diags));
+            let url = s.url.as_ref().and_then(|u| {
+                let value = u.get_ref().trim();
+                match crate::url::check(value, false) {
+                    Ok(()) => Some(value.to_string()),
+                    Err(refusal) => {
+                        diags.push(
+                            Diagnostic::new(
+                                Rule::InvalidField,
+                                path,
+                                Some(shift(u.span())),
+                                format!("this source's url: {}", refusal.describe(value)),
+                            )
+                            .with_help("a source's url must be an http:// or https:// address (or a path on this site)"),
+                        );
+                        None
+                    }
+                }
+            });
+            let kind = match &s.kind {
+                None => SourceKind::Article,
+                Some(k) => SourceKind::parse(k.get_ref()).unwrap_or_else(|| {
+                    let help = match crate::diag::did_you_mean(k.get_ref(), SourceKind::NAMES) {
+                        Some(n) => format!("did you mean `{n}`?"),
+                        None => "use \"article\" (the default) or \"safety-netting\"".to_string(),
+                    };
+                    diags.push(
+                        Diagnostic::new(Rule::InvalidField, path, Some(shift(k.span())), format!("unknown source kind `{}`", k.get_ref()))
+                            .with_help(help),
+                    );
+                    SourceKind::Article
+                }),
+            };
+            let text = |v: &Option<Spanned<String>>| v.as_ref().map(|v| v.get_ref().clone());
             sources.push(Source {
-                title: s.title.clone(),
-                author: s.author.clone(),
-                publisher: s.publisher.clone(),
+                title: s.title.get_ref().clone(),
+                kind,
+                kind_span: s.kind.as_ref().map(|k| shift(k.span())),
+                author: text(&s.author),
+                publisher: text(&s.publisher),
                 date,
-                url: s.url.clone(),
+                url,
             });
         }
     }
     let fm = Frontmatter {
         title: typed.title.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
-        title_span: typed.title.as_ref().map(|t| sp(t.span())).unwrap_or(whole),
+        title_span: typed.title.as_ref().map(|t| shift(t.span())).unwrap_or(whole),
         summary: typed.summary.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
+        summary_span: typed.summary.as_ref().map(|t| shift(t.span())),
         medical_name: typed.medical_name.as_ref().map(|t| t.get_ref().trim().to_string()).filter(|s| !s.is_empty()),
         also_called: strings(&typed.also_called),
         search_terms: strings(&typed.search_terms),
-        body_region: typed.body_region.as_ref().map(|v| At { value: v.get_ref().clone(), span: sp(v.span()) }),
+        body_region: typed.body_region.as_ref().map(|v| At { value: v.get_ref().clone(), span: shift(v.span()) }),
         page_type,
-        related: typed.related.iter().flatten().map(|v| At { value: v.get_ref().clone(), span: sp(v.span()) }).collect(),
+        related: typed.related.iter().flatten().map(|v| At { value: v.get_ref().clone(), span: shift(v.span()) }).collect(),
         status,
         last_reviewed,
         next_review_due,
@@ -318,10 +412,8 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Requirements, diags: &
         gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
     };
     if fm.title.is_empty() && typed.title.is_some() {
-        ok = false;
         diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));
     }
-    let _ = ok;
     Some(fm)
 }
 
@@ -353,8 +445,9 @@ pub fn key_span(toml_text: &str, key: &str) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kind::PageKind;
 
-    fn run(text: &str, needs: Requirements) -> (Option<Frontmatter>, Vec<Diagnostic>) {
+    fn run(text: &str, needs: Needs) -> (Option<Frontmatter>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         let split = split(text, "p.md").unwrap();
         let fm = parse(text, split, "p.md", needs, &mut diags);
@@ -365,7 +458,7 @@ mod tests {
 
     #[test]
     fn good_front_matter_parses_with_spans() {
-        let (fm, diags) = run(GOOD, Requirements::Condition);
+        let (fm, diags) = run(GOOD, PageKind::Condition.needs());
         assert!(diags.is_empty(), "{diags:?}");
         let fm = fm.unwrap();
         assert_eq!(fm.title, "Gout");
@@ -378,7 +471,7 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported() {
         let text = GOOD.replace("summary", "sumary").replace("related", "relatd");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         let mut unknown: Vec<_> = diags.iter().filter(|d| d.code == "unknown-key").collect();
         unknown.sort_by_key(|d| d.span);
         assert_eq!(unknown.len(), 2, "{diags:?}");
@@ -396,9 +489,26 @@ mod tests {
     }
 
     #[test]
+    fn source_kinds() {
+        let text = GOOD.replace("title = \"A\"\n", "title = \"A\"\n[[sources]]\nkind = \"safety-netting\"\ntitle = \"Editors\"\n");
+        let (fm, diags) = run(&text, PageKind::Condition.needs());
+        assert!(diags.is_empty(), "{diags:?}");
+        let kinds: Vec<SourceKind> = fm.unwrap().sources.iter().map(|s| s.kind).collect();
+        assert_eq!(kinds, [SourceKind::Article, SourceKind::SafetyNetting]);
+
+        let text = text.replace("\"safety-netting\"", "\"safety-neting\"");
+        let (_, diags) = run(&text, PageKind::Condition.needs());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, "invalid-field");
+        assert_eq!(diags[0].help.as_deref(), Some("did you mean `safety-netting`?"));
+        let (s, e) = diags[0].span.unwrap();
+        assert_eq!(&text[s..e], "\"safety-neting\"");
+    }
+
+    #[test]
     fn quoted_date_is_a_located_type_error() {
         let text = GOOD.replace("2026-01-02", "\"2026-01-02\"");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "invalid-field");
         let (s, _) = diags[0].span.unwrap();

@@ -3,6 +3,12 @@
 //! Sections are found on the Markdown event stream (so a `##` inside a code block
 //! is not a section) but kept as slices of the original text, so every later
 //! diagnostic can point into the file and rendering stays plain pulldown-cmark.
+//!
+//! One piece of syntax is taken out before that: the `{safety-netting}` marker that
+//! ends a paragraph or list item the site's editors added as standard safety-netting
+//! advice (not from the page's sources). It becomes [`CITATION`], a private-use
+//! character of the same byte length plus padding, so every offset still points into
+//! the file; the renderer turns it into a citation and plain text drops it.
 
 use crate::rules::Rule;
 use std::collections::HashSet;
@@ -13,71 +19,7 @@ use serde::Serialize;
 use super::links::markdown_options;
 use crate::diag::Diagnostic;
 
-/// The sections medkb knows, whatever the author called them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum SectionKind {
-    Symptoms,
-    Causes,
-    Fixes,
-    RedFlags,
-    Timeline,
-    Other,
-}
-
-impl SectionKind {
-    /// Recognises a heading, accepting the usual synonyms.
-    pub fn from_heading(heading: &str) -> SectionKind {
-        let h = heading.trim().trim_end_matches([':', '?', '.']).to_lowercase();
-        let h = h.as_str();
-        match h {
-            "symptoms" | "signs and symptoms" | "signs" | "check if you have it" | "what it feels like" => SectionKind::Symptoms,
-            "causes" | "why it happens" | "risk factors and causes" | "causes and risk factors" | "what causes it" => SectionKind::Causes,
-            "fixes"
-            | "treatment"
-            | "treatments"
-            | "things you can do"
-            | "things you can do yourself"
-            | "self-care"
-            | "self care"
-            | "what helps"
-            | "how to fix it"
-            | "what to do"
-            | "what you can do"
-            | "treatment and fixes" => SectionKind::Fixes,
-            "red flags" | "when to get help" | "when to see a doctor" | "warning signs" | "urgent advice" | "when to get medical help" => {
-                SectionKind::RedFlags
-            }
-            "timeline" | "recovery" | "recovery timeline" | "how long it lasts" | "how long it takes" | "recovery time" => {
-                SectionKind::Timeline
-            }
-            _ => SectionKind::Other,
-        }
-    }
-
-    /// The anchor a link may use for this section whatever its heading says.
-    pub fn canonical_anchor(self) -> Option<&'static str> {
-        match self {
-            SectionKind::Symptoms => Some("symptoms"),
-            SectionKind::Causes => Some("causes"),
-            SectionKind::Fixes => Some("fixes"),
-            SectionKind::RedFlags => Some("red-flags"),
-            SectionKind::Timeline => Some("timeline"),
-            SectionKind::Other => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SectionKind::Symptoms => "Symptoms",
-            SectionKind::Causes => "Causes",
-            SectionKind::Fixes => "Fixes",
-            SectionKind::RedFlags => "Red flags",
-            SectionKind::Timeline => "Timeline",
-            SectionKind::Other => "Other",
-        }
-    }
-}
+pub use crate::kind::SectionKind;
 
 /// How soon a reader needs help. Ordered most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -113,10 +55,29 @@ impl Urgency {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedFlag {
     pub urgency: Urgency,
-    /// Inline Markdown, without the `urgency:` prefix.
+    /// Inline Markdown, without the `urgency:` prefix or a safety-netting marker.
     pub text: String,
     pub plain: String,
     pub span: (usize, usize),
+    /// Where its `{safety-netting}` marker is, when the editors added this sign.
+    pub safety_netting: Option<(usize, usize)>,
+}
+
+/// What an editor writes at the end of a paragraph or list item that is standard
+/// safety-netting advice, added by the site's editors rather than taken from a source.
+pub const SAFETY_NETTING_MARKER: &str = "{safety-netting}";
+
+/// What a marker becomes in the parsed Markdown: the renderer shows a citation in its
+/// place, plain text (search, readability, structured data) drops it.
+pub const CITATION: char = '\u{E000}';
+
+/// A paragraph or list item marked `{safety-netting}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SafetyNet {
+    /// The marker's span in the file.
+    pub span: (usize, usize),
+    /// Plain text of what it marks, for a reviewer to read.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -244,6 +205,18 @@ pub struct Section {
     pub items: Vec<String>,
     /// Markdown of the parts of a structured section that are not its list.
     pub intro: String,
+    /// The Red flags section in source order: prose and runs of red flags.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a Red flags section, in the order the author wrote it, so a lead-in
+/// sentence stays before the cards it introduces and a closing note after them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    /// Markdown that is not a red-flag list.
+    Prose(String),
+    /// Consecutive red-flag lists: these indexes into [`Body::red_flags`].
+    Flags(Vec<usize>),
 }
 
 /// The parsed body.
@@ -254,6 +227,8 @@ pub struct Body {
     pub sections: Vec<Section>,
     pub red_flags: Vec<RedFlag>,
     pub phases: Vec<Phase>,
+    /// Every paragraph and list item marked `{safety-netting}`, in order.
+    pub safety_nets: Vec<SafetyNet>,
     /// Every anchor a link may target: heading ids and canonical section names.
     pub anchors: HashSet<String>,
     /// Ids of headings in the lead (rare), in order.
@@ -309,7 +284,10 @@ fn push_plain(out: &mut String, event: &Event<'_>) {
 
 /// Wiki-links read as their label, or their slug in words.
 fn finish_plain(out: String) -> String {
-    let mut text = out.trim().to_string();
+    // A cut marker leaves a run of spaces behind.
+    let mut text = if out.contains(CITATION) { out.replace(CITATION, " ").split_whitespace().collect::<Vec<_>>().join(" ") } else { out }
+        .trim()
+        .to_string();
     for w in super::links::scan_wikilinks_plain(&text.clone()).into_iter().rev() {
         let shown = w.label.clone().unwrap_or_else(|| w.target.slug.replace('-', " "));
         text.replace_range(w.start..w.end, &shown);
@@ -323,13 +301,15 @@ struct Blocks {
     items: Vec<(usize, usize)>,
     item_plain: Vec<String>,
     other: Vec<(usize, usize)>,
+    /// Spans of the top-level lists.
+    lists: Vec<(usize, usize)>,
     plain: String,
 }
 
 fn blocks(md: &str) -> Blocks {
     let mut depth = 0usize;
     let mut in_list = false;
-    let mut out = Blocks { items: Vec::new(), item_plain: Vec::new(), other: Vec::new(), plain: String::new() };
+    let mut out = Blocks { items: Vec::new(), item_plain: Vec::new(), other: Vec::new(), lists: Vec::new(), plain: String::new() };
     let mut item: Option<String> = None;
     for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
         push_plain(&mut out.plain, &event);
@@ -341,6 +321,7 @@ fn blocks(md: &str) -> Blocks {
                 if depth == 0 {
                     if matches!(tag, Tag::List(_)) {
                         in_list = true;
+                        out.lists.push((range.start, range.end));
                     } else {
                         in_list = false;
                         out.other.push((range.start, range.end));
@@ -384,7 +365,8 @@ fn strip_marker(item: &str) -> (usize, &str) {
             _ => trimmed,
         }
     };
-    let text = rest.trim_start();
+    // Spaces only: an empty item (`-` alone) must not point at the next line.
+    let text = rest.trim_start_matches([' ', '\t']);
     skip += rest.len() - text.len();
     (skip, text.trim_end())
 }
@@ -403,6 +385,117 @@ fn split_urgency(text: &str) -> Option<(Urgency, &str)> {
     Some((urgency, after))
 }
 
+/// The span of a list item's text (its first line), or of its marker when the item
+/// is empty: an empty `-` is reported on its own line, and never past the end of the file.
+fn item_span(item_start: usize, skip: usize, text: &str) -> (usize, usize) {
+    if text.is_empty() {
+        (item_start, item_start + 1)
+    } else {
+        first_line_span(item_start + skip, text)
+    }
+}
+
+/// A `{safety-netting}` found outside code.
+struct Marker {
+    /// From the spaces before it to its closing brace: what is taken out of the text.
+    cut: (usize, usize),
+    /// The braces.
+    span: (usize, usize),
+    /// The paragraph or list item it ends, up to the marker; `None` when it ends neither.
+    marks: Option<(usize, usize)>,
+}
+
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(tag, Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. })
+}
+
+/// Finds every marker in `body` and whether it ends a paragraph or list item.
+fn find_markers(body: &str) -> Vec<Marker> {
+    if !body.contains(SAFETY_NETTING_MARKER) {
+        return Vec::new();
+    }
+    struct Open {
+        start: usize,
+        end: usize,
+        block: bool,
+        markable: bool,
+        first_child: Option<usize>,
+    }
+    // Code and raw HTML show the marker as written; blocks: (start, end, markable, end of own text, depth).
+    let mut literal: Vec<(usize, usize)> = Vec::new();
+    let mut blocks: Vec<(usize, usize, bool, usize, usize)> = Vec::new();
+    let mut open: Vec<Open> = Vec::new();
+    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Code(_) | Event::Html(_) | Event::InlineHtml(_) => literal.push((range.start, range.end)),
+            Event::Start(tag) => {
+                if matches!(tag, Tag::CodeBlock(_) | Tag::HtmlBlock) {
+                    literal.push((range.start, range.end));
+                }
+                let block = !is_inline(&tag);
+                if block {
+                    if let Some(parent) = open.last_mut() {
+                        parent.first_child.get_or_insert(range.start);
+                    }
+                }
+                let markable = matches!(tag, Tag::Paragraph | Tag::Item);
+                open.push(Open { start: range.start, end: range.end, block, markable, first_child: None });
+            }
+            Event::End(_) => {
+                let depth = open.len();
+                if let Some(o) = open.pop() {
+                    if o.block {
+                        blocks.push((o.start, o.end, o.markable, o.first_child.unwrap_or(o.end), depth));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (at, _) in body.match_indices(SAFETY_NETTING_MARKER) {
+        if literal.iter().any(|&(s, e)| s <= at && at < e) {
+            continue;
+        }
+        let end = at + SAFETY_NETTING_MARKER.len();
+        let cut_start = at - (body[..at].len() - body[..at].trim_end_matches([' ', '\t']).len());
+        // A list and its first item can share their span: the deepest block is the innermost.
+        let innermost = blocks.iter().filter(|b| b.0 <= at && at < b.1).max_by_key(|b| b.4);
+        // It ends the paragraph or item (which it marks whole), or one of its lines
+        // (which it marks: one sentence a line is how many editors write).
+        let marks = innermost.and_then(|&(start, _, markable, own_end, _)| {
+            let after = body.get(end..own_end.max(end)).unwrap_or("");
+            let from = if after.trim().is_empty() { start } else { start.max(body[..cut_start].rfind('\n').map_or(0, |n| n + 1)) };
+            let before = strip_marker(&body[from..cut_start]).1;
+            let ends_line = after.split('\n').next().unwrap_or("").trim().is_empty();
+            (markable && ends_line && !before.trim().is_empty()).then_some((from, cut_start))
+        });
+        out.push(Marker { cut: (cut_start, end), span: (at, end), marks });
+    }
+    out
+}
+
+/// `body` with each marker cut out. A placed marker leaves spaces and then
+/// [`CITATION`], as many bytes as it had, so offsets do not move (and no line ends
+/// in two spaces, which Markdown would read as a line break).
+fn cut_markers(body: &str, markers: &[Marker]) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut last = 0;
+    for m in markers {
+        out.push_str(&body[last..m.cut.0]);
+        let len = m.cut.1 - m.cut.0;
+        if m.marks.is_some() {
+            out.extend(std::iter::repeat_n(' ', len - CITATION.len_utf8()));
+            out.push(CITATION);
+        } else {
+            out.extend(std::iter::repeat_n(' ', len));
+        }
+        last = m.cut.1;
+    }
+    out.push_str(&body[last..]);
+    out
+}
+
 fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
     let len = text.find('\n').unwrap_or(text.len());
     (offset, offset + len.max(1))
@@ -410,8 +503,35 @@ fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
 
 /// Splits the body (which starts at byte `offset` of the file) into sections and reads them.
 pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnostic>) -> Body {
+    let markers = find_markers(body);
+    let cut;
+    let body = if markers.is_empty() {
+        body
+    } else {
+        cut = cut_markers(body, &markers);
+        cut.as_str()
+    };
+    let mut safety_nets = Vec::new();
+    for m in &markers {
+        let span = (offset + m.span.0, offset + m.span.1);
+        match m.marks {
+            Some((s, e)) => safety_nets.push(SafetyNet { span, text: plain_text(&body[s..e]) }),
+            None => diags.push(
+                Diagnostic::new(
+                    Rule::SafetyNettingMarker,
+                    path,
+                    Some(span),
+                    "`{safety-netting}` must come at the very end of the paragraph or list item it marks",
+                )
+                .with_help("move it after the last word of the paragraph or list item, with a space before it (see docs/authoring.md#safety-netting)"),
+            ),
+        }
+    }
     let heads = headings(body);
     let mut used: HashSet<String> = HashSet::new();
+    // The next number to try for each base anchor: 20,000 identical headings cost
+    // 20,000 steps, not 200 million.
+    let mut next: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     let mut unique = |text: &str| -> String {
         let base = {
             let s = crate::slug::slugify(text);
@@ -421,17 +541,22 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                 s
             }
         };
-        let mut id = base.clone();
-        let mut n = 2;
-        while !used.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if used.insert(base.clone()) {
+            return base;
         }
-        id
+        let n = next.entry(base.clone()).or_insert(2);
+        loop {
+            let id = format!("{base}-{n}");
+            *n += 1;
+            if used.insert(id.clone()) {
+                return id;
+            }
+        }
     };
     let h2s: Vec<usize> = heads.iter().enumerate().filter(|(_, h)| h.level == HeadingLevel::H2).map(|(i, _)| i).collect();
     let lead_end = h2s.first().map(|&i| heads[i].start).unwrap_or(body.len());
-    let mut out = Body { lead: body[..lead_end].trim().to_string(), lead_plain: plain_text(&body[..lead_end]), ..Body::default() };
+    let mut out =
+        Body { lead: body[..lead_end].trim().to_string(), lead_plain: plain_text(&body[..lead_end]), safety_nets, ..Body::default() };
     // Lead headings (rare) still get ids, in document order.
     let mut lead_subs = Vec::new();
     for h in heads.iter().filter(|h| h.start < lead_end) {
@@ -442,6 +567,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     let mut seen_kinds = HashSet::new();
     for (n, &hi) in h2s.iter().enumerate() {
         let h = &heads[hi];
+        let next_h2 = h2s.get(n + 1).copied().unwrap_or(heads.len());
         let end = h2s.get(n + 1).map(|&j| heads[j].start).unwrap_or(body.len());
         let kind = SectionKind::from_heading(&h.text);
         if kind != SectionKind::Other && !seen_kinds.insert(kind) {
@@ -458,7 +584,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let anchor = unique(&h.text);
         out.all_headings.push((2, h.text.clone(), anchor.clone()));
         let mut sub_anchors = Vec::new();
-        for sub in heads.iter().filter(|s| s.start > h.start && s.start < end) {
+        for sub in &heads[hi + 1..next_h2] {
             let id = unique(&sub.text);
             out.all_headings.push((heading_number(sub.level), sub.text.clone(), id.clone()));
             sub_anchors.push(id);
@@ -468,20 +594,52 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let b = blocks(content);
         let items: Vec<String> = b.item_plain.clone();
         let intro = b.other.iter().map(|&(s, e)| content[s..e].trim()).collect::<Vec<_>>().join("\n\n");
+        let mut parts = Vec::new();
         match kind {
             SectionKind::RedFlags => {
+                for (s, e, closer, closed) in swallowing_html(content) {
+                    let opener = &content[s..e];
+                    let shown = opener.lines().next().unwrap_or("").trim();
+                    let flags = opener.lines().filter(|l| split_urgency(strip_marker(l).1).is_some()).count();
+                    if !closed || flags > 0 {
+                        let what = if closed {
+                            format!(
+                                "{flags} red flag{} inside raw HTML (`{}`) are hidden from readers",
+                                if flags == 1 { "" } else { "s" },
+                                clip(shown, 40)
+                            )
+                        } else {
+                            format!("`{}` is never closed with `{closer}`, so it hides the rest of the Red flags section", clip(shown, 40))
+                        };
+                        diags.push(
+                            Diagnostic::new(Rule::HiddenRedFlags, path, Some(first_line_span(content_offset + s, opener)), what).with_help(
+                                format!("close it with `{closer}` before the flags, or remove it: readers must always see every red flag"),
+                            ),
+                        );
+                    }
+                }
+                // (item start, index of its red flag) to put each list's flags in its part.
+                let mut flag_at: Vec<(usize, usize)> = Vec::new();
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
-                    let span = first_line_span(content_offset + s + skip, text);
+                    let span = item_span(content_offset + s, skip, text);
                     match split_urgency(text) {
-                        Some((urgency, rest)) if !rest.trim().is_empty() => {
+                        Some((urgency, rest)) if !rest.replace(CITATION, "").trim().is_empty() => {
                             if urgency == Urgency::Emergency && has_link(rest) {
                                 diags.push(
                                     Diagnostic::new(Rule::EmergencyLink, path, Some(span), "a link inside an emergency red flag")
                                         .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
                                 );
                             }
-                            out.red_flags.push(RedFlag { urgency, text: rest.to_string(), plain: plain_text(rest), span });
+                            let (item_start, item_end) = (content_offset + s, content_offset + e);
+                            let safety_netting = out.safety_nets.iter().map(|n| n.span).find(|&(ms, _)| item_start <= ms && ms < item_end);
+                            let text = if rest.contains(CITATION) {
+                                rest.split(CITATION).map(str::trim_end).collect::<Vec<_>>().join("").trim_end().to_string()
+                            } else {
+                                rest.to_string()
+                            };
+                            flag_at.push((s, out.red_flags.len()));
+                            out.red_flags.push(RedFlag { urgency, plain: plain_text(&text), text, span, safety_netting });
                         }
                         _ => diags.push(
                             Diagnostic::new(Rule::RedFlagUrgency, path, Some(span), "this red flag has no urgency")
@@ -489,11 +647,12 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                         ),
                     }
                 }
+                parts = red_flag_parts(content, &b.lists, &flag_at);
             }
             SectionKind::Timeline => {
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
-                    let span = first_line_span(content_offset + s + skip, text);
+                    let span = item_span(content_offset + s, skip, text);
                     let parsed = text.split_once(':').and_then(|(label, rest)| {
                         let label = label.trim().trim_matches(['*', '_']).trim();
                         parse_phase_label(label).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
@@ -503,9 +662,12 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                             out.phases.push(Phase { label: label.to_string(), from, to, open_ended, unit, text: rest.to_string(), span })
                         }
                         None => {
-                            let label_len = text.find(':').unwrap_or(text.len().min(30));
+                            // At most 30 bytes, cut on a character boundary (found by the fuzzer).
+                            let label_len = text
+                                .find(':')
+                                .unwrap_or_else(|| (0..=text.len().min(30)).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0));
                             diags.push(
-                                Diagnostic::new(Rule::TimelinePhase, path, Some((span.0, span.0 + label_len.max(1))), "medkb cannot read this timeline phase")
+                                Diagnostic::new(Rule::TimelinePhase, path, Some(if label_len == 0 { span } else { (span.0, span.0 + label_len) }), "medkb cannot read this timeline phase")
                                     .with_help("start the item with a phase label and a colon, e.g. `Days 0–3:`, `Weeks 2–6:`, `3–6 months:` or `6+ weeks:`"),
                             );
                         }
@@ -525,6 +687,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
             plain: b.plain,
             items,
             intro,
+            parts,
         });
     }
     for s in &out.sections {
@@ -539,8 +702,151 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
     out
 }
 
+/// How deeply elements may nest in a page's HTML. The HTML sanitiser's cost grows
+/// with the square of the depth (50,000 nested `<div>` took 8 s); no real page
+/// comes near this, so deeper raw HTML is shown as text instead (see `render::markdown`).
+pub const MAX_NESTING: usize = 200;
+
+/// Applies the tags in a piece of raw HTML to a running element depth: `<x>` opens,
+/// `</x>` closes, void elements, `<x/>`, comments and declarations do neither.
+/// Approximate (attributes holding `>` confuse it) but linear, which is the point.
+pub fn html_depth(html: &str, mut depth: usize, max_seen: &mut usize) -> usize {
+    const VOID: [&str; 14] =
+        ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    while let Some(lt) = html[i..].find('<').map(|p| p + i) {
+        let rest = &bytes[lt + 1..];
+        let end = html[lt..].find('>').map(|p| p + lt).unwrap_or(html.len());
+        if rest.first() == Some(&b'/') {
+            depth = depth.saturating_sub(1);
+        } else if rest.first().is_some_and(u8::is_ascii_alphabetic) {
+            let name: String = html[lt + 1..end].chars().take_while(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase();
+            if !VOID.contains(&name.as_str()) && !html[..end].ends_with('/') {
+                depth += 1;
+                *max_seen = (*max_seen).max(depth);
+            }
+        }
+        i = (end + 1).min(html.len());
+        if end >= html.len() {
+            break;
+        }
+    }
+    depth
+}
+
+/// The deepest element nesting of a Markdown text rendered to HTML, counting both
+/// Markdown structure and raw HTML tags, and the byte offset where it first passes `limit`.
+pub fn nesting(md: &str, limit: usize) -> (usize, Option<usize>) {
+    let (mut depth, mut max, mut first_over) = (0usize, 0usize, None);
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(_) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) => depth = html_depth(&h, depth, &mut max),
+            _ => {}
+        }
+        if max > limit && first_over.is_none() {
+            first_over = Some(range.start);
+        }
+    }
+    (max, first_over)
+}
+
+/// The first `max` characters of `s`, for quoting in a message.
+fn clip(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Raw HTML blocks that run until a closing marker rather than a blank line
+/// (CommonMark's comment and `<script>`, `<style>`, `<textarea>`, `<pre>` blocks):
+/// `(start, end, closer, closed)`. Unclosed, such a block runs to the end of the
+/// text and the sanitiser drops all of it.
+fn swallowing_html(md: &str) -> Vec<(usize, usize, &'static str, bool)> {
+    let mut out = Vec::new();
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        if let Event::Start(Tag::HtmlBlock) = event {
+            let text = &md[range.clone()];
+            let lower = text.trim_start().to_ascii_lowercase();
+            let closer = if lower.starts_with("<!--") {
+                "-->"
+            } else {
+                let Some(tag) = ["script", "style", "textarea", "pre"].into_iter().find(|t| {
+                    lower
+                        .strip_prefix('<')
+                        .and_then(|r| r.strip_prefix(t))
+                        .is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t', '>', '\n', '\r']))
+                }) else {
+                    continue;
+                };
+                match tag {
+                    "script" => "</script>",
+                    "style" => "</style>",
+                    "textarea" => "</textarea>",
+                    _ => "</pre>",
+                }
+            };
+            let after_open = if closer == "-->" { 4 } else { 1 };
+            let closed = lower.get(after_open..).is_some_and(|rest| rest.contains(closer));
+            out.push((range.start, range.end, closer, closed));
+        }
+    }
+    out
+}
+
+/// Splits a Red flags section at its lists: the prose between them stays where it
+/// was written, and lists with nothing between them make one run of cards.
+fn red_flag_parts(content: &str, lists: &[(usize, usize)], flag_at: &[(usize, usize)]) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut last = 0;
+    for &(start, end) in lists {
+        let prose = content[last..start].trim();
+        let flags = flag_at.iter().filter(|(at, _)| start <= *at && *at < end).map(|&(_, i)| i);
+        match parts.last_mut() {
+            Some(Part::Flags(run)) if prose.is_empty() => run.extend(flags),
+            _ => {
+                if !prose.is_empty() {
+                    parts.push(Part::Prose(prose.to_string()));
+                }
+                parts.push(Part::Flags(flags.collect()));
+            }
+        }
+        last = end;
+    }
+    let prose = content[last..].trim();
+    if !prose.is_empty() {
+        parts.push(Part::Prose(prose.to_string()));
+    }
+    parts
+}
+
 fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
+}
+
+/// Spans of the text a reader reads (not code, raw HTML or link targets), with
+/// adjacent pieces joined: pulldown-cmark splits "A&E" into three text events.
+pub fn text_runs(md: &str) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    let mut in_code = false;
+    for (event, range) in Parser::new_ext(md, markdown_options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if !in_code => match runs.last_mut() {
+                Some(last) if last.1 == range.start => last.1 = range.end,
+                _ => runs.push((range.start, range.end)),
+            },
+            _ => {}
+        }
+    }
+    runs
 }
 
 /// Whether inline Markdown contains a link of any kind.
@@ -567,6 +873,22 @@ mod tests {
         assert_eq!(parse_phase_label("2 to 4 weeks"), Some((2, Some(4), false, TimeUnit::Week)));
         for bad in ["Soon", "Weeks", "6 - 2 weeks", "Days 1-2 weeks", "a while", "3 fortnights"] {
             assert_eq!(parse_phase_label(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn unreadable_phase_spans_whole_characters() {
+        // Found by tests/fuzz.rs: a 30-byte cut through a four-byte character.
+        let body = "## Timeline\n\n- a0\u{10000}\u{10000}\u{a1}\u{10000}\u{800}0\u{800}\u{10000}\u{10000}\u{10000}\u{10000} no colon\n";
+        let mut diags = Vec::new();
+        parse_body(body, 0, "p.md", &mut diags);
+        let (s, e) = diags.iter().find(|d| d.code == Rule::TimelinePhase).unwrap().span.unwrap();
+        assert!(body.is_char_boundary(s) && body.is_char_boundary(e) && e <= body.len(), "{s}..{e}");
+        // And an empty item at the very end of the file is reported at its marker, inside the file.
+        for body in ["## Timeline\n\n-", "## Red flags\n\n-"] {
+            let mut diags = Vec::new();
+            parse_body(body, 0, "p.md", &mut diags);
+            assert_eq!(diags[0].span, Some((body.len() - 1, body.len())), "{body:?}");
         }
     }
 
@@ -599,6 +921,52 @@ mod tests {
         assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");
         let phase_span = diags[2].span.unwrap();
         assert_eq!(&body[phase_span.0 - 100..phase_span.1 - 100], "Soon");
+    }
+
+    #[test]
+    fn safety_netting_markers_are_parsed_out() {
+        let body = "Lead one. {safety-netting}\nLead two.\n\n## Fixes\n\n- rest {safety-netting}\n  - sub item\n\n## Red flags\n\n- emergency: short of breath {safety-netting}\n- urgent: cannot walk\n\n`{safety-netting}` in code\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 10, "p.md", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        let texts: Vec<&str> = b.safety_nets.iter().map(|n| n.text.as_str()).collect();
+        assert_eq!(texts, ["Lead one.", "rest", "emergency: short of breath"]);
+        for n in &b.safety_nets {
+            assert_eq!(&body[n.span.0 - 10..n.span.1 - 10], SAFETY_NETTING_MARKER);
+        }
+        let flag = &b.red_flags[0];
+        assert_eq!((flag.text.as_str(), flag.plain.as_str()), ("short of breath", "short of breath"));
+        assert_eq!(flag.safety_netting, Some(b.safety_nets[2].span));
+        assert_eq!(b.red_flags[1].safety_netting, None);
+        // Plain text (search, readability) has neither the marker nor its stand-in; code keeps it.
+        assert_eq!(b.lead_plain, "Lead one. Lead two.");
+        assert_eq!(b.sections[0].items, ["rest sub item"]);
+        assert!(b.sections[1].plain.ends_with("{safety-netting} in code"), "{}", b.sections[1].plain);
+        // Markdown keeps one citation where each marker was, and no line ends in a hard break.
+        assert_eq!(b.lead.matches(CITATION).count(), 1);
+        assert!(b.lead.contains(&format!("Lead one.{}{CITATION}\nLead two.", " ".repeat(14))));
+    }
+
+    #[test]
+    fn a_marker_inside_text_is_an_error_at_the_marker() {
+        for body in ["- urgent: a {safety-netting} b\n", "**bold {safety-netting}**\n", "## Head {safety-netting}\n", "{safety-netting}\n"]
+        {
+            let mut diags = Vec::new();
+            let b = parse_body(body, 0, "p.md", &mut diags);
+            assert_eq!(diags.iter().map(|d| d.code).collect::<Vec<_>>(), ["safety-netting-marker"], "{body:?}");
+            let (s, e) = diags[0].span.unwrap();
+            assert_eq!(&body[s..e], SAFETY_NETTING_MARKER);
+            assert!(b.safety_nets.is_empty());
+        }
+    }
+
+    #[test]
+    fn red_flag_parts_keep_source_order() {
+        let body = "## Red flags\n\nLead-in:\n\n- urgent: a\n- emergency: b\n\n* routine: c\n\nAfter.\n";
+        let mut diags = Vec::new();
+        let b = parse_body(body, 0, "p.md", &mut diags);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(b.sections[0].parts, [Part::Prose("Lead-in:".into()), Part::Flags(vec![0, 1, 2]), Part::Prose("After.".into())]);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! Every problem becomes a [`Diagnostic`](crate::diag::Diagnostic) with a byte span
 //! into the original file, so positions are right inside the front matter too.
 
+pub mod emergency_terms;
 pub mod frontmatter;
 pub mod links;
 pub mod markdown;

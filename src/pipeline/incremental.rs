@@ -326,6 +326,9 @@ impl Engine {
             diags.retain(|d| stages::keeps(d, &|p| self.draft_paths.contains(p)));
         }
         diags.extend(self.graph_diags.iter());
+        if let Ok(config) = &self.config {
+            diags.extend(config.warnings.iter());
+        }
         diags
     }
 
@@ -336,9 +339,9 @@ impl Engine {
                 let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref() };
                 stages::locate_config_errors(config_diags, &lookup)
             }
-            // Once site.toml is valid, only content files are quoted.
+            // Once site.toml is valid, content files are quoted, and site.toml for its warnings.
             Ok(config) => {
-                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: None };
+                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: self.config_file.as_ref() };
                 stages::locate_all(diags, &config.lints, &lookup)
             }
         }
@@ -423,9 +426,12 @@ impl Engine {
     }
 
     fn reload_config(&mut self) -> anyhow::Result<()> {
-        let (file, config) = SiteConfig::load(&self.root)?;
+        let (file, mut config) = SiteConfig::load(&self.root)?;
         if self.config_text.as_deref() != Some(file.text.as_str()) {
             self.config_text = Some(file.text.clone());
+            if let Ok(c) = &mut config {
+                c.warnings = crate::parse::emergency_terms::site_toml(&file, c);
+            }
             self.config = config;
             self.config_file = Some(file);
             self.generation += 1;

@@ -23,6 +23,7 @@ use crate::load;
 use crate::output::Collect;
 use crate::parse::Page;
 use crate::render::{theme::Theme, SiteRenderer};
+use crate::rules::Rule;
 
 /// What to do after validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +97,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     let mut outcome = BuildOutcome::default();
     let (config_file, config) = SiteConfig::load(&opts.root)?;
     let mut sources: HashMap<String, SourceFile> = HashMap::new();
-    let config = match config {
+    let mut config = match config {
         Ok(c) => c,
         Err(diags) => {
             sources.insert(config_file.rel.clone(), config_file);
@@ -107,11 +108,14 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
             return Ok(outcome);
         }
     };
+    config.warnings = crate::parse::emergency_terms::site_toml(&config_file, &config);
     let timer = StageTimer::new(opts.timings);
     let mut loaded = load::load_content(&opts.root)?;
     timer.lap("load");
     let known_paths = loaded.page_paths();
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
+    diags.extend(config.warnings.iter().cloned());
+    sources.insert(config_file.rel.clone(), config_file);
     let slug_of_path = |p: &str| known_paths.get(p).cloned();
 
     let parsed: Vec<(Option<Page>, Vec<Diagnostic>)> =
@@ -138,16 +142,42 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
     timer.lap("graph");
 
+    // The theme is loaded by `check` too: a link out of the site or a template that
+    // does not compile or render fails `check`, not only `build`.
+    let theme = Theme::load(&opts.root)?;
+    diags.extend(theme.problems.iter().cloned());
+    let content_errors = stages::has_errors(&diags, &config.lints);
+    let renderer = match SiteRenderer::new(&config, &pages, &graph, &theme) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            diags.push(template_diagnostic(&e));
+            None
+        }
+    };
+    if opts.stage == Stage::Check && !content_errors {
+        if let Some(r) = &renderer {
+            if let Err(e) = r.render_samples(opts.today) {
+                diags.push(template_diagnostic(&e));
+            }
+        }
+    }
     for f in loaded.files {
         sources.insert(f.source.rel.clone(), f.source);
+    }
+    for d in &diags {
+        if d.span.is_some() && !sources.contains_key(&d.path) {
+            // Lossy: a file that is not UTF-8 is quoted up to its first bad byte, where the span points.
+            if let Ok(bytes) = std::fs::read(opts.root.join(&d.path)) {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                sources.insert(d.path.clone(), SourceFile::new(d.path.clone(), opts.root.join(&d.path), text));
+            }
+        }
     }
     outcome.diagnostics = stages::locate_all(&diags, &config.lints, &sources);
     // The file texts were kept only to quote them in diagnostics; free them before rendering.
     drop(sources);
     let has_errors = stages::has_errors(&diags, &config.lints);
-    if opts.stage == Stage::Render && !has_errors {
-        let theme = Theme::load(&opts.root)?;
-        let renderer = SiteRenderer::new(&config, &pages, &graph, &theme)?;
+    if let (Stage::Render, false, Some(renderer)) = (opts.stage, has_errors, renderer) {
         let bar = (opts.progress && pages.len() > PROGRESS_THRESHOLD && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let bar = indicatif::ProgressBar::new(pages.len() as u64);
             bar.set_style(
@@ -185,6 +215,13 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     outcome.pages = pages;
     outcome.config = Some(config);
     Ok(outcome)
+}
+
+/// A template that does not compile or render, as a diagnostic against the theme
+/// (Tera's message names the template, line and column).
+fn template_diagnostic(e: &anyhow::Error) -> Diagnostic {
+    Diagnostic::new(Rule::Template, "templates", None, crate::term::visible(&format!("{e:#}")).into_owned())
+        .with_help("fix the template named above; `medkb build` cannot render the site until then")
 }
 
 /// Prints how long each stage took under `--timings`: the first place to look when a

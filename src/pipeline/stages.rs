@@ -10,13 +10,13 @@
 use chrono::NaiveDate;
 
 use crate::built::Output;
-use crate::config::SiteConfig;
+use crate::config::{Lints, SiteConfig};
 use crate::diag::{self, Diagnostic, Located, Severity, SourceLookup};
 use crate::load::ContentFile;
 use crate::parse::{self, Page};
-use crate::rules::Lints;
 
-/// Parses one content file: the page (when it could be read as one) and its diagnostics.
+/// Parses one content file and runs the page rules on it: the page (when it could be
+/// read as one) and its diagnostics.
 pub fn parse_file(
     file: &ContentFile,
     config: &SiteConfig,
@@ -24,7 +24,10 @@ pub fn parse_file(
     slug_of_path: &(dyn Fn(&str) -> Option<String> + Sync),
 ) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let page = parse::parse_page(file, config, today, slug_of_path, &mut diags);
+    let page = parse::parse_page(file, config, slug_of_path, &mut diags);
+    if let Some(page) = &page {
+        crate::page_rules::check(page, &file.source.text, config, today, &mut diags);
+    }
     (page, diags)
 }
 

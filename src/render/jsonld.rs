@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::views::PageView;
 use crate::config::SiteConfig;
 use crate::parse::markdown::SectionKind;
-use crate::parse::{Page, PageKind};
+use crate::parse::Page;
 
 pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
     let items = |kind: SectionKind, ty: &str| -> Vec<Value> {
@@ -29,9 +29,8 @@ pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
     if !page.fm.reviewed_by.is_empty() {
         doc["reviewedBy"] = page.fm.reviewed_by.iter().map(|n| json!({ "@type": "Person", "name": n })).collect();
     }
-    if page.kind == PageKind::Condition {
-        let mut about =
-            json!({ "@type": "MedicalCondition", "name": page.fm.medical_name.clone().unwrap_or_else(|| page.fm.title.clone()) });
+    if let Some(about_type) = page.kind.schema_about() {
+        let mut about = json!({ "@type": about_type, "name": page.fm.medical_name.clone().unwrap_or_else(|| page.fm.title.clone()) });
         let mut alternates: Vec<String> = Vec::new();
         if page.fm.medical_name.is_some() {
             alternates.push(page.fm.title.clone());

@@ -7,8 +7,18 @@
 use pulldown_cmark::{html, CowStr, Event, Parser, Tag};
 
 use crate::graph::LinkGraph;
+use crate::parse::frontmatter::SourceKind;
 use crate::parse::links::{markdown_options, markdown_page_target, resolve_relative, scan_wikilinks, PageRef};
+use crate::parse::markdown::CITATION;
 use crate::parse::Page;
+
+/// The anchor of a page's `n`th source (0-based) in its Sources list.
+pub fn source_anchor(n: usize) -> String {
+    format!("source-{}", n + 1)
+}
+
+/// What a safety-netting citation says, on the item and in the Sources list.
+pub const SAFETY_NETTING_LABEL: &str = "Editors' safety-netting";
 
 pub struct MarkdownRenderer<'a> {
     pages: &'a [Page],
@@ -23,6 +33,7 @@ impl<'a> MarkdownRenderer<'a> {
             sanitizer.add_tag_attributes(h, &["id"]);
         }
         sanitizer.add_tags(&["mark"]);
+        sanitizer.add_tag_attributes("sup", &["class"]);
         sanitizer.link_rel(None);
         MarkdownRenderer { pages, graph, sanitizer }
     }
@@ -42,12 +53,63 @@ impl<'a> MarkdownRenderer<'a> {
         }
     }
 
+    /// The superscript that cites the page's safety-netting source for a marked item.
+    pub fn citation(&self, page: &Page) -> String {
+        let target = page
+            .fm
+            .sources
+            .iter()
+            .position(|s| s.kind == SourceKind::SafetyNetting)
+            .map(source_anchor)
+            .unwrap_or_else(|| "sources-heading".into());
+        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{SAFETY_NETTING_LABEL}</a></sup>")
+    }
+
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
         let md = self.expand_wikilinks(md);
         let mut ids = heading_ids.iter();
         let mut raw_html = false;
-        let events = Parser::new_ext(&md, markdown_options()).map(|event| match event {
+        let cite = md.contains(CITATION).then(|| self.citation(page));
+        let events = Parser::new_ext(&md, markdown_options()).flat_map(|event| match event {
+            Event::Text(t) if t.contains(CITATION) => {
+                let cite = cite.clone().unwrap_or_default();
+                let mut out = Vec::new();
+                let pieces: Vec<&str> = t.split(CITATION).collect();
+                for (i, piece) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        out.push(Event::InlineHtml(CowStr::from(cite.clone())));
+                    }
+                    // The cut marker's padding sits before the citation; the superscript hugs the word.
+                    let piece = if i + 1 < pieces.len() { piece.trim_end() } else { piece };
+                    if !piece.is_empty() {
+                        out.push(Event::Text(CowStr::from(piece.to_string())));
+                    }
+                }
+                out
+            }
+            other => vec![self.event(other, page, &mut ids, &mut raw_html)],
+        });
+        let mut out = String::with_capacity(md.len() * 3 / 2);
+        html::push_html(&mut out, events);
+        // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
+        // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
+        if !raw_html {
+            return out;
+        }
+        // The sanitiser is quadratic in nesting depth: past the limit (which `check`
+        // warns about) the raw HTML is shown as text, which needs no sanitiser at all.
+        let mut max = 0;
+        crate::parse::markdown::html_depth(&out, 0, &mut max);
+        if max > crate::parse::markdown::MAX_NESTING {
+            return self.render_escaped(&md, page, heading_ids);
+        }
+        self.sanitizer.clean(&out).to_string()
+    }
+
+    /// One event with its links resolved and made safe and its heading id given.
+    fn event<'e>(&self, event: Event<'e>, page: &Page, ids: &mut std::slice::Iter<'_, String>, raw_html: &mut bool) -> Event<'e> {
+        match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
                 Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
@@ -60,20 +122,34 @@ impl<'a> MarkdownRenderer<'a> {
                 Event::Start(Tag::Heading { level, id, classes, attrs })
             }
             Event::Html(h) | Event::InlineHtml(h) => {
-                raw_html = true;
+                *raw_html = true;
                 Event::Html(h)
             }
+            other => other,
+        }
+    }
+
+    /// Renders with every piece of raw HTML escaped as text.
+    fn render_escaped(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
+        let mut ids = heading_ids.iter();
+        let events = Parser::new_ext(md, markdown_options()).map(|event| match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
+                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
+            }
+            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
+                let id = ids.next().map(|s| CowStr::from(s.clone()));
+                Event::Start(Tag::Heading { level, id, classes, attrs })
+            }
+            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
             other => other,
         });
         let mut out = String::with_capacity(md.len() * 3 / 2);
         html::push_html(&mut out, events);
-        // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
-        // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
-        if raw_html {
-            self.sanitizer.clean(&out).to_string()
-        } else {
-            out
-        }
+        out
     }
 
     /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
@@ -134,21 +210,13 @@ fn escape_label(label: &str) -> String {
     s
 }
 
-/// Link and image URLs with a scheme that can run code (`javascript:`, `vbscript:`,
-/// `data:`) become `#`. Browsers ignore ASCII whitespace and control characters
-/// inside a scheme, so those are dropped before comparing.
+/// Link and image URLs in page text: http(s), `mailto:` and relative URLs pass;
+/// any other scheme (`javascript:`, `vbscript:`, `data:`, however disguised) becomes `#`.
 fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
-    let scheme: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_whitespace() && !c.is_ascii_control())
-        .take_while(|c| *c != ':')
-        .collect::<String>()
-        .to_ascii_lowercase();
-    let has_scheme = url.contains(':') && !scheme.contains(['/', '?', '#']);
-    if has_scheme && matches!(scheme.as_str(), "javascript" | "vbscript" | "data") {
-        CowStr::from("#")
-    } else {
+    if crate::url::publishable(&url, true).is_some() {
         url
+    } else {
+        CowStr::from("#")
     }
 }
 
@@ -158,7 +226,15 @@ mod tests {
 
     #[test]
     fn dangerous_schemes_are_defused() {
-        for bad in ["javascript:alert(1)", "JavaScript:alert(1)", " java\tscript:x", "java\nscript:x", "vbscript:x", "data:text/html,x"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            " java\tscript:x",
+            "java\nscript:x",
+            "java\u{200b}script:x",
+            "vbscript:x",
+            "data:text/html,x",
+        ] {
             assert_eq!(&*safe_url(CowStr::from(bad)), "#", "{bad:?}");
         }
         for ok in ["https://x.org/a:b", "/conditions/x/", "#fixes", "mailto:a@b.org", "page?q=a:b"] {

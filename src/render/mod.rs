@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::built::{Output, OutputSink};
 use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
-use crate::parse::markdown::{SectionKind, Urgency};
+use crate::parse::markdown::{Part, RedFlag, SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use markdown::MarkdownRenderer;
 use theme::Theme;
@@ -63,19 +63,21 @@ impl<'a> SiteRenderer<'a> {
             .map(|r| RegionView {
                 slug: r.slug.clone(),
                 name: r.name.clone(),
-                url: format!("/regions/{}/", r.slug),
+                url: crate::urls::region(&r.slug),
                 count: pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count(),
             })
             .collect();
         let site = SiteView {
             title: config.title.clone(),
-            base_url: config.base_url.clone(),
+            // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
+            base_url: crate::url::publishable(&config.base_url, false).unwrap_or_default().to_string(),
             description: config.description.clone(),
             disclaimer: config.disclaimer.clone(),
             locale: config.locale.clone(),
             lang: config.locale.clone(),
             regions,
             emergency_heading: config.care_cards.emergency.clone(),
+            urls: crate::urls::SiteUrls::new(),
         };
         Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site })
     }
@@ -108,6 +110,7 @@ impl<'a> SiteRenderer<'a> {
         let mut red_flags_anchor = None;
         let mut red_flags_heading = None;
         let mut red_flags_intro_html = String::new();
+        let mut red_flags_blocks = Vec::new();
         let mut timeline = None;
         for s in &page.body.sections {
             match s.kind {
@@ -115,6 +118,18 @@ impl<'a> SiteRenderer<'a> {
                     red_flags_anchor = Some(s.anchor.clone());
                     red_flags_heading = Some(s.heading.clone());
                     red_flags_intro_html = md.block(&s.intro, page, &[]);
+                    red_flags_blocks = s
+                        .parts
+                        .iter()
+                        .map(|part| match part {
+                            Part::Prose(text) => RedFlagsBlock { kind: "prose", html: md.block(text, page, &[]), cards: Vec::new() },
+                            Part::Flags(run) => RedFlagsBlock {
+                                kind: "cards",
+                                html: String::new(),
+                                cards: self.cards(page, run.iter().map(|&i| &page.body.red_flags[i])),
+                            },
+                        })
+                        .collect();
                 }
                 SectionKind::Timeline if !page.body.phases.is_empty() => {
                     timeline = Some(TimelineView {
@@ -133,18 +148,12 @@ impl<'a> SiteRenderer<'a> {
                 }),
             }
         }
-        let care_cards = Urgency::ALL
-            .iter()
-            .filter_map(|&u| {
-                let items: Vec<String> = page.body.red_flags.iter().filter(|f| f.urgency == u).map(|f| md.inline(&f.text, page)).collect();
-                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
-            })
-            .collect();
+        let care_cards = self.cards(page, page.body.red_flags.iter());
         let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags() } else { Vec::new() };
         let region = page.fm.body_region.as_ref().and_then(|r| self.site.regions.iter().find(|v| v.slug == r.value)).cloned();
         let mut toc: Vec<TocEntry> = Vec::new();
         if page.body.sections.len() >= 4 {
-            if !page.body.red_flags.is_empty() {
+            if red_flags_anchor.is_some() {
                 toc.push(TocEntry {
                     level: 2,
                     text: red_flags_heading.clone().unwrap_or_default(),
@@ -156,16 +165,11 @@ impl<'a> SiteRenderer<'a> {
             }
         }
         let overdue = page.next_review_due.is_some_and(|d| d < today);
-        let permalink = format!("{}{}", self.config.base_url, page.url);
+        let permalink = format!("{}{}", self.site.base_url, page.url);
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
-            page_type: match (page.kind, page.fm.page_type) {
-                (PageKind::Condition, crate::parse::frontmatter::PageType::Symptom) => "symptom",
-                (PageKind::Condition, _) => "condition",
-                (PageKind::Guide, _) => "guide",
-                _ => "page",
-            },
+            page_type: page.kind.name(page.fm.page_type),
             url: page.url.clone(),
             permalink,
             title: page.fm.title.clone(),
@@ -179,20 +183,19 @@ impl<'a> SiteRenderer<'a> {
             red_flags_heading,
             red_flags_intro_html,
             care_cards,
+            red_flags_blocks,
             timeline,
             related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
             backlinks: {
-                let mut b: Vec<LinkView> = self.graph.backlinks[index]
-                    .iter()
-                    .filter(|&&i| matches!(self.pages[i].kind, PageKind::Condition | PageKind::Guide))
-                    .map(|&i| self.link(i))
-                    .collect();
+                let mut b: Vec<LinkView> =
+                    self.graph.backlinks[index].iter().filter(|&&i| self.pages[i].kind.listed()).map(|&i| self.link(i)).collect();
                 b.sort_by(|x, y| x.title.cmp(&y.title));
                 b
             },
-            sources: page.fm.sources.clone(),
+            sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
             review: ReviewView {
                 last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
+                last_reviewed_label: if page.fm.reviewed_by.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
                 next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
                 reviewed_by: page.fm.reviewed_by.clone(),
                 awaiting_review: page.fm.reviewed_by.is_empty(),
@@ -204,6 +207,28 @@ impl<'a> SiteRenderer<'a> {
         };
         view.jsonld = jsonld::for_page(page, &view, self.config);
         view
+    }
+
+    /// Red flags as care cards, most urgent first; an item the editors added cites them.
+    fn cards<'f>(&self, page: &Page, flags: impl Iterator<Item = &'f RedFlag> + Clone) -> Vec<CareCardView> {
+        Urgency::ALL
+            .iter()
+            .filter_map(|&u| {
+                let items: Vec<String> = flags
+                    .clone()
+                    .filter(|f| f.urgency == u)
+                    .map(|f| {
+                        let html = self.md.inline(&f.text, page);
+                        if f.safety_netting.is_some() {
+                            html + &self.md.citation(page)
+                        } else {
+                            html
+                        }
+                    })
+                    .collect();
+                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
+            })
+            .collect()
     }
 
     /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides.
@@ -244,23 +269,31 @@ impl<'a> SiteRenderer<'a> {
         Ok(())
     }
 
+    /// Renders one page of each kind and every index page, discarding the output:
+    /// enough for `check` to catch a template that fails only when it runs (a missing
+    /// variable, a bad filter argument) without the cost of a whole build.
+    pub fn render_samples(&self, today: NaiveDate) -> anyhow::Result<()> {
+        let mut kinds = std::collections::BTreeSet::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            if kinds.insert(p.kind) {
+                self.render_page(i, today)?;
+            }
+        }
+        self.render_indexes().map(drop)
+    }
+
     /// Renders one page (`pages[i]`). `serve` calls this for just the pages an edit affects.
     pub fn render_page(&self, i: usize, today: NaiveDate) -> anyhow::Result<Output> {
         let page = &self.pages[i];
         let view = self.page_view(i, today);
-        let template = match page.kind {
-            PageKind::Condition => "condition.html",
-            PageKind::Guide => "guide.html",
-            PageKind::About => "page.html",
-            PageKind::Home => "index.html",
-        };
+        let template = page.kind.template();
         let mut extra = tera::Context::new();
         extra.insert("page", &view);
         if page.kind == PageKind::Home {
             self.home_context(&mut extra);
         }
         let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
-        Ok((format!("{}index.html", page.url.trim_start_matches('/')), tidy(&bytes)))
+        Ok((crate::urls::output_path(&page.url), tidy(&bytes)))
     }
 
     /// Renders the pages that list other pages: the home page when there is no
@@ -300,7 +333,7 @@ impl<'a> SiteRenderer<'a> {
             .pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .filter(|(_, p)| p.kind.listed())
             .filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i)))
             .collect();
         recent.sort_by(|a, b| b.0.cmp(&a.0).then(self.pages[a.1].fm.title.cmp(&self.pages[b.1].fm.title)));
@@ -327,7 +360,7 @@ impl<'a> SiteRenderer<'a> {
             letters.entry(e.letter.clone()).or_default().push(e);
         }
         let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
-        out.push(("a-z/index.html".into(), self.render("az.html", serde_json::json!({ "letters": letters }))?));
+        out.push((crate::urls::output_path(crate::urls::AZ), self.render("az.html", serde_json::json!({ "letters": letters }))?));
 
         for region in &self.site.regions {
             let mut pages: Vec<LinkView> = self
@@ -337,16 +370,16 @@ impl<'a> SiteRenderer<'a> {
                 .collect();
             pages.sort_by(|a, b| a.title.cmp(&b.title));
             out.push((
-                format!("regions/{}/index.html", region.slug),
+                crate::urls::output_path(&crate::urls::region(&region.slug)),
                 self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?,
             ));
         }
-        out.push(("regions/index.html".into(), self.render("regions.html", serde_json::json!({}))?));
+        out.push((crate::urls::output_path(crate::urls::REGIONS), self.render("regions.html", serde_json::json!({}))?));
 
         let mut guides: Vec<LinkView> =
             self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
-        out.push(("guides/index.html".into(), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
+        out.push((crate::urls::output_path(crate::urls::GUIDES), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
@@ -368,7 +401,10 @@ impl<'a> SiteRenderer<'a> {
         hubs.sort_by(|a, b| a.title.cmp(&b.title));
         let symptoms: Vec<serde_json::Value> =
             by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
-        out.push(("symptoms/index.html".into(), self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?));
+        out.push((
+            crate::urls::output_path(crate::urls::SYMPTOMS),
+            self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?,
+        ));
 
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
 
@@ -376,34 +412,37 @@ impl<'a> SiteRenderer<'a> {
         dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
         let feed: Vec<FeedEntry> = dated
             .iter()
-            .filter(|p| matches!(p.kind, PageKind::Condition | PageKind::Guide))
+            .filter(|p| p.kind.listed())
             .take(self.config.feed_limit)
             .map(|p| FeedEntry {
                 title: p.fm.title.clone(),
-                permalink: format!("{}{}", self.config.base_url, p.url),
+                permalink: format!("{}{}", self.site.base_url, p.url),
                 summary: p.fm.summary.clone(),
                 updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })
             .collect();
         let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        out.push(("atom.xml".into(), self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?));
+        out.push((
+            crate::urls::output_path(crate::urls::FEED),
+            self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?,
+        ));
 
         let mut urls: Vec<serde_json::Value> = self
             .pages
             .iter()
-            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.config.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
+            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.site.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
             .collect();
-        for extra in ["/a-z/", "/regions/", "/guides/", "/symptoms/"] {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.config.base_url, extra), "lastmod": null }));
+        for extra in crate::urls::INDEXES {
+            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, extra), "lastmod": null }));
         }
         for r in &self.site.regions {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.config.base_url, r.url), "lastmod": null }));
+            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, r.url), "lastmod": null }));
         }
         if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
-            urls.push(serde_json::json!({ "loc": format!("{}/", self.config.base_url), "lastmod": null }));
+            urls.push(serde_json::json!({ "loc": format!("{}/", self.site.base_url), "lastmod": null }));
         }
         urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
-        out.push(("sitemap.xml".into(), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
+        out.push((crate::urls::output_path(crate::urls::SITEMAP), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }

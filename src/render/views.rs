@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::parse::frontmatter::Source;
+use crate::parse::frontmatter::{Source, SourceKind};
 use crate::parse::markdown::{Phase, SectionKind, Urgency};
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +39,37 @@ pub struct CareCardView {
     /// Hidden prefix for screen readers: "Immediate action required".
     pub prefix: &'static str,
     pub items: Vec<String>,
+}
+
+/// A piece of the Red flags section in the order it was written: prose (`html`) or
+/// a run of care cards (`cards`).
+#[derive(Debug, Clone, Serialize)]
+pub struct RedFlagsBlock {
+    /// `"prose"` or `"cards"`.
+    pub kind: &'static str,
+    pub html: String,
+    pub cards: Vec<CareCardView>,
+}
+
+/// One entry of the Sources list.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    #[serde(flatten)]
+    pub source: Source,
+    /// The list item's id, which citations link to: `source-1`, `source-2`, …
+    pub anchor: String,
+    /// What kind of source it is, in words, when it is not an article: "Editors' safety-netting".
+    pub label: Option<&'static str>,
+}
+
+impl SourceView {
+    pub fn of(n: usize, source: &Source) -> SourceView {
+        // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
+        let label = (source.kind == SourceKind::SafetyNetting).then_some(super::markdown::SAFETY_NETTING_LABEL);
+        let mut source = source.clone();
+        source.url = source.url.filter(|u| crate::url::publishable(u, false).is_some());
+        SourceView { source, anchor: super::markdown::source_anchor(n), label }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -81,6 +112,9 @@ pub struct GatheredCard {
 #[derive(Debug, Clone, Serialize)]
 pub struct ReviewView {
     pub last_reviewed: Option<String>,
+    /// "Page last reviewed" once a clinician has reviewed the page; until then
+    /// "Last checked against sources", so nobody takes the date for clinical review.
+    pub last_reviewed_label: &'static str,
     pub next_review_due: Option<String>,
     pub reviewed_by: Vec<String>,
     pub awaiting_review: bool,
@@ -103,12 +137,17 @@ pub struct PageView {
     pub sections: Vec<SectionView>,
     pub red_flags_anchor: Option<String>,
     pub red_flags_heading: Option<String>,
+    /// Every part of the Red flags section that is not a list (kept for themes
+    /// written before `red_flags_blocks`, which keeps them in place).
     pub red_flags_intro_html: String,
+    /// Every red flag, as cards by urgency.
     pub care_cards: Vec<CareCardView>,
+    /// The Red flags section as written: lead-in prose, the cards, any closing prose.
+    pub red_flags_blocks: Vec<RedFlagsBlock>,
     pub timeline: Option<TimelineView>,
     pub related: Vec<LinkView>,
     pub backlinks: Vec<LinkView>,
-    pub sources: Vec<Source>,
+    pub sources: Vec<SourceView>,
     pub review: ReviewView,
     pub toc: Vec<TocEntry>,
     pub gathered_flags: Vec<GatheredCard>,
@@ -141,6 +180,8 @@ pub struct SiteView {
     pub lang: String,
     pub regions: Vec<RegionView>,
     pub emergency_heading: String,
+    /// The site's addresses (`site.urls.az` …), so templates never spell a URL.
+    pub urls: crate::urls::SiteUrls,
 }
 
 #[derive(Debug, Clone, Serialize)]

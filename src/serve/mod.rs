@@ -51,6 +51,8 @@ pub struct ServeOptions {
     pub today: Option<chrono::NaiveDate>,
     /// `--timings`: print each rebuild's stage times.
     pub timings: bool,
+    /// Host names answered besides the bound address, loopback and `localhost`.
+    pub allow_hosts: Vec<String>,
 }
 
 /// What [`report`] prints besides the outcome.
@@ -120,7 +122,7 @@ pub fn run(opts: &ServeOptions) -> anyhow::Result<()> {
         }
     }
     rt.block_on(async move {
-        axum::serve(listener, server::router(state))
+        axum::serve(listener, server::router(state, server::HostFilter::new(opts.bind, &opts.allow_hosts)))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

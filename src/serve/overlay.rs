@@ -46,6 +46,7 @@ mod tests {
             message: "there is no page called `x`".into(),
             help: Some("did you mean `y`?".into()),
             source_line: Some("see [[x]]".into()),
+            source_column: 1,
         };
         let w = Located { severity: Severity::Warning, ..d.clone() };
         let p = payload(&[d.clone(), w]);

@@ -7,6 +7,12 @@
 //! so nothing outside the site can be served whatever the URL says; odd URLs
 //! (`..`, encoded or double-encoded, backslashes) are still refused with 400
 //! rather than looked up, so probes get a clear answer.
+//!
+//! Requests must name this server in their `Host` header ([`HostFilter`]): the
+//! bound address, a loopback address, `localhost`, or a name allowed with
+//! `--allow-host`. Any other name gets 403, so a web page that points its own
+//! domain at 127.0.0.1 (DNS rebinding) cannot read the preview, as in Vite and
+//! webpack-dev-server.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -169,13 +175,69 @@ impl AppState {
     }
 }
 
-pub fn router(state: Arc<AppState>) -> Router {
+pub fn router(state: Arc<AppState>, hosts: HostFilter) -> Router {
+    let hosts = Arc::new(hosts);
     Router::new()
         .route(SCRIPT_PATH, get(script))
         .route(EVENTS_PATH, get(events))
         .fallback_service(get(serve_file).with_state(state.clone()))
         .with_state(state)
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn(move |req: axum::extract::Request, next: axum::middleware::Next| {
+            let hosts = hosts.clone();
+            async move {
+                let host = req.headers().get(header::HOST).map(|h| h.to_str().unwrap_or("\u{fffd}").to_string());
+                match host {
+                    Some(h) if !hosts.allows(&h) => (
+                        StatusCode::FORBIDDEN,
+                        format!(
+                            "medkb serve does not answer for the host name `{}`; start it with --allow-host NAME to allow it\n",
+                            h.escape_debug()
+                        ),
+                    )
+                        .into_response(),
+                    _ => next.run(req).await,
+                }
+            }
+        }))
+}
+
+/// The `Host` values the preview answers to.
+#[derive(Debug, Clone)]
+pub struct HostFilter {
+    bind: std::net::IpAddr,
+    names: Vec<String>,
+}
+
+impl HostFilter {
+    /// `bind` is the address listened on; `names` come from `--allow-host`.
+    pub fn new(bind: std::net::IpAddr, names: &[String]) -> HostFilter {
+        HostFilter { bind, names: names.iter().map(|n| n.trim().trim_end_matches('.').to_ascii_lowercase()).collect() }
+    }
+
+    /// Whether a request's `Host` header (name or address, with or without a port) is ours.
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        // Strip the port: `[::1]:1111` → `::1`, `localhost:1111` → `localhost`.
+        let name = if let Some(rest) = host.strip_prefix('[') {
+            match rest.split_once(']') {
+                Some((ip, tail)) if tail.is_empty() || tail.starts_with(':') => ip.to_string(),
+                _ => return false,
+            }
+        } else {
+            match host.rsplit_once(':') {
+                Some((n, port)) if port.bytes().all(|b| b.is_ascii_digit()) => n.to_string(),
+                Some(_) => return false,
+                None => host.clone(),
+            }
+        };
+        let name = name.trim_end_matches('.');
+        if let Ok(ip) = name.parse::<std::net::IpAddr>() {
+            // An address cannot be rebound; still, answer only to addresses this server can be reached at.
+            return ip.is_loopback() || ip == self.bind || self.bind.is_unspecified();
+        }
+        name == "localhost" || name.ends_with(".localhost") || self.names.iter().any(|n| n == name)
+    }
 }
 
 async fn script() -> impl IntoResponse {
@@ -350,6 +412,20 @@ mod tests {
         let out = with_script(b"<html><body><p>x</p></BODY></html>", "a/index.html");
         let s = String::from_utf8(out).unwrap();
         assert!(s.contains("<p>x</p><script src=\"/__medkb/livereload.js\" data-page=\"a/index.html\" defer></script>\n</BODY>"), "{s}");
+    }
+
+    #[test]
+    fn only_our_host_names_are_answered() {
+        let local = HostFilter::new("127.0.0.1".parse().unwrap(), &["preview.test".to_string()]);
+        for ok in ["127.0.0.1:1111", "localhost:1111", "LOCALHOST", "[::1]:1111", "127.0.0.1", "preview.test:80", "a.localhost:1"] {
+            assert!(local.allows(ok), "{ok}");
+        }
+        for bad in ["evil.example:1111", "evil.example", "192.168.1.9:1111", "localhost.evil.example", "[::1", "127.0.0.1:x", ""] {
+            assert!(!local.allows(bad), "{bad}");
+        }
+        let any = HostFilter::new("0.0.0.0".parse().unwrap(), &[]);
+        assert!(any.allows("192.168.1.9:1111"));
+        assert!(!any.allows("rebind.evil.example:1111"));
     }
 
     #[test]

@@ -15,7 +15,7 @@ let server, base, browser, site;
 before(async () => {
   site = join(mkdtempSync(join(tmpdir(), "medkb-serve-")), "site");
   cpSync(join(REPO, "tests/fixtures/base"), site, { recursive: true });
-  server = spawn(MEDKB, ["serve", "--root", site, "--port", "0"], { env: { ...process.env, MEDKB_TODAY: "2026-11-21" } });
+  server = spawn(MEDKB, ["serve", "--root", site, "--port", "0", "--today", "2026-11-21"]);
   base = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("medkb serve did not start in 60 s")), 60000);
     let out = "";

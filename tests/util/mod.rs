@@ -66,7 +66,10 @@ pub fn copy_tree(from: &Path, to: &Path) {
         let entry = entry.unwrap();
         let rel = entry.path().strip_prefix(from).unwrap();
         let dest = to.join(rel);
-        if entry.file_type().is_dir() {
+        if entry.path_is_symlink() {
+            // Fixtures may hold links (git stores them): copy the link, not what it points to.
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &dest).unwrap();
+        } else if entry.file_type().is_dir() {
             std::fs::create_dir_all(&dest).unwrap();
         } else if rel != Path::new("expected.txt") && rel != Path::new("args.txt") {
             std::fs::copy(entry.path(), &dest).unwrap();
@@ -91,4 +94,43 @@ pub fn texts(doc: &scraper::Html, selector: &str) -> Vec<String> {
 pub fn attrs(doc: &scraper::Html, selector: &str, attr: &str) -> Vec<String> {
     let sel = scraper::Selector::parse(selector).unwrap();
     doc.select(&sel).filter_map(|e| e.value().attr(attr).map(str::to_string)).collect()
+}
+
+/// The first piece of executable markup or unsafe URL in an HTML document, if any:
+/// a `<script>` that is not JSON-LD or the theme's own (`src="/…"`), an `on*=`
+/// handler, a plugin or frame element, `<base>`, a refreshing `<meta>`, or a URL
+/// attribute whose scheme is not http(s), mailto or none.
+pub fn executable_markup(html: &str) -> Option<String> {
+    let doc = scraper::Html::parse_document(html);
+    let all = scraper::Selector::parse("*").unwrap();
+    for el in doc.select(&all) {
+        let v = el.value();
+        let name = v.name();
+        match name {
+            "script" => {
+                let json = v.attr("type") == Some("application/ld+json");
+                let theme = v.attr("src").is_some_and(|s| s.starts_with('/') && !s.starts_with("//"));
+                if !json && !theme {
+                    return Some(format!("<script> {:?}", el.html()));
+                }
+            }
+            "iframe" | "frame" | "object" | "embed" | "applet" | "base" => return Some(format!("<{name}>")),
+            "form" if !v.attr("action").is_some_and(|a| a.starts_with('/') && !a.starts_with("//")) => {
+                return Some("<form> off the site".into())
+            }
+            "meta" if v.attr("http-equiv").is_some_and(|h| h.eq_ignore_ascii_case("refresh")) => return Some("<meta refresh>".into()),
+            _ => {}
+        }
+        for (attr, value) in v.attrs() {
+            if attr.to_ascii_lowercase().starts_with("on") {
+                return Some(format!("<{name} {attr}=…>"));
+            }
+            if matches!(attr, "href" | "src" | "action" | "formaction" | "xlink:href" | "poster" | "data" | "srcset")
+                && medkb::url::publishable(value, true).is_none()
+            {
+                return Some(format!("<{name} {attr}={value:?}>"));
+            }
+        }
+    }
+    None
 }

@@ -1,0 +1,183 @@
+//! Rules over one parsed page: what `check` says about a page on its own.
+//!
+//! Parsing turns text into a [`Page`] and reports only what stops it being read
+//! (bad TOML, an unknown key, an unreadable red flag). Whether a readable page is
+//! *right* — every section a condition needs, a region the site has, a short summary,
+//! no TODO left, a review that is not overdue — is decided here, after parsing, by
+//! the same function for the full build and the preview.
+
+use chrono::NaiveDate;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::parse::emergency_terms::{self, Audience};
+use crate::parse::frontmatter::{self, Frontmatter, SourceKind};
+use crate::parse::markdown::{text_runs, Body, Urgency};
+use crate::parse::Page;
+use crate::rules::Rule;
+
+/// Runs every page rule on `page`, whose file text is `text`.
+pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, diags: &mut Vec<Diagnostic>) {
+    let path = page.path.as_str();
+    let kind = page.kind;
+    let fm = &page.fm;
+    let body = &page.body;
+    // The front matter's range, to point at a key; parsing already found it.
+    let Ok(split) = frontmatter::split(text, path) else { return };
+    let key_span = |key: &str| {
+        frontmatter::key_span(&text[split.toml_start..split.toml_end], key).map(|(s, e)| (s + split.toml_start, e + split.toml_start))
+    };
+    {
+        for &required in kind.required_sections() {
+            if !body.sections.iter().any(|s| s.kind == required) {
+                diags.push(
+                    Diagnostic::new(
+                        Rule::MissingSection,
+                        path,
+                        Some(fm.title_span),
+                        format!("this condition page has no `## {}` section", required.name()),
+                    )
+                    .with_help(format!(
+                        "add a `## {}` section; every condition page needs Symptoms, Causes, Fixes and Red flags",
+                        required.name()
+                    )),
+                );
+            }
+        }
+        // Flags that fail to parse were reported where they are; a section with no
+        // list at all would otherwise publish a condition page with no warning signs.
+        let red_flags = crate::kind::SectionKind::RedFlags;
+        if let Some(sec) = body.sections.iter().find(|s| s.kind == red_flags && kind.required_sections().contains(&red_flags)) {
+            if sec.items.is_empty() {
+                diags.push(
+                    Diagnostic::new(Rule::NoRedFlags, path, Some(sec.heading_span), "this Red flags section lists no red flags")
+                        .with_help("list each warning sign as an item starting with `emergency:`, `urgent:` or `routine:`"),
+                );
+            }
+        }
+        if let Some(region) = &fm.body_region {
+            if config.region(&region.value).is_none() {
+                let names: Vec<&str> = config.body_regions.iter().map(|r| r.slug.as_str()).collect();
+                let help = match crate::diag::did_you_mean(&region.value, names.iter().copied()) {
+                    Some(n) => format!("did you mean `{n}`?"),
+                    None => format!("use one of: {}", names.join(", ")),
+                };
+                diags.push(
+                    Diagnostic::new(
+                        Rule::InvalidField,
+                        path,
+                        Some(region.span),
+                        format!("`{}` is not one of the site's body regions", region.value),
+                    )
+                    .with_help(help),
+                );
+            }
+        }
+    }
+    if fm.summary.chars().count() > config.summary_max_chars {
+        let span = key_span("summary");
+        diags.push(
+            Diagnostic::new(Rule::LongSummary, path, span, format!("the summary is {} characters long", fm.summary.chars().count()))
+                .with_help(format!("keep it to {} characters so search engines show all of it", config.summary_max_chars)),
+        );
+    }
+    for (i, _) in text.match_indices("TODO") {
+        diags.push(
+            Diagnostic::new(Rule::Unfinished, path, Some((i, i + 4)), "this page still has a TODO placeholder")
+                .with_help("replace the placeholder with real content"),
+        );
+    }
+    check_safety_netting(fm, body, path, diags);
+    check_care_card_count(body, path, diags);
+    if let Some(audience) = Audience::of(&config.locale) {
+        // The summary and title are shown too; their raw TOML values hold the words as written.
+        let shown = [Some(fm.title_span), fm.summary_span].into_iter().flatten().map(|(s, e)| (s, &text[s..e]));
+        for (offset, value) in shown {
+            for m in emergency_terms::find(value, audience) {
+                diags.push(emergency_terms::diagnostic(path, value, offset, &m, audience, config));
+            }
+        }
+        let body_text = &text[split.body_start..];
+        if emergency_terms::may_contain(body_text, audience) {
+            for (s, e) in text_runs(body_text) {
+                let run = &body_text[s..e];
+                for m in emergency_terms::find(run, audience) {
+                    diags.push(emergency_terms::diagnostic(path, run, split.body_start + s, &m, audience, config));
+                }
+            }
+        }
+    }
+    if kind.needs().review_and_sources {
+        if let Some(due) = page.next_review_due {
+            if due < today {
+                let span = fm.next_review_due.as_ref().map(|n| n.span).or_else(|| key_span("last_reviewed"));
+                diags.push(
+                    Diagnostic::new(Rule::ReviewOverdue, path, span, format!("this page was due for review on {due}"))
+                        .with_help("have a clinician review the page, then update last_reviewed"),
+                );
+            }
+        }
+        if fm.reviewed_by.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Rule::AwaitingReview,
+                    path,
+                    fm.reviewed_by_span.or(Some(fm.title_span)),
+                    "no clinician has reviewed this page yet",
+                )
+                .with_help("the page shows an \"awaiting clinical review\" notice until reviewed_by names a reviewer"),
+            );
+        }
+    }
+}
+
+/// Every item the editors marked as safety-netting needs the source entry that the
+/// page cites for it, and is listed for a clinical reviewer as a note.
+fn check_safety_netting(fm: &Frontmatter, body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let cited = fm.sources.iter().any(|s| s.kind == SourceKind::SafetyNetting);
+    for net in &body.safety_nets {
+        diags.push(if cited {
+            Diagnostic::new(Rule::SafetyNetting, path, Some(net.span), format!("added by the editors as safety-netting: \"{}\"", net.text))
+                .with_help("a clinician should check this addition; the page cites it as the editors' safety-netting, not its sources")
+        } else {
+            Diagnostic::new(
+                Rule::SafetyNettingSource,
+                path,
+                Some(net.span),
+                "this is marked `{safety-netting}`, but the page has no safety-netting source to cite",
+            )
+            .with_help("add a [[sources]] entry with kind = \"safety-netting\" and a title that says the editors added it (see docs/authoring.md#safety-netting)")
+        });
+    }
+    if body.safety_nets.is_empty() {
+        for s in fm.sources.iter().filter(|s| s.kind == SourceKind::SafetyNetting) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::UnusedSafetyNetting,
+                    path,
+                    s.kind_span,
+                    "this page cites the editors' safety-netting, but nothing on it is marked `{safety-netting}`",
+                )
+                .with_help("end each sign or sentence the editors added with ` {safety-netting}`, or remove this source"),
+            );
+        }
+    }
+}
+
+/// The most urgent red flags one page shows before the cards stop being read.
+pub const MAX_URGENT_FLAGS: usize = 5;
+
+fn check_care_card_count(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let urgent: Vec<_> = body.red_flags.iter().filter(|f| f.urgency == Urgency::Urgent).collect();
+    if let Some(extra) = urgent.get(MAX_URGENT_FLAGS) {
+        diags.push(
+            Diagnostic::new(
+                Rule::TooManyCareCards,
+                path,
+                Some(extra.span),
+                format!("this page shows {} urgent warning signs; more than {MAX_URGENT_FLAGS} is too many", urgent.len()),
+            )
+            .with_help("as the NHS care-card guidance asks: too many cards hide the real emergencies. Merge signs that mean the same, or move signs that can wait to `routine:`"),
+        );
+    }
+}
