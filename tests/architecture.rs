@@ -20,6 +20,7 @@ const FLOORS: &[&[&str]] = &[
     &["parse"],
     &["load"],
     &["config"],
+    &["synonyms"],
     &["urls"],
     &["kind"],
     &["diag"],
