@@ -8,6 +8,13 @@ use medkb::cli::{Cli, Command};
 use medkb::cmd;
 
 fn main() -> ExitCode {
+    // `medkb explain | head` or `medkb search … | head`: a closed pipe ends the program
+    // quietly, as for any Unix tool, instead of a panic from `println!`.
+    #[cfg(target_os = "linux")]
+    // SAFETY: restoring the default action of SIGPIPE, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

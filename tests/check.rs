@@ -265,3 +265,13 @@ fn readability_report() {
     assert!(err.contains("readability (Flesch–Kincaid grade, target ≤ 8)"), "{err}");
     assert!(err.contains("content/conditions/shin-splints.md"), "{err}");
 }
+
+/// `medkb explain | head`: a reader closing the pipe early is not a crash.
+#[test]
+fn a_closed_pipe_is_not_a_panic() {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_medkb")).arg("explain").stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"), "{}", String::from_utf8_lossy(&out.stderr));
+}
