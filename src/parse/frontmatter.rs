@@ -435,13 +435,13 @@ mod tests {
     #[test]
     fn source_kinds() {
         let text = GOOD.replace("title = \"A\"\n", "title = \"A\"\n[[sources]]\nkind = \"safety-netting\"\ntitle = \"Editors\"\n");
-        let (fm, diags) = run(&text, Requirements::Condition);
+        let (fm, diags) = run(&text, PageKind::Condition.needs());
         assert!(diags.is_empty(), "{diags:?}");
         let kinds: Vec<SourceKind> = fm.unwrap().sources.iter().map(|s| s.kind).collect();
         assert_eq!(kinds, [SourceKind::Article, SourceKind::SafetyNetting]);
 
         let text = text.replace("\"safety-netting\"", "\"safety-neting\"");
-        let (_, diags) = run(&text, Requirements::Condition);
+        let (_, diags) = run(&text, PageKind::Condition.needs());
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, "invalid-field");
         assert_eq!(diags[0].help.as_deref(), Some("did you mean `safety-netting`?"));
