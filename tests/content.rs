@@ -198,7 +198,9 @@ fn overrides() -> Vec<Override> {
     // `#` lines are comments.
     let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
     assert_eq!(lines.next().map(|l| l.1), Some("slug\tmatch\ttsv_urgency\treviewed_urgency\treason"), "the header of {}", path.display());
+    // A header may be repeated where the file starts a new part.
     let rows: Vec<Override> = lines
+        .filter(|(_, l)| !l.starts_with("slug\tmatch\t"))
         .map(|(i, line)| {
             let at = format!("triage-overrides.tsv:{}", i + 1);
             let cols: Vec<&str> = line.split('\t').map(str::trim).collect();
