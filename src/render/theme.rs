@@ -8,8 +8,9 @@
 //! Nothing outside the site root is ever read: the folders themselves and every
 //! link inside them are resolved, and one that leaves the site is refused with a
 //! diagnostic, as in `content/` (a `static -> /etc` link would otherwise publish
-//! `/etc/shadow`). Templates that include one another in a cycle are reported and
-//! replaced by one that fails, because Tera would recurse until the stack overflows.
+//! `/etc/shadow`). Templates that include or import one another in a cycle (which is
+//! also the only way a macro can recurse across files) are reported and replaced by
+//! one that fails, because Tera would recurse until the stack overflows.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -165,7 +166,13 @@ impl Theme {
     /// Finds templates that include themselves, directly or through others, reports
     /// each cycle once and makes its templates fail with a message instead of recursing.
     fn break_include_cycles(&mut self) {
-        let includes: BTreeMap<&str, Vec<Include>> = self.templates.iter().map(|(name, src)| (name.as_str(), included(src))).collect();
+        // An `{% import %}` cycle recurses the same way when Tera loads the macros (and a
+        // macro can only call back into another file through one), so imports are edges too.
+        let includes: BTreeMap<&str, Vec<Include>> = self
+            .templates
+            .iter()
+            .map(|(name, src)| (name.as_str(), included(src).into_iter().chain(imported(src)).collect()))
+            .collect();
         let mut broken: Vec<(String, String)> = Vec::new();
         for start in includes.keys() {
             // Depth-first search from `start` for a path back to `start`.
@@ -178,6 +185,7 @@ impl Theme {
                     let chain: Vec<&str> = stack.iter().map(|(n, _)| *n).chain([*start]).collect();
                     let (first, _) = stack[0];
                     let (_, span) = includes[first][stack[0].1 - 1].clone();
+                    let verb = if self.templates[first][span.0..span.1].contains("import") { "imports" } else { "includes" };
                     let path = self.template_paths.get(first).cloned().unwrap_or_else(|| format!("(built-in theme) templates/{first}"));
                     if !broken.iter().any(|(n, _)| chain.contains(&n.as_str())) {
                         self.problems.push(
@@ -185,9 +193,9 @@ impl Theme {
                                 Rule::Template,
                                 &path,
                                 Some(span),
-                                format!("this template includes itself: {}", chain.join(" → ")),
+                                format!("this template {verb} itself: {}", chain.join(" → ")),
                             )
-                            .with_help("remove the include that leads back to this template"),
+                            .with_help("remove the include or import that leads back to this template"),
                         );
                     }
                     broken.push((start.to_string(), chain.join(" → ")));
@@ -256,6 +264,23 @@ fn included(src: &str) -> Vec<Include> {
     out
 }
 
+/// `(name, byte span)` of every `{% import "name" as namespace %}` in a template.
+fn imported(src: &str) -> Vec<Include> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = src[from..].find("{%").map(|i| i + from) {
+        let Some(close) = src[open..].find("%}").map(|i| i + open + 2) else { break };
+        let tag = src[open + 2..close - 2].trim_matches(|c: char| c == '-' || c.is_whitespace());
+        if let Some(rest) = tag.strip_prefix("import") {
+            if let Some(name) = rest.trim_start().strip_prefix(['"', '\'']).and_then(|r| r.split(['"', '\'']).next()) {
+                out.push((name.to_string(), (open, close)));
+            }
+        }
+        from = close;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,5 +328,24 @@ mod tests {
         assert_eq!(theme.problems[1].span, Some((0, 22)));
         assert!(theme.templates["c.html"].contains("throw"));
         assert!(!theme.templates["d.html"].contains("throw"), "d only uses the cycle");
+    }
+
+    #[test]
+    fn macros_recursing_through_an_import_are_reported_and_broken() {
+        let mut theme = Theme::default();
+        theme.templates.insert("a.html".into(), "{% import \"b.html\" as b %}{% macro m() %}{{ b::n() }}{% endmacro %}".into());
+        theme.templates.insert("b.html".into(), "{% import 'a.html' as a %}{% macro n() %}{{ a::m() }}{% endmacro %}".into());
+        theme.templates.insert("c.html".into(), "{% import \"c.html\" as c %}".into());
+        theme.templates.insert("d.html".into(), "{% import \"b.html\" as b %}{{ b::n() }}".into());
+        theme.break_include_cycles();
+        let messages: Vec<&str> = theme.problems.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["this template imports itself: a.html → b.html → a.html", "this template imports itself: c.html → c.html"]);
+        assert_eq!(theme.problems[0].span, Some((0, 26)));
+        assert!(["a.html", "b.html", "c.html"].iter().all(|t| theme.templates[*t].contains("throw")));
+        assert!(!theme.templates["d.html"].contains("throw"), "d only uses the cycle");
+        // Tera itself would overflow the stack loading these macros; broken, they are an error.
+        let mut tera = tera::Tera::default();
+        tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str()))).unwrap();
+        assert!(tera.render("d.html", &tera::Context::new()).is_err());
     }
 }
