@@ -5,7 +5,8 @@
 //! characters) plus random text.
 //!
 //! Invariants: no panic; every diagnostic's span lies inside the input on character
-//! boundaries; each input is handled in bounded time; and a page that builds
+//! boundaries; each input is handled in bounded time, and time grows linearly with
+//! the size of hostile input (`time_is_linear_in_input`); and a page that builds
 //! renders with no executable markup or unsafe URL.
 //!
 //! `MEDKB_FUZZ_CASES` sets the cases per property (default 64, quick enough for the
@@ -195,8 +196,20 @@ fn world() -> &'static World {
 /// Parses `text` as the base site's page `slug` (the other base pages unchanged)
 /// and, when the site has no errors, renders the page. Returns whether it rendered.
 fn page_case(text: String, slug: &str) -> Result<bool, TestCaseError> {
-    let w = world();
     let started = Instant::now();
+    let html = build_page(&text, slug)?;
+    if let Some(bad) = html.as_deref().and_then(executable_markup) {
+        return Err(TestCaseError::fail(format!("executable markup {bad} from:\n{text}")));
+    }
+    prop_assert!(started.elapsed() < BUDGET, "took {:?}", started.elapsed());
+    Ok(html.is_some())
+}
+
+/// What medkb does with the page (parse, page rules, link graph and, without errors,
+/// rendering): the page's HTML if it rendered.
+fn build_page(text: &str, slug: &str) -> Result<Option<String>, TestCaseError> {
+    let text = text.to_string();
+    let w = world();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
     let mut sources = std::collections::HashMap::new();
     let mut files: Vec<&ContentFile> = w.files.iter().filter(|f| f.slug != slug).collect();
@@ -231,18 +244,12 @@ fn page_case(text: String, slug: &str) -> Result<bool, TestCaseError> {
     }
     let errors = diags.iter().any(|d| d.severity == medkb::diag::Severity::Error);
     let index = pages.iter().position(|p| p.slug == slug);
-    let mut rendered = false;
     if let (false, Some(i)) = (errors, index) {
         let renderer = medkb::render::SiteRenderer::new(&w.config, &pages, &graph, &w.theme).unwrap();
         let (_, html) = renderer.render_page(i, today).map_err(|e| TestCaseError::fail(format!("{e:#}")))?;
-        let html = String::from_utf8(html).unwrap();
-        if let Some(bad) = executable_markup(&html) {
-            return Err(TestCaseError::fail(format!("executable markup {bad} from:\n{text}")));
-        }
-        rendered = true;
+        return Ok(Some(String::from_utf8(html).unwrap()));
     }
-    prop_assert!(started.elapsed() < BUDGET, "took {:?}", started.elapsed());
-    Ok(rendered)
+    Ok(None)
 }
 
 /// The harness must reach the renderer: the unmutated pages render.
@@ -250,6 +257,51 @@ fn page_case(text: String, slug: &str) -> Result<bool, TestCaseError> {
 fn unmutated_pages_render() {
     assert!(page_case(world().page.clone(), "shin-splints").unwrap());
     assert!(page_case(world().guide.clone(), "running-guide").unwrap());
+}
+
+/// CPU time of this thread: unlike wall time it does not grow when the other builds on
+/// a shared machine take the cores, so the scaling check below cannot flake on load.
+fn thread_cpu() -> Duration {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: `t` is a valid timespec for the call to write into.
+    assert_eq!(unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) }, 0);
+    Duration::new(t.tv_sec as u64, t.tv_nsec as u32)
+}
+
+/// The least CPU time of a few builds of the page (the least is the run least
+/// disturbed by cache misses and preemption). The test's own HTML parser is left out:
+/// html5ever is quadratic in nesting depth, medkb must not be.
+fn least_cpu(text: &str) -> Duration {
+    (0..3)
+        .map(|_| {
+            let started = thread_cpu();
+            build_page(text, "shin-splints").unwrap();
+            thread_cpu() - started
+        })
+        .min()
+        .unwrap()
+}
+
+/// "Time linear in input": for each hostile shape, a page with 8 times as much of it
+/// costs well under the 64 times a quadratic step would (bound: 24 × + 50 ms of CPU).
+#[test]
+fn time_is_linear_in_input() {
+    let shapes: [(&str, fn(usize) -> String); 5] = [
+        ("many links", |n| "[[calf-strain]] [[shin-splints#symptoms]] ".repeat(n)),
+        ("deep lists", |n| format!("{}x\n\n", "- ".repeat(n))),
+        ("deep raw HTML", |n| format!("{}x\n\n", "<div>".repeat(n))),
+        ("many headings", |n| "### Notes\n\n".repeat(n)),
+        ("long line", |n| format!("{}\n\n", "word *em* `code` ".repeat(n))),
+    ];
+    let page = &world().page;
+    let mut report = Vec::new();
+    for (name, shape) in shapes {
+        let n = 1500;
+        let [small, large] = [n, 8 * n].map(|k| least_cpu(&page.replacen("## Symptoms", &format!("{}## Symptoms", shape(k)), 1)));
+        report.push(format!("{name}: {small:.0?} → {large:.0?} ({:.1}×)", large.as_secs_f64() / small.as_secs_f64()));
+        assert!(large < small * 24 + Duration::from_millis(50), "{name} grows faster than linear: {}", report.join("; "));
+    }
+    eprintln!("{}", report.join("\n"));
 }
 
 proptest! {
