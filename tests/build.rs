@@ -261,6 +261,25 @@ fn red_flags_section_with_only_prose_is_still_shown() {
     assert_eq!(texts(&doc, ".get-help p"), ["See a doctor if the pain does not settle."]);
 }
 
+/// Past the nesting limit a section's raw HTML is shown as text, but the citations are
+/// medkb's own markup and must survive: a safety-netting claim never loses its source.
+#[test]
+fn safety_netting_is_cited_in_a_section_too_deep_for_raw_html() {
+    let site = Site::with_overlay("safety-netting");
+    let page = site.read("content/conditions/calf-strain.md");
+    let deep = format!("{}x\n\n", "<div>".repeat(301));
+    site.write("content/conditions/calf-strain.md", page.replace("- if your toes tingle", &format!("{deep}- if your toes tingle")));
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("warning[too-deep]"), "{}", stderr(&out));
+    let html = site.read("public/conditions/calf-strain/index.html");
+    assert!(html.contains("&lt;div&gt;&lt;div&gt;"), "the deep section took the escaped path");
+    let doc = site.html("conditions/calf-strain/index.html");
+    assert_eq!(texts(&doc, "#fixes + * sup.citation, #fixes ~ ul sup.citation").len(), 1, "{html}");
+    assert_eq!(texts(&doc, "sup.citation"), ["Editors' safety-netting"; 3]);
+    assert!(!html.contains('\u{E000}'), "no stand-in for the marker is left");
+}
+
 #[test]
 fn safety_netting_is_cited_never_shown_as_a_marker() {
     let site = Site::with_overlay("safety-netting");

@@ -72,22 +72,7 @@ impl<'a> MarkdownRenderer<'a> {
         let mut raw_html = false;
         let cite = md.contains(CITATION).then(|| self.citation(page));
         let events = Parser::new_ext(&md, markdown_options()).flat_map(|event| match event {
-            Event::Text(t) if t.contains(CITATION) => {
-                let cite = cite.clone().unwrap_or_default();
-                let mut out = Vec::new();
-                let pieces: Vec<&str> = t.split(CITATION).collect();
-                for (i, piece) in pieces.iter().enumerate() {
-                    if i > 0 {
-                        out.push(Event::InlineHtml(CowStr::from(cite.clone())));
-                    }
-                    // The cut marker's padding sits before the citation; the superscript hugs the word.
-                    let piece = if i + 1 < pieces.len() { piece.trim_end() } else { piece };
-                    if !piece.is_empty() {
-                        out.push(Event::Text(CowStr::from(piece.to_string())));
-                    }
-                }
-                out
-            }
+            Event::Text(t) if t.contains(CITATION) => with_citations(&t, cite.as_deref().unwrap_or_default()),
             other => vec![self.event(other, page, &mut ids, &mut raw_html)],
         });
         let mut out = String::with_capacity(md.len() * 3 / 2);
@@ -130,9 +115,23 @@ impl<'a> MarkdownRenderer<'a> {
     }
 
     /// Renders with every piece of raw HTML escaped as text.
+    /// Citations are ours, not the author's raw HTML, so they stay: a marked item past
+    /// the nesting limit still cites its safety-netting source.
     fn render_escaped(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
         let mut ids = heading_ids.iter();
-        let events = Parser::new_ext(md, markdown_options()).map(|event| match event {
+        let cite = md.contains(CITATION).then(|| self.citation(page));
+        let events = Parser::new_ext(md, markdown_options()).flat_map(|event| match event {
+            Event::Text(t) if t.contains(CITATION) => with_citations(&t, cite.as_deref().unwrap_or_default()),
+            other => vec![self.escaped_event(other, page, &mut ids)],
+        });
+        let mut out = String::with_capacity(md.len() * 3 / 2);
+        html::push_html(&mut out, events);
+        out
+    }
+
+    /// One event for `render_escaped`: links made safe, headings given their id, raw HTML as text.
+    fn escaped_event<'e>(&self, event: Event<'e>, page: &Page, ids: &mut std::slice::Iter<'_, String>) -> Event<'e> {
+        match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
                 Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
@@ -146,10 +145,7 @@ impl<'a> MarkdownRenderer<'a> {
             }
             Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
             other => other,
-        });
-        let mut out = String::with_capacity(md.len() * 3 / 2);
-        html::push_html(&mut out, events);
-        out
+        }
     }
 
     /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
@@ -218,6 +214,23 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
     } else {
         CowStr::from("#")
     }
+}
+
+/// Text with the parser's citation marks replaced by the citation superscript `cite`.
+fn with_citations<'e>(text: &str, cite: &str) -> Vec<Event<'e>> {
+    let mut out = Vec::new();
+    let pieces: Vec<&str> = text.split(CITATION).collect();
+    for (i, piece) in pieces.iter().enumerate() {
+        if i > 0 {
+            out.push(Event::InlineHtml(CowStr::from(cite.to_string())));
+        }
+        // The cut marker's padding sits before the citation; the superscript hugs the word.
+        let piece = if i + 1 < pieces.len() { piece.trim_end() } else { piece };
+        if !piece.is_empty() {
+            out.push(Event::Text(CowStr::from(piece.to_string())));
+        }
+    }
+    out
 }
 
 #[cfg(test)]
