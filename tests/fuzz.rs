@@ -282,11 +282,14 @@ fn least_cpu(text: &str) -> Duration {
         .unwrap()
 }
 
+/// A hostile piece of Markdown of size `n`.
+type Shape = fn(usize) -> String;
+
 /// "Time linear in input": for each hostile shape, a page with 8 times as much of it
 /// costs well under the 64 times a quadratic step would (bound: 24 × + 50 ms of CPU).
 #[test]
 fn time_is_linear_in_input() {
-    let shapes: [(&str, fn(usize) -> String); 5] = [
+    let shapes: [(&str, Shape); 5] = [
         ("many links", |n| "[[calf-strain]] [[shin-splints#symptoms]] ".repeat(n)),
         ("deep lists", |n| format!("{}x\n\n", "- ".repeat(n))),
         ("deep raw HTML", |n| format!("{}x\n\n", "<div>".repeat(n))),

@@ -168,11 +168,8 @@ impl Theme {
     fn break_include_cycles(&mut self) {
         // An `{% import %}` cycle recurses the same way when Tera loads the macros (and a
         // macro can only call back into another file through one), so imports are edges too.
-        let includes: BTreeMap<&str, Vec<Include>> = self
-            .templates
-            .iter()
-            .map(|(name, src)| (name.as_str(), included(src).into_iter().chain(imported(src)).collect()))
-            .collect();
+        let includes: BTreeMap<&str, Vec<Include>> =
+            self.templates.iter().map(|(name, src)| (name.as_str(), included(src).into_iter().chain(imported(src)).collect())).collect();
         let mut broken: Vec<(String, String)> = Vec::new();
         for start in includes.keys() {
             // Depth-first search from `start` for a path back to `start`.
