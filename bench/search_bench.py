@@ -15,7 +15,9 @@ counts every byte it sends; no compression, as a plain static host):
   module, the index and, for Pagefind, the result fragments of 8 results
   (medkb shows 8 results with snippets);
 * query latency after load, snippets included: median over the five queries
-  (3 rounds), timed in the page around medkb's wasm `medkb_search` call and
+  (3 rounds), timed in the page around a search through the theme's own
+  client (medkb-search.js's `loadEngine`: the wasm `medkb_search` call and its
+  JSON in and out, pages already loaded) and
   around Pagefind's `search()` plus `data()` of 8 results.
 
 Writes the "search" section of BENCHMARKS.md.
@@ -72,39 +74,28 @@ async function medkb() {
     await page.waitForLoadState("networkidle");
     marks.push(server.stats.bytes - base);
   }
-  // Latency after load: the wasm call itself (parse, search, snippets, JSON),
-  // once the pages a query needs are loaded (as in a session's later queries).
-  const lat = await page.evaluate(async (queries) => {
-    const { instance } = await WebAssembly.instantiate(await (await fetch("/search/medkb_search.wasm")).arrayBuffer(), {});
-    const ex = instance.exports;
-    const inflate = async (url) => new Uint8Array(await new Response((await fetch(url)).body.pipeThrough(new DecompressionStream("gzip"))).arrayBuffer());
-    const put = (b) => { const p = ex.medkb_alloc(b.length); new Uint8Array(ex.memory.buffer, p, b.length).set(b); return p; };
-    const manifest = await (await fetch("/search/manifest.json")).json();
-    const head = await inflate("/search/" + manifest.head);
-    if (ex.medkb_open(put(head), head.length) !== 0) throw new Error("open failed");
-    const enc = new TextEncoder(), dec = new TextDecoder();
-    const ask = (text) => {
-      const b = enc.encode(JSON.stringify({ text, limit: 8 }));
-      const n = ex.medkb_search(put(b), b.length);
-      return JSON.parse(dec.decode(new Uint8Array(ex.memory.buffer, ex.medkb_result_ptr(), n)));
-    };
-    for (const text of queries) {
-      for (let a = ask(text); a.need; a = ask(text)) {
-        for (const n of a.need) {
-          const bytes = await inflate("/search/" + manifest.page_path.replace("{n}", n));
-          ex.medkb_add_page(n, put(bytes), bytes.length);
-        }
-      }
-    }
+  // Latency after load: the theme's own client (medkb-search.js's loadEngine,
+  // so this speaks whatever protocol the module speaks): the wasm call (parse,
+  // search, snippets, JSON) once the pages a query needs are loaded, as in a
+  // session's later queries. Importing the page's script again gives the
+  // instance already loaded (same URL), so the search box is not set up twice.
+  const lat = await page.evaluate(async ([queries, limit]) => {
+    const script = document.querySelector('script[src*="medkb-search.js"]').src;
+    const { loadEngine } = await import(script);
+    const form = document.querySelector("form.site-search");
+    const root = new URL(form.dataset.searchRoot || "/search/", document.baseURI);
+    const engine = await loadEngine(new URL("medkb_search.wasm", script), root);
+    for (const text of queries) await engine.search({ text, limit }); // loads the pages each query needs
     const times = [];
     for (let round = 0; round < 3; round++) for (const text of queries) {
       const t0 = performance.now();
-      const a = ask(text);
+      const a = await engine.search({ text, limit });
       times.push(performance.now() - t0);
-      if (!a.hits) throw new Error("pages missing after loading");
+      // The client answers {} on failure; a full answer always has `results`.
+      if (!Array.isArray(a.results)) throw new Error(`no answer for "${text}": ${JSON.stringify(a)}`);
     }
     return times;
-  }, queries);
+  }, [queries, 8]);
   await ctx.close();
   return { first: marks[0], session: marks[marks.length - 1], latencies: lat };
 }

@@ -286,7 +286,8 @@ function setUp() {
   });
 }
 
-async function loadEngine(wasmUrl, root) {
+// Exported for bench/search_bench.py, which times the same client the page uses.
+export async function loadEngine(wasmUrl, root) {
   // The module does not depend on the manifest: start both at once.
   const module = instantiate(wasmUrl);
   module.catch(() => {}); // reported below, once
