@@ -248,8 +248,9 @@ def main():
     body += ["", "Queries: " + "; ".join(f"{pages:,} pages: " + ", ".join(f"`{q}`" for q in qs) for pages, *_, qs in rows), "",
              "Targets (issue: search): five-query-session bytes ≤ Pagefind's at 73, 1k and 10k pages; ≤ 10 ms per query "
              "after load. On first focus medkb downloads its wasm module (xz, with its 20 KB decoder), the manifest and the "
-             "index's head (gzip); each query then fetches only the 4 KiB index pages it needs (gzip, in at most three "
-             "parallel rounds), each page once per session. See search-index/README.md."]
+             "index's head (gzip); each query then fetches only the index pages it needs (4 KiB up to 4,096 pages, "
+             "larger above: the page size adapts) (gzip, in at most three parallel rounds), each page once per session. "
+             "See search-index/README.md."]
     write_section("search", "\n".join(body))
 
 
