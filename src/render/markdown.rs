@@ -68,15 +68,7 @@ impl<'a> MarkdownRenderer<'a> {
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
         let md = self.expand_wikilinks(md);
-        let mut ids = heading_ids.iter();
-        let mut raw_html = false;
-        let cite = md.contains(CITATION).then(|| self.citation(page));
-        let events = Parser::new_ext(&md, markdown_options()).flat_map(|event| match event {
-            Event::Text(t) if t.contains(CITATION) => with_citations(&t, cite.as_deref().unwrap_or_default()),
-            other => vec![self.event(other, page, &mut ids, &mut raw_html)],
-        });
-        let mut out = String::with_capacity(md.len() * 3 / 2);
-        html::push_html(&mut out, events);
+        let (out, raw_html) = self.to_html(&md, page, heading_ids, false);
         // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
         // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
         if !raw_html {
@@ -87,13 +79,38 @@ impl<'a> MarkdownRenderer<'a> {
         let mut max = 0;
         crate::parse::markdown::html_depth(&out, 0, &mut max);
         if max > crate::parse::markdown::MAX_NESTING {
-            return self.render_escaped(&md, page, heading_ids);
+            return self.to_html(&md, page, heading_ids, true).0;
         }
         self.sanitizer.clean(&out).to_string()
     }
 
-    /// One event with its links resolved and made safe and its heading id given.
-    fn event<'e>(&self, event: Event<'e>, page: &Page, ids: &mut std::slice::Iter<'_, String>, raw_html: &mut bool) -> Event<'e> {
+    /// One pass of Markdown to HTML: links resolved and made safe, headings given their
+    /// ids, safety-netting markers turned into citations (ours, so they stay even when
+    /// the author's raw HTML is shown as text). Returns the HTML and whether the text
+    /// held raw HTML; with `raw_as_text`, raw HTML is escaped as text instead.
+    fn to_html(&self, md: &str, page: &Page, heading_ids: &[String], raw_as_text: bool) -> (String, bool) {
+        let mut ids = heading_ids.iter();
+        let mut raw_html = false;
+        let cite = md.contains(CITATION).then(|| self.citation(page));
+        let events = Parser::new_ext(md, markdown_options()).flat_map(|event| match event {
+            Event::Text(t) if t.contains(CITATION) => with_citations(&t, cite.as_deref().unwrap_or_default()),
+            other => vec![self.event(other, page, &mut ids, raw_as_text, &mut raw_html)],
+        });
+        let mut out = String::with_capacity(md.len() * 3 / 2);
+        html::push_html(&mut out, events);
+        (out, raw_html)
+    }
+
+    /// One event with its links resolved and made safe and its heading id given; raw
+    /// HTML is noted, and escaped as text when `raw_as_text`.
+    fn event<'e>(
+        &self,
+        event: Event<'e>,
+        page: &Page,
+        ids: &mut std::slice::Iter<'_, String>,
+        raw_as_text: bool,
+        raw_html: &mut bool,
+    ) -> Event<'e> {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
@@ -108,42 +125,12 @@ impl<'a> MarkdownRenderer<'a> {
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 *raw_html = true;
-                Event::Html(h)
+                if raw_as_text {
+                    Event::Text(h)
+                } else {
+                    Event::Html(h)
+                }
             }
-            other => other,
-        }
-    }
-
-    /// Renders with every piece of raw HTML escaped as text.
-    /// Citations are ours, not the author's raw HTML, so they stay: a marked item past
-    /// the nesting limit still cites its safety-netting source.
-    fn render_escaped(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
-        let mut ids = heading_ids.iter();
-        let cite = md.contains(CITATION).then(|| self.citation(page));
-        let events = Parser::new_ext(md, markdown_options()).flat_map(|event| match event {
-            Event::Text(t) if t.contains(CITATION) => with_citations(&t, cite.as_deref().unwrap_or_default()),
-            other => vec![self.escaped_event(other, page, &mut ids)],
-        });
-        let mut out = String::with_capacity(md.len() * 3 / 2);
-        html::push_html(&mut out, events);
-        out
-    }
-
-    /// One event for `render_escaped`: links made safe, headings given their id, raw HTML as text.
-    fn escaped_event<'e>(&self, event: Event<'e>, page: &Page, ids: &mut std::slice::Iter<'_, String>) -> Event<'e> {
-        match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
-                let dest = self.link_url(&dest_url, page).map(CowStr::from).unwrap_or(dest_url);
-                Event::Start(Tag::Link { link_type, dest_url: safe_url(dest), title, id })
-            }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
-                Event::Start(Tag::Image { link_type, dest_url: safe_url(dest_url), title, id })
-            }
-            Event::Start(Tag::Heading { level, id: _, classes, attrs }) => {
-                let id = ids.next().map(|s| CowStr::from(s.clone()));
-                Event::Start(Tag::Heading { level, id, classes, attrs })
-            }
-            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
             other => other,
         }
     }
