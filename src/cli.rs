@@ -146,6 +146,80 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         allow_host: Vec<String>,
     },
+    /// Where every page stands in its clinical review cycle; record and read reviews.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  medkb review\n  medkb review --status overdue --status never-reviewed --format csv > due.csv\n  medkb review --reviewer \"Dr A. Example\" --within 30\n  medkb review --html /tmp/dashboard\n  medkb review diff gout\n  medkb review sign gout --by \"Dr A. Example, GP\""
+    )]
+    Review {
+        #[command(subcommand)]
+        action: Option<ReviewAction>,
+        #[command(flatten)]
+        site: SiteArgs,
+        #[command(flatten)]
+        list: ReviewList,
+    },
+}
+
+/// What `medkb review` lists and how.
+#[derive(Debug, Clone, Args)]
+pub struct ReviewList {
+    /// Pages whose next review falls within this many days are "due-soon".
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub within: u32,
+    /// Only pages signed by a reviewer whose name or role contains this (any case).
+    #[arg(long)]
+    pub reviewer: Option<String>,
+    /// Only pages of this body region.
+    #[arg(long)]
+    pub region: Option<String>,
+    /// Only pages in this state: overdue, never-reviewed, due-soon or current (repeatable).
+    #[arg(long = "status", value_name = "STATE")]
+    pub states: Vec<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+    /// Also write a self-contained dashboard (index.html) into DIR; it is not part of the public site.
+    #[arg(long, value_name = "DIR")]
+    pub html: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReviewAction {
+    /// Show, section by section, what changed in a page since its last review.
+    Diff {
+        /// The page's slug (its file name without .md).
+        slug: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Record a review in a page's front matter (last_reviewed, next_review_due, review_history).
+    Sign {
+        slug: String,
+        /// Who reviewed it: "Name, role".
+        #[arg(long, value_name = "NAME, ROLE")]
+        by: String,
+        /// The review's date (YYYY-MM-DD) [default: today].
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// full: the whole page, clinical content included; editorial: wording only (keeps the clinical review date).
+        #[arg(long, value_enum, default_value_t = SignScope::Full)]
+        scope: SignScope,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SignScope {
+    Full,
+    Editorial,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Human,
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -24,6 +24,7 @@ pub mod page_rules;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod review;
 pub mod rules;
 pub mod serve;
 pub mod slug;

@@ -34,6 +34,7 @@ fn main() -> ExitCode {
             cmd::search::run(&root, output.as_deref(), &q, json)
         }
         Command::Serve { site, port, bind, open, allow_host } => cmd::serve::run(&site, port, bind, open, allow_host),
+        Command::Review { action, site, list } => cmd::review::run(action, &site, &list),
     };
     match result {
         Ok(code) => code,

@@ -12,6 +12,7 @@ const FLOORS: &[&[&str]] = &[
     &["cli"],
     &["serve"],
     &["pipeline"],
+    &["review"],
     &["output"],
     &["index"],
     &["render"],

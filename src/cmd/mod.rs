@@ -4,6 +4,7 @@ pub mod build;
 pub mod check;
 pub mod explain;
 pub mod new;
+pub mod review;
 pub mod search;
 pub mod serve;
 

@@ -74,6 +74,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "reviewed_by",
     "sources",
     "gather_red_flags",
+    "review_history",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +93,15 @@ struct Typed {
     reviewed_by: Option<Vec<Spanned<String>>>,
     sources: Option<Spanned<Vec<RawSource>>>,
     gather_red_flags: Option<Spanned<bool>>,
+    review_history: Option<Vec<Spanned<RawReview>>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawReview {
+    date: Spanned<toml::value::Datetime>,
+    by: Spanned<String>,
+    scope: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,6 +167,44 @@ pub struct Source {
     pub url: Option<String>,
 }
 
+/// How much of a page a recorded review covered (`medkb review sign --scope`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ReviewScope {
+    /// The whole page, clinical content included: resets the clinical review date.
+    Full,
+    /// Wording, links and layout only: never resets the clinical review date.
+    Editorial,
+}
+
+impl ReviewScope {
+    pub const NAMES: [&'static str; 2] = ["full", "editorial"];
+
+    pub fn parse(name: &str) -> Option<ReviewScope> {
+        match name {
+            "full" => Some(ReviewScope::Full),
+            "editorial" => Some(ReviewScope::Editorial),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReviewScope::Full => "full",
+            ReviewScope::Editorial => "editorial",
+        }
+    }
+}
+
+/// One entry of `[[review_history]]`: who reviewed the page, when, and how much of it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReviewRecord {
+    pub date: NaiveDate,
+    /// "Name, role", as the reviewer signed.
+    pub by: String,
+    pub scope: ReviewScope,
+}
+
 /// Validated front matter. Required keys that were missing have been reported;
 /// their fields hold an empty value so later stages can keep checking the page.
 #[derive(Debug, Clone)]
@@ -179,6 +227,8 @@ pub struct Frontmatter {
     pub reviewed_by_span: Option<(usize, usize)>,
     pub sources: Vec<Source>,
     pub gather_red_flags: bool,
+    /// Recorded sign-offs, oldest first as written; empty when the page has none.
+    pub review_history: Vec<ReviewRecord>,
 }
 
 pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
@@ -392,6 +442,46 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             });
         }
     }
+    let mut review_history = Vec::new();
+    for r in typed.review_history.iter().flatten() {
+        let entry = r.get_ref();
+        let by = entry.by.get_ref().trim();
+        if by.is_empty() || crate::term::forbidden_char(by).is_some() {
+            diags.push(
+                Diagnostic::new(Rule::InvalidField, path, Some(shift(entry.by.span())), "a review_history entry's `by` must name the reviewer")
+                    .with_help("write the reviewer's name and role, e.g. by = \"Dr A. Example, GP\""),
+            );
+            continue;
+        }
+        let scope = match &entry.scope {
+            None => ReviewScope::Full,
+            Some(s) => match ReviewScope::parse(s.get_ref()) {
+                Some(scope) => scope,
+                None => {
+                    diags.push(
+                        Diagnostic::new(Rule::InvalidField, path, Some(shift(s.span())), format!("unknown review scope `{}`", s.get_ref()))
+                            .with_help("use \"full\" (the default) or \"editorial\""),
+                    );
+                    continue;
+                }
+            },
+        };
+        let Some(day) = date(&entry.date, "review_history.date", diags) else { continue };
+        if let Some(last) = last_reviewed {
+            if scope == ReviewScope::Full && day > last {
+                diags.push(
+                    Diagnostic::new(
+                        Rule::InvalidField,
+                        path,
+                        Some(shift(entry.date.span())),
+                        format!("this full review is dated {day}, after last_reviewed ({last})"),
+                    )
+                    .with_help("last_reviewed is the date of the latest full review: set it to this date, or use `medkb review sign`"),
+                );
+            }
+        }
+        review_history.push(ReviewRecord { date: day, by: by.to_string(), scope });
+    }
     let fm = Frontmatter {
         title: typed.title.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
         title_span: typed.title.as_ref().map(|t| shift(t.span())).unwrap_or(whole),
@@ -410,6 +500,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         reviewed_by_span: key_span(toml_text, "reviewed_by").map(|(s, e)| (split.toml_start + s, split.toml_start + e)),
         sources,
         gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
+        review_history,
     };
     if fm.title.is_empty() && typed.title.is_some() {
         diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));
