@@ -80,6 +80,22 @@ struct RawConfig {
     /// Rule code → level; see [`Lints`].
     #[serde(default)]
     lints: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    review: ReviewPolicy,
+}
+
+/// `[review]`: the publisher's review policy. Each gate is off unless turned on, and
+/// each is a rule (`medkb explain CODE`) that fails `check` and `build`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewPolicy {
+    /// Fail when a page with emergency red flags is past its review date (`overdue-emergency-page`).
+    #[serde(default)]
+    pub fail_overdue_emergency: bool,
+    /// Fail when a page's clinical sections changed after its last review, by git
+    /// history (`unreviewed-clinical-change`).
+    #[serde(default)]
+    pub require_review_after_clinical_change: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +146,8 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// The site's own levels for rules (`[lints]`).
     pub lints: Lints,
+    /// `[review]`: the review policy gates.
+    pub review: ReviewPolicy,
     /// Where `description` and `disclaimer` are written, for rules about their words.
     pub description_span: Option<std::ops::Range<usize>>,
     pub disclaimer_span: std::ops::Range<usize>,
@@ -339,6 +357,7 @@ impl SiteConfig {
             readability_target_grade,
             feed_limit: raw.feed_limit,
             lints,
+            review: raw.review,
             description_span: description.map(|d| d.0),
             disclaimer_span: disclaimer,
             warnings: Vec::new(),

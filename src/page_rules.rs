@@ -115,6 +115,21 @@ pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, dia
                     Diagnostic::new(Rule::ReviewOverdue, path, span, format!("this page was due for review on {due}"))
                         .with_help("have a clinician review the page, then update last_reviewed"),
                 );
+                let emergencies = body.red_flags.iter().filter(|f| f.urgency == Urgency::Emergency).count();
+                if config.review.fail_overdue_emergency && emergencies > 0 {
+                    diags.push(
+                        Diagnostic::new(
+                            Rule::OverdueEmergencyPage,
+                            path,
+                            span,
+                            format!(
+                                "this page gives emergency advice ({emergencies} emergency red flag{}) and was due for review on {due}",
+                                if emergencies == 1 { "" } else { "s" }
+                            ),
+                        )
+                        .with_help(format!("site.toml's [review] fail_overdue_emergency holds it back: have a clinician review it, then run `medkb review sign {} --by \"Name, role\"`", page.slug)),
+                    );
+                }
             }
         }
         if fm.reviewed_by.is_empty() {

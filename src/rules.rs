@@ -445,6 +445,24 @@ registry! {
         bad: "last_reviewed = 2020-01-01\nnext_review_due = 2023-01-01",
         good: "last_reviewed = 2026-11-21\nnext_review_due = 2029-11-21",
     }
+    OverdueEmergencyPage {
+        code: "overdue-emergency-page",
+        level: Error,
+        lowerable: false,
+        summary: "a page with emergency red flags is past its review date, and site.toml's [review] fail_overdue_emergency is on",
+        why: "Emergency advice that has gone out of date can cost a reader the time that matters most. A publisher who turns this gate on (`[review] fail_overdue_emergency = true`) does not publish such a page until a clinician has reviewed it again (`medkb review sign`). Off by default.",
+        bad: "# site.toml: [review] fail_overdue_emergency = true\nlast_reviewed = 2020-01-10\n\n- emergency: your foot is cold and numb",
+        good: "# site.toml: [review] fail_overdue_emergency = true\nlast_reviewed = 2026-11-20\n\n- emergency: your foot is cold and numb",
+    }
+    UnreviewedClinicalChange {
+        code: "unreviewed-clinical-change",
+        level: Error,
+        lowerable: false,
+        summary: "clinical content changed after the page's last review, and site.toml's [review] require_review_after_clinical_change is on",
+        why: "A clinician signed the page as it was; a later change to its symptoms, causes, fixes, timeline, red flags or medical front matter (found in the site's git history) has not been signed. With this gate on, such a page is not published until someone reviews the change (`medkb review diff SLUG`, then `medkb review sign SLUG`). Editorial changes (wording elsewhere) do not trip it. The gate needs the site's git history: outside a repository it fails, since it cannot tell. Off by default.",
+        bad: "# site.toml: [review] require_review_after_clinical_change = true\n# last_reviewed = 2026-01-10; a commit of 2026-03-01 changed ## Red flags",
+        good: "# after `medkb review sign gout --by \"Dr A. Example, GP\"`:\nlast_reviewed = 2026-11-20",
+    }
     SafetyNettingSource {
         code: "safety-netting-source",
         level: Error,

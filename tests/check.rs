@@ -47,6 +47,8 @@ macro_rules! rules {
 }
 
 rules! {
+    overdue_emergency_page => "overdue-emergency-page",
+    unreviewed_clinical_change => "unreviewed-clinical-change",
     front_matter_unclosed => "front-matter-unclosed",
     front_matter_missing => "front-matter-missing",
     front_matter_toml => "front-matter-toml",

@@ -253,3 +253,33 @@ fn check_validates_review_history() {
     assert!(err.contains("a review_history entry's `by` must name the reviewer"), "{err}");
     assert!(err.contains("unknown review scope `partial`"), "{err}");
 }
+
+#[test]
+fn policy_gate_fails_on_unreviewed_clinical_change_with_a_located_diagnostic() {
+    let site = repo();
+    let policy = format!("{}\n[review]\nrequire_review_after_clinical_change = true\n", site.read("site.toml"));
+    site.write("site.toml", policy);
+    commit(&site, "2026-01-05", "policy");
+    // Editorial changes pass the gate.
+    edit(&site, CALF, "A calf strain is a pulled calf muscle.", "A calf strain is a pulled muscle in the calf.");
+    commit(&site, "2026-02-01", "wording");
+    let ok = site.medkb(&["check"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    // A clinical change fails check and build, located at the page's last_reviewed.
+    edit(&site, CALF, "- urgent: you cannot walk", "- urgent: you cannot walk or stand");
+    commit(&site, "2026-03-01", "red flag");
+    let out = site.medkb(&["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("content/conditions/calf-strain.md:6:1: error[unreviewed-clinical-change]: clinical content changed after this page's review of 2026-01-10: Red flags (2 commits); editorial: Lead"),
+        "{err}"
+    );
+    assert!(err.contains("medkb review diff calf-strain"), "{err}");
+    assert!(!site.root().join("public/index.html").exists());
+    // Signing the page off clears it.
+    let signed = site.medkb(&["review", "sign", "calf-strain", "--by", "Dr A. Example, GP"]);
+    assert!(signed.status.success(), "the gate does not block the sign-off that resolves it: {}", stderr(&signed));
+    let out = site.medkb(&["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}

@@ -141,6 +141,11 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     timer.lap("parse");
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
     timer.lap("graph");
+    if config.review.require_review_after_clinical_change {
+        let texts = |path: &str| loaded.files.iter().find(|f| f.source.rel == path).map(|f| f.source.text.clone());
+        diags.extend(crate::review::clinical_change_gate(&opts.root, &pages, &texts)?);
+        timer.lap("review history");
+    }
 
     // The theme is loaded by `check` too: a link out of the site or a template that
     // does not compile or render fails `check`, not only `build`.

@@ -15,6 +15,8 @@ use chrono::{Days, NaiveDate};
 use serde::Serialize;
 
 use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::rules::Rule;
 use crate::kind::PageKind;
 use crate::parse::frontmatter::ReviewScope;
 use crate::parse::markdown::Urgency;
@@ -254,6 +256,66 @@ pub fn workload(rows: &[ReviewRow]) -> Vec<(String, usize, usize)> {
         }
     }
     by.into_iter().map(|(n, (signed, due))| (n.to_string(), signed, due)).collect()
+}
+
+/// What changed in a page since its review: clinical parts since `last_reviewed`,
+/// editorial parts since the later of that and the latest editorial sign-off, against
+/// the file as it is now (uncommitted edits count: they are what would be published).
+/// `None` when the page was never reviewed or has no history.
+pub fn changes(history: &history::History, root: &std::path::Path, page: &Page) -> anyhow::Result<Option<ChangeSummary>> {
+    use anyhow::Context;
+    let Some(reviewed) = page.fm.last_reviewed else { return Ok(None) };
+    if history.touches(&page.path).is_empty() {
+        return Ok(None);
+    }
+    let now = std::fs::read_to_string(root.join(&page.path)).with_context(|| format!("reading {}", page.path))?;
+    let mut summary = ChangeSummary { commits: history.since(&page.path, reviewed).len(), ..Default::default() };
+    let then = history.text_at(&page.path, reviewed)?.unwrap_or_default();
+    summary.clinical = sections::compare(&then, &now).into_iter().filter(|c| c.clinical).map(|c| c.name).collect();
+    let editorial_from = editorial_since(page).unwrap_or(reviewed);
+    let then = if editorial_from == reviewed { then } else { history.text_at(&page.path, editorial_from)?.unwrap_or_default() };
+    summary.editorial = sections::compare(&then, &now).into_iter().filter(|c| !c.clinical).map(|c| c.name).collect();
+    Ok(Some(summary))
+}
+
+/// The `unreviewed-clinical-change` gate (`[review] require_review_after_clinical_change`):
+/// one error per published page whose clinical parts changed after its last review,
+/// located at its `last_reviewed`; one error against site.toml when there is no history.
+pub fn clinical_change_gate(root: &std::path::Path, pages: &[Page], texts: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Vec<Diagnostic>> {
+    let Some(history) = history::History::open(root)? else {
+        return Ok(vec![Diagnostic::new(
+            Rule::UnreviewedClinicalChange,
+            "site.toml",
+            None,
+            "[review] require_review_after_clinical_change is on, but the site is not inside a git repository, so medkb cannot tell what changed since each review",
+        )
+        .with_help("build from a git checkout of the site, or turn the gate off")]);
+    };
+    let mut out = Vec::new();
+    for page in pages.iter().filter(|p| reviewable(p)) {
+        let Some(change) = changes(&history, root, page)? else { continue };
+        if change.clinical.is_empty() {
+            continue;
+        }
+        let span = texts(&page.path).and_then(|t| crate::parse::frontmatter::key_span(&t, "last_reviewed"));
+        out.push(
+            Diagnostic::new(
+                Rule::UnreviewedClinicalChange,
+                &page.path,
+                span,
+                format!(
+                    "clinical content changed after this page's review of {}: {}",
+                    page.fm.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+                    change.describe()
+                ),
+            )
+            .with_help(format!(
+                "a clinician reads `medkb review diff {slug}`, then signs it: `medkb review sign {slug} --by \"Name, role\"`",
+                slug = page.slug
+            )),
+        );
+    }
+    Ok(out)
 }
 
 /// The site's interval, for recomputing `next_review_due` on sign-off.
