@@ -132,7 +132,7 @@ pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, dia
                 }
             }
         }
-        if fm.reviewed_by.is_empty() {
+        if page.reviewers().is_empty() {
             diags.push(
                 Diagnostic::new(
                     Rule::AwaitingReview,

@@ -283,3 +283,26 @@ fn policy_gate_fails_on_unreviewed_clinical_change_with_a_located_diagnostic() {
     let out = site.medkb(&["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }
+
+#[test]
+fn review_box_and_json_ld_name_the_reviewers_of_review_history() {
+    let site = Site::base();
+    // No reviewed_by: the latest full review in review_history names who reviewed the page.
+    edit(
+        &site,
+        CALF,
+        "[[sources]]",
+        "[[review_history]]\ndate = 2025-01-10\nby = \"Dr Old, GP\"\n\n[[review_history]]\ndate = 2026-01-10\nby = \"Dr B. Example, physiotherapist\"\nscope = \"full\"\n\n[[review_history]]\ndate = 2026-02-01\nby = \"C. Editor, content designer\"\nscope = \"editorial\"\n\n[[sources]]",
+    );
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let doc = site.html("conditions/calf-strain/index.html");
+    let review = util::texts(&doc, ".review-box").join(" ");
+    assert!(review.contains("Reviewed by Dr B. Example, physiotherapist."), "{review}");
+    assert!(review.contains("Page last reviewed"), "{review}");
+    assert!(!review.contains("Awaiting clinical review"), "{review}");
+    let ld = util::texts(&doc, "script[type='application/ld+json']").join("");
+    let ld: serde_json::Value = serde_json::from_str(&ld).unwrap();
+    assert_eq!(ld["reviewedBy"], serde_json::json!([{ "@type": "Person", "name": "Dr B. Example", "jobTitle": "physiotherapist" }]));
+    assert_eq!(ld["lastReviewed"], "2026-01-10");
+}

@@ -192,7 +192,7 @@ fn dashboard(title: &str, rows: &[ReviewRow], today: chrono::NaiveDate, within: 
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Review dashboard: {t}</title>\n<style>\nbody{{font:16px/1.5 system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff}}\ntable{{border-collapse:collapse;margin:1rem 0}}th,td{{border:1px solid #767676;padding:.3rem .6rem;text-align:left;vertical-align:top}}\nth{{background:#f0f0f0}}.overdue{{color:#8a1c1c;font-weight:bold}}.never-reviewed{{color:#6b3e00;font-weight:bold}}\n</style>\n</head>\n<body>\n<main>\n<h1>Review dashboard: {t}</h1>\n<p>On {today}; pages due within {within} days count as due soon.{git}</p>\n",
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<link rel=\"icon\" href=\"data:,\">\n<title>Review dashboard: {t}</title>\n<style>\nbody{{font:16px/1.5 system-ui,sans-serif;margin:1.5rem;color:#1b1b1b;background:#fff}}\ntable{{border-collapse:collapse;margin:1rem 0}}th,td{{border:1px solid #767676;padding:.3rem .6rem;text-align:left;vertical-align:top}}\nth{{background:#f0f0f0}}.overdue{{color:#8a1c1c;font-weight:bold}}.never-reviewed{{color:#6b3e00;font-weight:bold}}\n</style>\n</head>\n<body>\n<main>\n<h1>Review dashboard: {t}</h1>\n<p>On {today}; pages due within {within} days count as due soon.{git}</p>\n",
         t = esc(title),
         git = if git { "" } else { " Not inside a git repository: no change history." }
     );

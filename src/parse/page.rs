@@ -32,6 +32,17 @@ impl Page {
         self.fm.status == Status::Draft
     }
 
+    /// Who signed the current clinical review ("Name, role"): `reviewed_by` as written,
+    /// else the signers of the latest full review in `review_history`. Empty: awaiting review.
+    pub fn reviewers(&self) -> Vec<String> {
+        if !self.fm.reviewed_by.is_empty() {
+            return self.fm.reviewed_by.clone();
+        }
+        let full = self.fm.review_history.iter().filter(|r| r.scope == frontmatter::ReviewScope::Full);
+        let Some(latest) = full.clone().map(|r| r.date).max() else { return Vec::new() };
+        full.filter(|r| r.date == latest).map(|r| r.by.clone()).collect()
+    }
+
     pub fn section(&self, kind: SectionKind) -> Option<&super::markdown::Section> {
         self.body.sections.iter().find(|s| s.kind == kind)
     }

@@ -26,8 +26,18 @@ pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
     if let Some(d) = page.fm.last_reviewed {
         doc["lastReviewed"] = json!(d.to_string());
     }
-    if !page.fm.reviewed_by.is_empty() {
-        doc["reviewedBy"] = page.fm.reviewed_by.iter().map(|n| json!({ "@type": "Person", "name": n })).collect();
+    // The same names the review box shows; "Name, role" becomes a name and a job title.
+    let reviewers = page.reviewers();
+    if !reviewers.is_empty() {
+        doc["reviewedBy"] = reviewers
+            .iter()
+            .map(|n| match n.rsplit_once(", ") {
+                Some((name, role)) if !name.trim().is_empty() && !role.trim().is_empty() => {
+                    json!({ "@type": "Person", "name": name.trim(), "jobTitle": role.trim() })
+                }
+                _ => json!({ "@type": "Person", "name": n }),
+            })
+            .collect();
     }
     if let Some(about_type) = page.kind.schema_about() {
         let mut about = json!({ "@type": about_type, "name": page.fm.medical_name.clone().unwrap_or_else(|| page.fm.title.clone()) });

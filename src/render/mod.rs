@@ -165,6 +165,7 @@ impl<'a> SiteRenderer<'a> {
             }
         }
         let overdue = page.next_review_due.is_some_and(|d| d < today);
+        let reviewers = page.reviewers();
         let permalink = format!("{}{}", self.site.base_url, page.url);
         let mut view = PageView {
             slug: page.slug.clone(),
@@ -195,10 +196,10 @@ impl<'a> SiteRenderer<'a> {
             sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
             review: ReviewView {
                 last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
-                last_reviewed_label: if page.fm.reviewed_by.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
+                last_reviewed_label: if reviewers.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
                 next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
-                reviewed_by: page.fm.reviewed_by.clone(),
-                awaiting_review: page.fm.reviewed_by.is_empty(),
+                awaiting_review: reviewers.is_empty(),
+                reviewed_by: reviewers,
                 overdue,
             },
             toc,

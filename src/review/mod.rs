@@ -124,15 +124,9 @@ pub struct RedFlagCounts {
     pub routine: usize,
 }
 
-/// The names a page's review box and the report show: `reviewed_by` as written, else
-/// the signers of the latest full review in `review_history`.
+/// The names a page's review box and the report show (see [`Page::reviewers`]).
 pub fn reviewers(page: &Page) -> Vec<String> {
-    if !page.fm.reviewed_by.is_empty() {
-        return page.fm.reviewed_by.clone();
-    }
-    let full: Vec<_> = page.fm.review_history.iter().filter(|r| r.scope == ReviewScope::Full).collect();
-    let Some(latest) = full.iter().map(|r| r.date).max() else { return Vec::new() };
-    full.iter().filter(|r| r.date == latest).map(|r| r.by.clone()).collect()
+    page.reviewers()
 }
 
 /// The date editorial changes are counted from: the later of the clinical review and
