@@ -181,6 +181,10 @@ pub struct ReviewList {
     /// Also write a self-contained dashboard (index.html) into DIR; it is not part of the public site.
     #[arg(long, value_name = "DIR")]
     pub html: Option<PathBuf>,
+    /// Also write an assessor's evidence pack into DIR: evidence.json and pages.csv (per page:
+    /// sources, review history, reading grade, red flags by urgency) with the site's review policy.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -306,3 +306,28 @@ fn review_box_and_json_ld_name_the_reviewers_of_review_history() {
     assert_eq!(ld["reviewedBy"], serde_json::json!([{ "@type": "Person", "name": "Dr B. Example", "jobTitle": "physiotherapist" }]));
     assert_eq!(ld["lastReviewed"], "2026-01-10");
 }
+
+#[test]
+fn evidence_pack_has_sources_history_grades_flags_and_policy() {
+    let site = Site::base();
+    let policy = format!("{}\n[review]\nfail_overdue_emergency = true\n", site.read("site.toml"));
+    site.write("site.toml", policy);
+    let signed = site.medkb(&["review", "sign", "calf-strain", "--by", "Dr A. Example, GP"]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    let dir = site.root().join("evidence");
+    let out = site.medkb(&["review", "--evidence", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pack: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(dir.join("evidence.json")).unwrap()).unwrap();
+    assert_eq!(pack["policy"]["fail_overdue_emergency"], true);
+    assert_eq!(pack["policy"]["require_review_after_clinical_change"], false);
+    assert_eq!(pack["policy"]["review_interval_years"], 3);
+    let calf = pack["pages"].as_array().unwrap().iter().find(|p| p["slug"] == "calf-strain").unwrap();
+    assert_eq!(calf["review_history"], serde_json::json!([{ "date": "2026-11-21", "by": "Dr A. Example, GP", "scope": "full" }]));
+    assert_eq!(calf["sources"][0]["title"], "A source about calves");
+    assert_eq!(calf["red_flags"], serde_json::json!({ "emergency": 0, "urgent": 1, "routine": 0 }));
+    assert!(calf["reading_grade"].is_number());
+    let csv = std::fs::read_to_string(dir.join("pages.csv")).unwrap();
+    assert!(csv.starts_with("slug,title,path,state,last_reviewed,"), "{csv}");
+    assert!(csv.contains(",\"2026-11-21 Dr A. Example, GP (full)\","), "{csv}");
+    assert_eq!(csv.lines().count(), 4);
+}

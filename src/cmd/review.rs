@@ -85,6 +85,11 @@ fn report(site: &SiteArgs, list: &ReviewList) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", file.display()))?;
         eprintln!("medkb: wrote the review dashboard to {}", file.display());
     }
+    if let Some(dir) = &list.evidence {
+        let config = outcome.config.as_ref().expect("load() checked the config");
+        evidence(dir, &outcome.pages, &rows, config, today(site), list.within)?;
+        eprintln!("medkb: wrote the evidence pack (evidence.json, pages.csv) to {}", dir.display());
+    }
     let counts: Vec<String> = review::counts(&rows).iter().map(|(s, n)| format!("{n} {}", s.as_str())).collect();
     eprintln!("medkb: {} pages: {}", rows.len(), counts.join(", "));
     Ok(ExitCode::SUCCESS)
@@ -235,6 +240,86 @@ fn dashboard(title: &str, rows: &[ReviewRow], today: chrono::NaiveDate, within: 
     }
     h.push_str("</tbody>\n</table>\n</main>\n</body>\n</html>\n");
     h
+}
+
+/// The evidence pack a quality-mark assessor asks for: per page its sources, review
+/// history, reading grade and red flags by urgency, and the site's review policy.
+fn evidence(
+    dir: &Path,
+    pages: &[Page],
+    rows: &[ReviewRow],
+    config: &crate::config::SiteConfig,
+    today: chrono::NaiveDate,
+    within: u32,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let by_slug: std::collections::HashMap<&str, &Page> = pages.iter().map(|p| (p.slug.as_str(), p)).collect();
+    let mut json_pages = Vec::new();
+    let mut csv_out = String::from(
+        "slug,title,path,state,last_reviewed,next_review_due,reviewed_by,review_history,reading_grade,emergency_flags,urgent_flags,routine_flags,sources\n",
+    );
+    for r in rows {
+        let Some(p) = by_slug.get(r.slug.as_str()) else { continue };
+        let grade = p.grade.map(|g| (g * 10.0).round() / 10.0);
+        json_pages.push(serde_json::json!({
+            "slug": r.slug,
+            "title": r.title,
+            "path": r.path,
+            "state": r.state,
+            "last_reviewed": r.last_reviewed,
+            "next_review_due": r.next_review_due,
+            "reviewed_by": r.reviewers,
+            "review_history": p.fm.review_history,
+            "reading_grade": grade,
+            "red_flags": r.red_flags,
+            "sources": p.fm.sources,
+            "changed_since_review": r.changed,
+        }));
+        let history: Vec<String> = p.fm.review_history.iter().map(|h| format!("{} {} ({})", h.date, h.by, h.scope.as_str())).collect();
+        let sources: Vec<String> = p
+            .fm
+            .sources
+            .iter()
+            .map(|s| match &s.url {
+                Some(u) => format!("{} <{u}>", s.title),
+                None => s.title.clone(),
+            })
+            .collect();
+        let fields = [
+            r.slug.clone(),
+            r.title.clone(),
+            r.path.clone(),
+            r.state.as_str().to_string(),
+            r.last_reviewed.map(|d| d.to_string()).unwrap_or_default(),
+            r.next_review_due.map(|d| d.to_string()).unwrap_or_default(),
+            r.reviewers.join("; "),
+            history.join("; "),
+            grade.map(|g| format!("{g:.1}")).unwrap_or_default(),
+            r.red_flags.emergency.to_string(),
+            r.red_flags.urgent.to_string(),
+            r.red_flags.routine.to_string(),
+            sources.join("; "),
+        ];
+        let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+        let _ = writeln!(csv_out, "{}", line.join(","));
+    }
+    let pack = serde_json::json!({
+        "site": { "title": config.title, "base_url": config.base_url, "locale": config.locale },
+        "generated_for": today,
+        "policy": {
+            "review_interval_years": config.review_interval_years,
+            "due_soon_within_days": within,
+            "fail_overdue_emergency": config.review.fail_overdue_emergency,
+            "require_review_after_clinical_change": config.review.require_review_after_clinical_change,
+            "readability_target_grade": config.readability_target_grade,
+        },
+        "counts": review::counts(rows).into_iter().map(|(s, n)| (s.as_str().to_string(), serde_json::Value::from(n))).collect::<serde_json::Map<_, _>>(),
+        "pages": json_pages,
+    });
+    std::fs::write(dir.join("evidence.json"), serde_json::to_string_pretty(&pack)? + "\n")
+        .with_context(|| format!("writing {}", dir.join("evidence.json").display()))?;
+    std::fs::write(dir.join("pages.csv"), csv_out).with_context(|| format!("writing {}", dir.join("pages.csv").display()))?;
+    Ok(())
 }
 
 fn find<'a>(outcome: &'a BuildOutcome, slug: &str) -> anyhow::Result<&'a Page> {
