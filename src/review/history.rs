@@ -92,6 +92,13 @@ impl History {
         }
     }
 
+    /// Whether `bytes` are the file as last committed (hashed as git would, no object read):
+    /// the common case on a large site, where most pages did not change.
+    pub fn is_last_committed(&self, path: &str, bytes: &[u8]) -> bool {
+        let Some(last) = self.touches(path).first().and_then(|t| t.after) else { return false };
+        gix::objs::compute_hash(self.repo.object_hash(), gix::object::Kind::Blob, bytes).is_ok_and(|id| id == last)
+    }
+
     /// A blob's text (invalid UTF-8 is replaced: the versions are compared, not parsed).
     pub fn text(&self, id: ObjectId) -> anyhow::Result<String> {
         let object = self.repo.find_object(id)?;

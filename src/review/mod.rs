@@ -264,6 +264,10 @@ pub fn changes(history: &history::History, root: &std::path::Path, page: &Page) 
     }
     let now = std::fs::read_to_string(root.join(&page.path)).with_context(|| format!("reading {}", page.path))?;
     let mut summary = ChangeSummary { commits: history.since(&page.path, reviewed).len(), ..Default::default() };
+    if summary.commits == 0 && history.is_last_committed(&page.path, now.as_bytes()) {
+        // Nothing committed since the review and no edit since: no blob to read.
+        return Ok(Some(summary));
+    }
     let then = history.text_at(&page.path, reviewed)?.unwrap_or_default();
     summary.clinical = sections::compare(&then, &now).into_iter().filter(|c| c.clinical).map(|c| c.name).collect();
     let editorial_from = editorial_since(page).unwrap_or(reviewed);
