@@ -62,7 +62,12 @@ const SHIN: &str = "content/conditions/shin-splints.md";
 fn states_order_filters_and_formats() {
     let site = Site::base();
     // Today is 2026-11-21 (util::TODAY). Calf strain: signed, due in 10 days. A new page: signed, overdue.
-    edit(&site, CALF, "last_reviewed = 2026-01-10\n", "last_reviewed = 2023-12-01\nnext_review_due = 2026-12-01\nreviewed_by = [\"Dr B. Example, physiotherapist\"]\n");
+    edit(
+        &site,
+        CALF,
+        "last_reviewed = 2026-01-10\n",
+        "last_reviewed = 2023-12-01\nnext_review_due = 2026-12-01\nreviewed_by = [\"Dr B. Example, physiotherapist\"]\n",
+    );
     let overdue = site.read(CALF).replace("title = \"Calf Strain\"", "title = \"Old Page\"").replace("2026-12-01", "2026-06-01");
     site.write("content/conditions/old-page.md", overdue.replace("[[shin-splints]]", "[[calf-strain]]"));
     let report = json(&site, &[]);
@@ -154,7 +159,12 @@ fn changes_since_review_are_clinical_or_editorial_by_section() {
     let text = stdout(&diff);
     assert!(text.starts_with("shin-splints (content/conditions/shin-splints.md): last reviewed 2026-01-10; 2 commits since\n"), "{text}");
     assert!(text.contains("=== Red flags (clinical, changed) ===\n  ## Red flags\n"), "{text}");
-    assert!(text.contains("- - emergency: your lower leg is cold, pale and numb\n+ - emergency: your lower leg or foot is cold, pale and numb\n"), "{text}");
+    assert!(
+        text.contains(
+            "- - emergency: your lower leg is cold, pale and numb\n+ - emergency: your lower leg or foot is cold, pale and numb\n"
+        ),
+        "{text}"
+    );
     assert!(text.contains("=== Fixes (clinical, changed) ==="), "{text}");
     assert!(!text.contains("=== Symptoms"), "unchanged sections are not shown: {text}");
 }
@@ -220,7 +230,13 @@ fn sign_off_round_trip_keeps_comments_and_order() {
     assert!(out.status.success(), "{}", stderr(&out));
     let after = site.read(CALF);
     assert!(after.contains("last_reviewed = 2026-11-20 # clinical\n"), "{after}");
-    assert!(after.ends_with(&format!("[[review_history]]\ndate = 2026-11-21\nby = \"B. Editor, content designer\"\nscope = \"editorial\"\n+++\n{}", &body.replace("- no warm-up", "- no warm-up before sport"))), "{after}");
+    assert!(
+        after.ends_with(&format!(
+            "[[review_history]]\ndate = 2026-11-21\nby = \"B. Editor, content designer\"\nscope = \"editorial\"\n+++\n{}",
+            &body.replace("- no warm-up", "- no warm-up before sport")
+        )),
+        "{after}"
+    );
     assert_eq!(row(&json(&site, &[]), "calf-strain")["reviewers"], serde_json::json!(["Dr A. Example, GP"]));
 
     // A full review cannot be dated before the current one, nor in the future.
@@ -239,7 +255,12 @@ fn sign_off_refuses_a_page_with_check_errors() {
     let before = site.read(CALF);
     let out = site.medkb(&["review", "sign", "calf-strain", "--by", "Dr A. Example, GP"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("content/conditions/calf-strain.md has 1 error that `medkb check` reports; fix it before signing the page off"), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("content/conditions/calf-strain.md has 1 error that `medkb check` reports; fix it before signing the page off"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(site.read(CALF), before);
 }
 

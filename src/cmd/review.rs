@@ -14,8 +14,8 @@ use crate::parse::frontmatter::ReviewScope;
 use crate::parse::Page;
 use crate::pipeline::{self, BuildOutcome, Stage};
 use crate::review::history::History;
-use crate::rules::Rule;
 use crate::review::{self, sections, ChangeSummary, Filter, ReviewRow, ReviewState};
+use crate::rules::Rule;
 
 pub fn run(action: Option<ReviewAction>, site: &SiteArgs, list: &ReviewList) -> anyhow::Result<ExitCode> {
     match action {
@@ -124,8 +124,7 @@ fn table(rows: &[ReviewRow], git: bool) -> String {
         }
         cells.push(row);
     }
-    let widths: Vec<usize> =
-        (0..cells[0].len()).map(|i| cells.iter().map(|row| row[i].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..cells[0].len()).map(|i| cells.iter().map(|row| row[i].chars().count()).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for row in cells {
         let line: Vec<String> = row.iter().zip(&widths).map(|(c, w)| format!("{c:<w$}")).collect();
@@ -201,7 +200,9 @@ fn dashboard(title: &str, rows: &[ReviewRow], today: chrono::NaiveDate, within: 
         t = esc(title),
         git = if git { "" } else { " Not inside a git repository: no change history." }
     );
-    h.push_str("<h2>Pages by state</h2>\n<table>\n<thead><tr><th scope=\"col\">State</th><th scope=\"col\">Pages</th></tr></thead>\n<tbody>\n");
+    h.push_str(
+        "<h2>Pages by state</h2>\n<table>\n<thead><tr><th scope=\"col\">State</th><th scope=\"col\">Pages</th></tr></thead>\n<tbody>\n",
+    );
     for (s, n) in review::counts(rows) {
         let _ = writeln!(h, "<tr><th scope=\"row\">{}</th><td>{n}</td></tr>", s.as_str());
     }
@@ -276,15 +277,14 @@ fn evidence(
             "changed_since_review": r.changed,
         }));
         let history: Vec<String> = p.fm.review_history.iter().map(|h| format!("{} {} ({})", h.date, h.by, h.scope.as_str())).collect();
-        let sources: Vec<String> = p
-            .fm
-            .sources
-            .iter()
-            .map(|s| match &s.url {
-                Some(u) => format!("{} <{u}>", s.title),
-                None => s.title.clone(),
-            })
-            .collect();
+        let sources: Vec<String> =
+            p.fm.sources
+                .iter()
+                .map(|s| match &s.url {
+                    Some(u) => format!("{} <{u}>", s.title),
+                    None => s.title.clone(),
+                })
+                .collect();
         let fields = [
             r.slug.clone(),
             r.title.clone(),

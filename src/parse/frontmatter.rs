@@ -448,8 +448,13 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         let by = entry.by.get_ref().trim();
         if by.is_empty() || crate::term::forbidden_char(by).is_some() {
             diags.push(
-                Diagnostic::new(Rule::InvalidField, path, Some(shift(entry.by.span())), "a review_history entry's `by` must name the reviewer")
-                    .with_help("write the reviewer's name and role, e.g. by = \"Dr A. Example, GP\""),
+                Diagnostic::new(
+                    Rule::InvalidField,
+                    path,
+                    Some(shift(entry.by.span())),
+                    "a review_history entry's `by` must name the reviewer",
+                )
+                .with_help("write the reviewer's name and role, e.g. by = \"Dr A. Example, GP\""),
             );
             continue;
         }

@@ -16,11 +16,11 @@ use serde::Serialize;
 
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
-use crate::rules::Rule;
 use crate::kind::PageKind;
 use crate::parse::frontmatter::ReviewScope;
 use crate::parse::markdown::Urgency;
 use crate::parse::Page;
+use crate::rules::Rule;
 
 /// Where a page stands in its review cycle, most pressing first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -279,7 +279,11 @@ pub fn changes(history: &history::History, root: &std::path::Path, page: &Page) 
 /// The `unreviewed-clinical-change` gate (`[review] require_review_after_clinical_change`):
 /// one error per published page whose clinical parts changed after its last review,
 /// located at its `last_reviewed`; one error against site.toml when there is no history.
-pub fn clinical_change_gate(root: &std::path::Path, pages: &[Page], texts: &dyn Fn(&str) -> Option<String>) -> anyhow::Result<Vec<Diagnostic>> {
+pub fn clinical_change_gate(
+    root: &std::path::Path,
+    pages: &[Page],
+    texts: &dyn Fn(&str) -> Option<String>,
+) -> anyhow::Result<Vec<Diagnostic>> {
     let Some(history) = history::History::open(root)? else {
         return Ok(vec![Diagnostic::new(
             Rule::UnreviewedClinicalChange,
