@@ -352,3 +352,30 @@ fn evidence_pack_has_sources_history_grades_flags_and_policy() {
     assert!(csv.contains(",\"2026-11-21 Dr A. Example, GP (full)\","), "{csv}");
     assert_eq!(csv.lines().count(), 4);
 }
+
+#[test]
+fn review_box_says_when_the_page_changed_since_its_review() {
+    let site = repo();
+    let review_box = |site: &Site| {
+        let out = site.build();
+        assert!(out.status.success(), "{}", stderr(&out));
+        util::texts(&site.html("conditions/shin-splints/index.html"), ".review-box").join(" ")
+    };
+    assert!(!review_box(&site).contains("since the last review"));
+    edit(&site, SHIN, "Shin splints is pain along the shin bone.", "Shin splints is pain along your shin bone.");
+    commit(&site, "2026-02-01", "wording");
+    assert!(review_box(&site).contains("Changed since the last review: editorial only."), "{}", review_box(&site));
+    edit(
+        &site,
+        SHIN,
+        "- routine: the pain has not eased after two weeks of rest",
+        "- routine: the pain has not eased after a week of rest",
+    );
+    commit(&site, "2026-03-01", "red flag");
+    let text = review_box(&site);
+    assert!(text.contains("Clinical content changed since the last review; review pending."), "{text}");
+    assert!(!text.contains("editorial only"), "{text}");
+    let signed = site.medkb(&["review", "sign", "shin-splints", "--by", "Dr Example Reviewer"]);
+    assert!(signed.status.success(), "{}", stderr(&signed));
+    assert!(!review_box(&site).contains("since the last review"), "{}", review_box(&site));
+}

@@ -641,7 +641,8 @@ impl Engine {
         // error half-way must leave the last good site whole.
         let mut new_pages: Vec<Output> = Vec::new();
         if !dirty.is_empty() || indexes {
-            let renderer = SiteRenderer::new(config, pages, graph, theme)?;
+            let mut renderer = SiteRenderer::new(config, pages, graph, theme)?;
+            renderer.set_review_changes(stages::review_changes(&self.root, pages, dirty.iter().copied())?);
             let today = self.today;
             new_pages = dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>()?;
             if indexes {

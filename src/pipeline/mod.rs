@@ -182,7 +182,8 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     // The file texts were kept only to quote them in diagnostics; free them before rendering.
     drop(sources);
     let has_errors = stages::has_errors(&diags, &config.lints);
-    if let (Stage::Render, false, Some(renderer)) = (opts.stage, has_errors, renderer) {
+    if let (Stage::Render, false, Some(mut renderer)) = (opts.stage, has_errors, renderer) {
+        renderer.set_review_changes(stages::review_changes(&opts.root, &pages, 0..pages.len())?);
         let bar = (opts.progress && pages.len() > PROGRESS_THRESHOLD && std::io::IsTerminal::is_terminal(&std::io::stderr())).then(|| {
             let bar = indicatif::ProgressBar::new(pages.len() as u64);
             bar.set_style(

@@ -77,3 +77,26 @@ impl Layer {
 pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
     crate::index::search_files(pages, config)
 }
+
+/// Which pages changed after their last review ("clinical" or "editorial"), by slug, for
+/// the review box; only the pages `which` names. Empty outside a git repository. Both
+/// the full build and the preview call this, so both render the same notice.
+pub fn review_changes(
+    root: &std::path::Path,
+    pages: &[crate::parse::Page],
+    which: impl Iterator<Item = usize>,
+) -> anyhow::Result<std::collections::HashMap<String, &'static str>> {
+    let mut out = std::collections::HashMap::new();
+    let Some(history) = crate::review::history::History::open(root)? else { return Ok(out) };
+    for i in which {
+        let Some(page) = pages.get(i) else { continue };
+        if let Some(change) = crate::review::changes(&history, root, page)? {
+            if !change.clinical.is_empty() {
+                out.insert(page.slug.clone(), "clinical");
+            } else if !change.editorial.is_empty() {
+                out.insert(page.slug.clone(), "editorial");
+            }
+        }
+    }
+    Ok(out)
+}

@@ -35,6 +35,7 @@ pub struct SiteRenderer<'a> {
     tera: tera::Tera,
     md: MarkdownRenderer<'a>,
     site: SiteView,
+    review_changes: std::collections::HashMap<String, &'static str>,
 }
 
 /// Prints a Tera error with its whole cause chain: the useful part is usually last.
@@ -50,6 +51,12 @@ pub fn chain(e: &dyn std::error::Error) -> String {
 }
 
 impl<'a> SiteRenderer<'a> {
+    /// What changed after each page's last review, by slug: "clinical" or "editorial"
+    /// (from the pipeline, which reads the git history). Pages not in it show no notice.
+    pub fn set_review_changes(&mut self, changes: std::collections::HashMap<String, &'static str>) {
+        self.review_changes = changes;
+    }
+
     pub fn new(config: &'a SiteConfig, pages: &'a [Page], graph: &'a LinkGraph, theme: &Theme) -> anyhow::Result<Self> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -79,7 +86,7 @@ impl<'a> SiteRenderer<'a> {
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
         };
-        Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site })
+        Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site, review_changes: Default::default() })
     }
 
     fn render(&self, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
@@ -199,6 +206,7 @@ impl<'a> SiteRenderer<'a> {
                 last_reviewed_label: if reviewers.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
                 next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
                 awaiting_review: reviewers.is_empty(),
+                changed_since_review: if reviewers.is_empty() { None } else { self.review_changes.get(&page.slug).copied() },
                 reviewed_by: reviewers,
                 overdue,
             },

@@ -119,6 +119,9 @@ pub struct ReviewView {
     pub reviewed_by: Vec<String>,
     pub awaiting_review: bool,
     pub overdue: bool,
+    /// "clinical" or "editorial" when the page changed after its last review (by the
+    /// site's git history, `medkb review`); `None` when unchanged or not known.
+    pub changed_since_review: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
