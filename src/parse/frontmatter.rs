@@ -74,6 +74,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "reviewed_by",
     "sources",
     "gather_red_flags",
+    "aliases",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -92,6 +93,7 @@ struct Typed {
     reviewed_by: Option<Vec<Spanned<String>>>,
     sources: Option<Spanned<Vec<RawSource>>>,
     gather_red_flags: Option<Spanned<bool>>,
+    aliases: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -179,6 +181,8 @@ pub struct Frontmatter {
     pub reviewed_by_span: Option<(usize, usize)>,
     pub sources: Vec<Source>,
     pub gather_red_flags: bool,
+    /// Slugs this page was published under before: each old address gets a redirect page.
+    pub aliases: Vec<At<String>>,
 }
 
 pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
@@ -275,6 +279,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             ("search_terms", &typed.search_terms),
             ("related", &typed.related),
             ("reviewed_by", &typed.reviewed_by),
+            ("aliases", &typed.aliases),
         ] {
             text_fields.extend(v.iter().flatten().map(|v| (key, v)));
         }
@@ -410,6 +415,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         reviewed_by_span: key_span(toml_text, "reviewed_by").map(|(s, e)| (split.toml_start + s, split.toml_start + e)),
         sources,
         gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
+        aliases: typed.aliases.iter().flatten().map(|v| At { value: v.get_ref().trim().to_string(), span: shift(v.span()) }).collect(),
     };
     if fm.title.is_empty() && typed.title.is_some() {
         diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));

@@ -183,6 +183,8 @@ pub struct Engine {
     graph: Option<(u64, LinkGraph)>,
     /// Diagnostics of the link graph; the rest stay with their files.
     graph_diags: Vec<Diagnostic>,
+    /// Alias and published-address problems, recomputed on every update.
+    address_diags: Vec<Diagnostic>,
     /// Files of draft pages, whose warnings and notes are left out.
     draft_paths: HashSet<String>,
     has_errors: bool,
@@ -226,6 +228,7 @@ impl Engine {
             known_paths: HashMap::new(),
             graph: None,
             graph_diags: Vec::new(),
+            address_diags: Vec::new(),
             draft_paths: HashSet::new(),
             has_errors: false,
             located: std::sync::OnceLock::new(),
@@ -326,6 +329,7 @@ impl Engine {
             diags.retain(|d| stages::keeps(d, &|p| self.draft_paths.contains(p)));
         }
         diags.extend(self.graph_diags.iter());
+        diags.extend(self.address_diags.iter());
         if let Ok(config) = &self.config {
             diags.extend(config.warnings.iter());
         }
@@ -562,6 +566,8 @@ impl Engine {
                 g
             }
         };
+        // Cheap and reads published-urls.txt, which the watcher does not track: every update.
+        self.address_diags = stages::address_diagnostics(&self.root, pages, config);
         update.lap("link graph", &mut t);
         let result = self.render_with(config, pages, owners, &graph, update, t);
         self.graph = Some((graph_fp, graph));
@@ -581,7 +587,8 @@ impl Engine {
             self.load_diags
                 .iter()
                 .chain(self.slots.iter().flat_map(|s| s.parsed.iter().flat_map(|p| p.diags.iter())))
-                .chain(self.graph_diags.iter()),
+                .chain(self.graph_diags.iter())
+                .chain(self.address_diags.iter()),
             &config.lints,
         );
         update.lap("error check", &mut t);
@@ -971,6 +978,17 @@ mod tests {
             .replace("calf-strain", "calf-muscle-strain");
         edit(&mut e, "content/guides/when-to-see-a-doctor.md", Some(&guide));
         assert_same(&e, "renamed, links fixed");
+        // The old slug as an alias: a redirect page and a `_redirects` line, in both builds.
+        let renamed = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
+        edit(&mut e, "content/conditions/calf-muscle-strain.md", Some(&renamed.replace("+++\n\n", "aliases = [\"calf-strain\"]\n+++\n\n")));
+        assert!(e.outputs().iter().any(|(p, _)| p == "conditions/calf-strain/index.html"), "the redirect page is served");
+        assert_same(&e, "alias");
+        // A recorded address without its alias: an error in the preview as in `check`.
+        std::fs::write(dir.path().join("published-urls.txt"), "/conditions/calf-strain/\n").unwrap();
+        edit(&mut e, "content/conditions/calf-muscle-strain.md", Some(&renamed));
+        assert!(e.has_errors(), "a recorded address that stops answering stops the preview's build too");
+        assert_same(&e, "recorded address removed");
+        std::fs::remove_file(dir.path().join("published-urls.txt")).unwrap();
         // A rule's level set by the site: warnings go, denied ones stop the build.
         let toml = "title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n";
         edit(

@@ -140,6 +140,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     let absent = Absent::of(drafts, &loaded.unreadable, known_paths.values(), &pages);
     timer.lap("parse");
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
+    diags.extend(stages::address_diagnostics(&opts.root, &pages, &config));
     timer.lap("graph");
 
     // The theme is loaded by `check` too: a link out of the site or a template that

@@ -59,6 +59,14 @@ pub fn locate_config_errors(diags: &[Diagnostic], sources: &dyn SourceLookup) ->
     locate_all(diags, &Lints::default(), sources)
 }
 
+/// Alias problems and recorded addresses (`published-urls.txt`) that would stop
+/// answering: run after the link graph, on the published pages.
+pub fn address_diagnostics(root: &std::path::Path, pages: &[Page], config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    crate::addresses::check(root, pages, config, &mut diags);
+    diags
+}
+
 /// The output layers, lowest first: a later layer's file replaces an earlier one of
 /// the same path (a site's rendered page wins over a theme file; the search files
 /// are medkb's own and win over both).

@@ -90,7 +90,13 @@ impl<'a> SiteRenderer<'a> {
 
     fn link(&self, i: usize) -> LinkView {
         let p = &self.pages[i];
-        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone() }
+        LinkView {
+            title: p.fm.title.clone(),
+            url: p.url.clone(),
+            summary: p.fm.summary.clone(),
+            last_reviewed: p.fm.last_reviewed.map(human_date),
+            last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+        }
     }
 
     fn card_heading(&self, u: Urgency) -> String {
@@ -194,7 +200,7 @@ impl<'a> SiteRenderer<'a> {
             },
             sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
             review: ReviewView {
-                last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
+                last_reviewed: page.fm.last_reviewed.map(human_date),
                 last_reviewed_label: if page.fm.reviewed_by.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
                 next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
                 reviewed_by: page.fm.reviewed_by.clone(),
@@ -349,9 +355,23 @@ impl<'a> SiteRenderer<'a> {
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         let mut entries: Vec<AzEntry> = Vec::new();
         for (_, p) in self.conditions() {
-            entries.push(AzEntry { letter: initial(&p.fm.title), title: p.fm.title.clone(), url: p.url.clone(), see: None });
+            entries.push(AzEntry {
+                letter: initial(&p.fm.title),
+                title: p.fm.title.clone(),
+                url: p.url.clone(),
+                last_reviewed: p.fm.last_reviewed.map(human_date),
+                last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+                see: None,
+            });
             for alias in &p.fm.also_called {
-                entries.push(AzEntry { letter: initial(alias), title: alias.clone(), url: p.url.clone(), see: Some(p.fm.title.clone()) });
+                entries.push(AzEntry {
+                    letter: initial(alias),
+                    title: alias.clone(),
+                    url: p.url.clone(),
+                    last_reviewed: None,
+                    last_reviewed_iso: None,
+                    see: Some(p.fm.title.clone()),
+                });
             }
         }
         entries.sort_by_key(|a| a.title.to_lowercase());
@@ -380,6 +400,23 @@ impl<'a> SiteRenderer<'a> {
             self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
         out.push((crate::urls::output_path(crate::urls::GUIDES), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
+
+        // The conditions folder answers too: a reader who trims a page's address lands on a list.
+        let mut conditions: Vec<LinkView> = self.conditions().map(|(i, _)| self.link(i)).collect();
+        conditions.sort_by_key(|l| l.title.to_lowercase());
+        out.push((
+            crate::urls::output_path(crate::urls::CONDITIONS),
+            self.render("conditions.html", serde_json::json!({ "conditions": conditions }))?,
+        ));
+
+        // Former addresses: a page that works without script, and the hosts' redirect file.
+        let redirects = crate::addresses::redirects(self.pages);
+        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
+        for r in &redirects {
+            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        }
+        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
@@ -446,6 +483,11 @@ impl<'a> SiteRenderer<'a> {
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// A review date as readers see it: "12 March 2026".
+fn human_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
 fn initial(s: &str) -> String {

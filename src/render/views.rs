@@ -21,6 +21,10 @@ pub struct LinkView {
     pub title: String,
     pub url: String,
     pub summary: String,
+    /// When the page was last reviewed, for lists that show it ("12 March 2026").
+    pub last_reviewed: Option<String>,
+    /// The same date as `2026-03-12`, for `<time datetime>`.
+    pub last_reviewed_iso: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,6 +164,9 @@ pub struct AzEntry {
     pub letter: String,
     pub title: String,
     pub url: String,
+    /// The page's last review ("12 March 2026"); `None` on "also called" entries.
+    pub last_reviewed: Option<String>,
+    pub last_reviewed_iso: Option<String>,
     /// For "also called" entries: the page's own title.
     pub see: Option<String>,
 }
