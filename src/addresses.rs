@@ -171,8 +171,13 @@ fn check_aliases(pages: &[Page], diags: &mut Vec<Diagnostic>) {
                 );
             } else if let Some(other) = claimed.get(&from) {
                 diags.push(
-                    Diagnostic::new(Rule::Alias, &p.path, Some(a.span), format!("the alias `{}` is already an alias of {}", a.value, other.path))
-                        .with_help("an old address can lead to one page only; keep the alias on the page that replaced it"),
+                    Diagnostic::new(
+                        Rule::Alias,
+                        &p.path,
+                        Some(a.span),
+                        format!("the alias `{}` is already an alias of {}", a.value, other.path),
+                    )
+                    .with_help("an old address can lead to one page only; keep the alias on the page that replaced it"),
                 );
             } else {
                 claimed.insert(from, p);

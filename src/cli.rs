@@ -47,7 +47,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into DIR/public (or --output).
-    #[command(after_help = "Examples:\n  medkb build --root my-site --output /tmp/site\n  medkb build --record-urls   # then commit published-urls.txt")]
+    #[command(
+        after_help = "Examples:\n  medkb build --root my-site --output /tmp/site\n  medkb build --record-urls   # then commit published-urls.txt"
+    )]
     Build {
         #[command(flatten)]
         site: SiteArgs,

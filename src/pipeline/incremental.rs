@@ -185,6 +185,8 @@ pub struct Engine {
     graph_diags: Vec<Diagnostic>,
     /// Alias and published-address problems, recomputed on every update.
     address_diags: Vec<Diagnostic>,
+    /// `published-urls.txt` while a diagnostic points into it.
+    record_file: Option<SourceFile>,
     /// Files of draft pages, whose warnings and notes are left out.
     draft_paths: HashSet<String>,
     has_errors: bool,
@@ -229,6 +231,7 @@ impl Engine {
             graph: None,
             graph_diags: Vec::new(),
             address_diags: Vec::new(),
+            record_file: None,
             draft_paths: HashSet::new(),
             has_errors: false,
             located: std::sync::OnceLock::new(),
@@ -340,12 +343,17 @@ impl Engine {
         match &self.config {
             Err(config_diags) => {
                 // As `pipeline::build`: a bad site.toml is the only thing reported, quoted.
-                let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref() };
+                let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref(), record: None };
                 stages::locate_config_errors(config_diags, &lookup)
             }
             // Once site.toml is valid, content files are quoted, and site.toml for its warnings.
             Ok(config) => {
-                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: self.config_file.as_ref() };
+                let lookup = SlotSources {
+                    slots: &self.slots,
+                    by_rel: &self.by_rel,
+                    config: self.config_file.as_ref(),
+                    record: self.record_file.as_ref(),
+                };
                 stages::locate_all(diags, &config.lints, &lookup)
             }
         }
@@ -568,6 +576,12 @@ impl Engine {
         };
         // Cheap and reads published-urls.txt, which the watcher does not track: every update.
         self.address_diags = stages::address_diagnostics(&self.root, pages, config);
+        // Quoted in the overlay like any source, when one of its lines is at fault.
+        let record = crate::urls::PUBLISHED_URLS_FILE;
+        self.record_file = self.address_diags.iter().any(|d| d.path == record).then(|| {
+            let text = std::fs::read_to_string(self.root.join(record)).unwrap_or_default();
+            SourceFile::new(record.to_string(), self.root.join(record), text)
+        });
         update.lap("link graph", &mut t);
         let result = self.render_with(config, pages, owners, &graph, update, t);
         self.graph = Some((graph_fp, graph));
@@ -719,13 +733,14 @@ struct SlotSources<'a> {
     slots: &'a [Slot],
     by_rel: &'a HashMap<String, usize>,
     config: Option<&'a SourceFile>,
+    record: Option<&'a SourceFile>,
 }
 
 impl diag::SourceLookup for SlotSources<'_> {
     fn source(&self, rel: &str) -> Option<&SourceFile> {
         match self.by_rel.get(rel) {
             Some(&i) => Some(&self.slots[i].file.source),
-            None => self.config.filter(|c| c.rel == rel),
+            None => self.config.filter(|c| c.rel == rel).or(self.record.filter(|c| c.rel == rel)),
         }
     }
 }
@@ -980,7 +995,11 @@ mod tests {
         assert_same(&e, "renamed, links fixed");
         // The old slug as an alias: a redirect page and a `_redirects` line, in both builds.
         let renamed = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
-        edit(&mut e, "content/conditions/calf-muscle-strain.md", Some(&renamed.replace("+++\n\n", "aliases = [\"calf-strain\"]\n+++\n\n")));
+        edit(
+            &mut e,
+            "content/conditions/calf-muscle-strain.md",
+            Some(&renamed.replace("last_reviewed", "aliases = [\"calf-strain\"]\nlast_reviewed")),
+        );
         assert!(e.outputs().iter().any(|(p, _)| p == "conditions/calf-strain/index.html"), "the redirect page is served");
         assert_same(&e, "alias");
         // A recorded address without its alias: an error in the preview as in `check`.
