@@ -8,6 +8,7 @@
 pub mod deps;
 pub mod jsonld;
 pub mod markdown;
+pub mod qr;
 pub mod theme;
 pub mod views;
 
@@ -172,12 +173,13 @@ impl<'a> SiteRenderer<'a> {
         }
         let overdue = page.next_review_due.is_some_and(|d| d < today);
         let permalink = format!("{}{}", self.site.base_url, page.url);
+        let permalink_for_view = permalink.clone();
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
             page_type: page.kind.name(page.fm.page_type),
             url: page.url.clone(),
-            permalink,
+            permalink: permalink_for_view,
             title: page.fm.title.clone(),
             medical_name: page.fm.medical_name.clone(),
             also_called: page.fm.also_called.clone(),
@@ -209,6 +211,10 @@ impl<'a> SiteRenderer<'a> {
             },
             toc,
             gathered_flags,
+            leaflet: page.kind.listed().then(|| LeafletView {
+                qr_svg: qr::svg(&permalink, &format!("QR code for {permalink}")).unwrap_or_default(),
+                version: page_version(page),
+            }),
             jsonld: String::new(),
         };
         view.jsonld = jsonld::for_page(page, &view, self.config);
@@ -483,6 +489,19 @@ impl<'a> SiteRenderer<'a> {
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// A short fingerprint of what a page says (front matter and body), printed on its
+/// leaflet: a paper copy can be matched to the version it was printed from.
+/// FNV-1a, written out so the number stays the same across Rust releases.
+fn page_version(page: &Page) -> String {
+    let text = format!("{:?}{:?}", page.fm, page.body);
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", h >> 32)
 }
 
 /// A review date as readers see it: "12 March 2026".

@@ -155,8 +155,19 @@ pub struct PageView {
     pub review: ReviewView,
     pub toc: Vec<TocEntry>,
     pub gathered_flags: Vec<GatheredCard>,
+    /// What the printed leaflet adds (condition and guide pages only).
+    pub leaflet: Option<LeafletView>,
     /// schema.org JSON-LD, serialised and safe to place inside `<script>`.
     pub jsonld: String,
+}
+
+/// The printed leaflet's footer: the page's address as a QR code and its version.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeafletView {
+    /// An inline `<svg>` (built by medkb, safe to include unescaped).
+    pub qr_svg: String,
+    /// A short fingerprint of the page's content: "3f9a0c21".
+    pub version: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
