@@ -185,6 +185,10 @@ pub struct Engine {
     graph_diags: Vec<Diagnostic>,
     /// Alias and published-address problems, recomputed on every update.
     address_diags: Vec<Diagnostic>,
+    /// Every published file's fingerprint (`offline::file_hash`), for the worker's version.
+    file_hashes: BTreeMap<String, u64>,
+    /// What the offline worker pre-caches; `None` when the site turned it off.
+    worker_precache: Option<Vec<String>>,
     /// `published-urls.txt` while a diagnostic points into it.
     record_file: Option<SourceFile>,
     /// Files of draft pages, whose warnings and notes are left out.
@@ -232,6 +236,8 @@ impl Engine {
             graph_diags: Vec::new(),
             address_diags: Vec::new(),
             record_file: None,
+            file_hashes: BTreeMap::new(),
+            worker_precache: None,
             draft_paths: HashSet::new(),
             has_errors: false,
             located: std::sync::OnceLock::new(),
@@ -277,9 +283,30 @@ impl Engine {
                 Some(b) => self.site.insert(path.clone(), b.clone()),
                 None => self.site.remove(&path),
             };
+            match &now {
+                Some(b) => self.file_hashes.insert(path.clone(), crate::render::offline::file_hash(b)),
+                None => self.file_hashes.remove(&path),
+            };
             if before.as_deref() != now.as_deref() {
                 changed.push(path);
             }
+        }
+        // The worker's version covers every other file: remade after every change, as the full build does last.
+        let worker = crate::render::offline::output_path();
+        let made = match self.worker_precache.as_ref() {
+            Some(precache) => {
+                let version = crate::render::offline::version(self.file_hashes.iter().map(|(p, h)| (p.as_str(), *h)));
+                Some(Arc::from(crate::render::offline::script(precache, &version)))
+            }
+            // Turned off: a theme's own file of that name, if any, as the full build would publish it.
+            None => Layer::ALL.iter().rev().find_map(|&l| self.layers[l as usize].get(&worker)).cloned(),
+        };
+        let before = match &made {
+            Some(b) => self.site.insert(worker.clone(), b.clone()),
+            None => self.site.remove(&worker),
+        };
+        if before.as_deref() != made.as_deref() && !changed.contains(&worker) {
+            changed.push(worker);
         }
         changed
     }
@@ -680,6 +707,7 @@ impl Engine {
             update.search = Some(started.elapsed());
         }
         update.rendered = new_pages.len();
+        self.worker_precache = config.offline.then(|| crate::render::offline::precache(pages, config));
 
         let mut touched: BTreeSet<String> = BTreeSet::new();
         if previous.is_none() {
@@ -829,7 +857,11 @@ mod tests {
             let names = |o: &[Output]| o.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
             assert_eq!(names(&mine), names(&outputs), "{step}: output paths");
             for ((p, a), (_, b)) in mine.iter().zip(&outputs) {
-                assert!(a == b, "{step}: {p} differs from a full build");
+                if a != b {
+                    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                    let first = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+                    panic!("{step}: {p} differs from a full build; first differing line (preview, build): {first:?}");
+                }
             }
         } else {
             assert!(engine.has_errors(), "{step}: full build failed but the engine has no errors");
@@ -925,7 +957,8 @@ mod tests {
         edit(&mut e, "templates/404.html", Some("{% extends \"base.html\" %}{% block content %}<h1>Lost</h1>{% endblock content %}"));
         assert_same(&e, "template override");
         let u = edit(&mut e, "static/style.css", Some("body { color: red }"));
-        assert_eq!(u.changed, vec!["style.css".to_string()]);
+        // The worker's build version covers the stylesheet: a new version, so readers get the new file.
+        assert_eq!(u.changed, vec!["style.css".to_string(), "sw.js".to_string()]);
         assert_same(&e, "stylesheet");
         std::fs::write(dir.path().join("templates/404.html"), "{% extends \"base.html\" %}{% if %}").unwrap();
         assert!(e.apply(&[Change::Templates].into_iter().collect()).is_err(), "a template that does not compile stops the build");

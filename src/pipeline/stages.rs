@@ -81,6 +81,33 @@ impl Layer {
     pub const ALL: [Layer; 3] = [Layer::ThemeStatics, Layer::Pages, Layer::Search];
 }
 
+/// Passes files on to the real sink, keeping each one's fingerprint for the
+/// service worker's build version ([`service_worker`]).
+pub struct Fingerprinting<'a> {
+    pub inner: &'a dyn crate::built::OutputSink,
+    pub files: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl crate::built::OutputSink for Fingerprinting<'_> {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let hash = crate::render::offline::file_hash(&bytes);
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.clone(), hash);
+        self.inner.put(rel, bytes)
+    }
+}
+
+/// The service worker of a finished build, from every other file's fingerprint
+/// (path → `file_hash`, the last file written for a path winning): the same bytes
+/// whichever engine made the files. `None` when the site turned it off.
+pub fn service_worker(pages: &[Page], config: &SiteConfig, files: &std::collections::BTreeMap<String, u64>) -> Option<Output> {
+    use crate::render::offline;
+    if !config.offline {
+        return None;
+    }
+    let version = offline::version(files.iter().map(|(p, h)| (p.as_str(), *h)));
+    Some((offline::output_path(), offline::script(&offline::precache(pages, config), &version)))
+}
+
 /// The search files of the published pages.
 pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
     crate::index::search_files(pages, config)

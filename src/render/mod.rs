@@ -8,6 +8,7 @@
 pub mod deps;
 pub mod jsonld;
 pub mod markdown;
+pub mod offline;
 pub mod qr;
 pub mod theme;
 pub mod views;
@@ -79,6 +80,7 @@ impl<'a> SiteRenderer<'a> {
             regions,
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
+            service_worker: config.offline.then_some(crate::urls::SERVICE_WORKER),
         };
         Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site })
     }
@@ -211,12 +213,15 @@ impl<'a> SiteRenderer<'a> {
             },
             toc,
             gathered_flags,
-            leaflet: page.kind.listed().then(|| LeafletView {
-                qr_svg: qr::svg(&permalink, &format!("QR code for {permalink}")).unwrap_or_default(),
-                version: page_version(page),
-            }),
+            leaflet: None,
             jsonld: String::new(),
         };
+        if page.kind.listed() {
+            view.leaflet = Some(LeafletView {
+                qr_svg: qr::svg(&permalink, &format!("QR code for {permalink}")).unwrap_or_default(),
+                version: page_version(&view),
+            });
+        }
         view.jsonld = jsonld::for_page(page, &view, self.config);
         view
     }
@@ -450,6 +455,20 @@ impl<'a> SiteRenderer<'a> {
         ));
 
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+        if self.config.offline {
+            // What the worker shows for a page it has not cached: the emergency line, and what it has.
+            let precached: Vec<LinkView> = {
+                let wanted = offline::precache(self.pages, self.config);
+                let mut v: Vec<LinkView> =
+                    (0..self.pages.len()).filter(|&i| wanted.contains(&self.pages[i].url)).map(|i| self.link(i)).collect();
+                v.sort_by(|a, b| a.title.cmp(&b.title));
+                v
+            };
+            out.push((
+                crate::urls::output_path(crate::urls::OFFLINE),
+                self.render("offline.html", serde_json::json!({ "precached": precached }))?,
+            ));
+        }
 
         let mut dated: Vec<&Page> = self.pages.iter().collect();
         dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
@@ -491,11 +510,14 @@ impl<'a> SiteRenderer<'a> {
     }
 }
 
-/// A short fingerprint of what a page says (front matter and body), printed on its
-/// leaflet: a paper copy can be matched to the version it was printed from.
-/// FNV-1a, written out so the number stays the same across Rust releases.
-fn page_version(page: &Page) -> String {
-    let text = format!("{:?}{:?}", page.fm, page.body);
+/// A short fingerprint of what a page says (its words, care cards, sources and review),
+/// printed on its leaflet: a paper copy can be matched to the version it came from.
+/// FNV-1a over the rendered parts, written out so the number stays the same across
+/// Rust releases and between the build and the preview.
+fn page_version(view: &PageView) -> String {
+    let parts =
+        (&view.title, &view.summary, &view.lead_html, &view.sections, &view.red_flags_blocks, &view.timeline, &view.sources, &view.review);
+    let text = serde_json::to_string(&parts).unwrap_or_default();
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in text.bytes() {
         h ^= u64::from(b);

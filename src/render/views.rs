@@ -200,6 +200,8 @@ pub struct SiteView {
     pub emergency_heading: String,
     /// The site's addresses (`site.urls.az` …), so templates never spell a URL.
     pub urls: crate::urls::SiteUrls,
+    /// The offline service worker's address, when the site publishes one.
+    pub service_worker: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
