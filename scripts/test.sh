@@ -21,7 +21,8 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "== installing nginx (Debian package) for the deployment test"
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+    # nginx-light where Debian still has it, else nginx (the service is not started in containers without an init).
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
   else
     echo "!! nginx is not installed and cannot be installed here (not root, or no apt-get)."
     echo "!! The nginx deployment test will be SKIPPED locally (it fails under CI); install 'nginx-light'."
