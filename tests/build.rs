@@ -94,7 +94,9 @@ fn index_pages_feeds_and_404() {
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("<loc>https://fixture.example/conditions/shin-splints/</loc><lastmod>2026-01-10</lastmod>"));
     let feed = site.read("public/atom.xml");
-    assert!(feed.contains("<id>https://fixture.example/conditions/calf-strain/</id>"), "{feed}");
+    // One entry per review: the review date is part of the entry's identity and title.
+    assert!(feed.contains("<id>https://fixture.example/conditions/calf-strain/#reviewed-2026-01-10</id>"), "{feed}");
+    assert!(feed.contains("<title>Calf Strain: reviewed 10 January 2026</title>"), "{feed}");
     assert!(site.read("public/robots.txt").contains("Sitemap: https://fixture.example/sitemap.xml"));
     // Every page shows the disclaimer.
     for page in ["index.html", "a-z/index.html", "guides/running-guide/index.html", "404.html", "regions/lower-leg/index.html"] {

@@ -479,6 +479,11 @@ impl<'a> SiteRenderer<'a> {
             .map(|p| FeedEntry {
                 title: p.fm.title.clone(),
                 permalink: format!("{}{}", self.site.base_url, p.url),
+                id: match p.fm.last_reviewed {
+                    Some(d) => format!("{}{}#reviewed-{d}", self.site.base_url, p.url),
+                    None => format!("{}{}", self.site.base_url, p.url),
+                },
+                reviewed: p.fm.last_reviewed.map(human_date),
                 summary: p.fm.summary.clone(),
                 updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })

@@ -208,6 +208,11 @@ pub struct SiteView {
 pub struct FeedEntry {
     pub title: String,
     pub permalink: String,
+    /// One entry per review of a page: the same page reviewed again is a new entry
+    /// (`https://…/conditions/gout/#reviewed-2026-03-12`), so feed readers show it.
+    pub id: String,
+    /// The review's date as readers see it, when the page has one.
+    pub reviewed: Option<String>,
     pub summary: String,
     pub updated: String,
 }

@@ -27,6 +27,8 @@ const PAGES = [
   ["region", "/regions/ankle-foot/"],
   ["regions", "/regions/"],
   ["guides", "/guides/"],
+  ["conditions", "/conditions/"],
+  ["offline", "/offline/"],
   ["symptoms", "/symptoms/"],
   ["about", "/about/"],
   ["404", "/no-such-page/"],
