@@ -66,22 +66,26 @@ pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<O
         config.synonyms.apply(&mut d);
         d
     });
-    let files = search_index::build_index_sorted(documents).map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
-    Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
+    outputs(search_index::build_index_sorted(documents))
 }
 
 /// The files of `public/search/` for these documents. `serve` builds the documents
 /// on its rebuild thread and the index on a background one, so pages reload first.
 /// The documents must already carry the site's synonyms (`Synonyms::apply`).
 pub fn search_files_of(docs: &[Document]) -> anyhow::Result<Vec<Output>> {
-    let files = search_index::build_index(docs).map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
+    outputs(search_index::build_index(docs))
+}
+
+/// The engine's files, placed under [`SEARCH_DIR`].
+fn outputs<E: std::fmt::Display>(files: Result<Vec<(String, Vec<u8>)>, E>) -> anyhow::Result<Vec<Output>> {
+    let files = files.map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
     Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
 }
 
 /// Opens the index of a built site from its output folder.
 pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::SearchIndex> {
     let dir = out_dir.join(SEARCH_DIR);
-    let manifest = dir.join("manifest.json");
+    let manifest = dir.join(search_index::layout::MANIFEST);
     if !manifest.exists() {
         anyhow::bail!("there is no search index at {}\nhelp: run `medkb build` first", dir.display());
     }

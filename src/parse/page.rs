@@ -22,6 +22,9 @@ pub struct Page {
     pub fm: Frontmatter,
     pub body: Body,
     pub links: Vec<LinkRef>,
+    /// Relative links to files that are not pages: `(start, end, as written)`;
+    /// the `broken-link` rule reports them.
+    pub unresolved_links: Vec<(usize, usize, String)>,
     pub next_review_due: Option<NaiveDate>,
     /// Flesch–Kincaid grade of the page's prose.
     pub grade: Option<f64>,
@@ -103,13 +106,7 @@ pub fn parse_page(
         let months = config.review_interval_years.checked_mul(12)?;
         fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
     });
-    let (links, unresolved) = find_links(body_text, split.body_start, path, slug_of_path);
-    for (s, e, written) in unresolved {
-        diags.push(
-            Diagnostic::new(Rule::BrokenLink, path, Some((s, e)), format!("`{written}` is not a page of this site"))
-                .with_help("link to another page's .md file relative to this one, or use [[slug]]"),
-        );
-    }
+    let (links, unresolved_links) = find_links(body_text, split.body_start, path, slug_of_path);
     let grade = super::readability::grade(&page_prose(&fm, &body));
     Some(Page {
         slug: file.slug.clone(),
@@ -119,6 +116,7 @@ pub fn parse_page(
         fm,
         body,
         links,
+        unresolved_links,
         next_review_due,
         grade,
     })
