@@ -69,7 +69,14 @@ fn index() -> &'static SearchIndex {
                 "Deep hip pain that is there all the time.",
                 &[],
             ),
-            page("gout", "Gout", &["Gouty arthritis"], "A sudden, very painful, red and swollen joint, often the big toe.", "Uric acid crystals.", &[]),
+            page(
+                "gout",
+                "Gout",
+                &["Gouty arthritis"],
+                "A sudden, very painful, red and swollen joint, often the big toe.",
+                "Uric acid crystals.",
+                &[],
+            ),
             page(
                 "fueling",
                 "Fueling Around Runs",
