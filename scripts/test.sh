@@ -28,9 +28,13 @@ if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
     echo "!! The nginx deployment test will be SKIPPED locally (it fails under CI); install 'nginx-light'."
   fi
 fi
-if [ -f tests/browser/package.json ] && [ ! -d tests/browser/node_modules ]; then
-  echo "== installing browser-test tools (npm ci)"
-  (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# Installed again whenever the lock file changed since the last install (a stamp of its hash).
+if [ -f tests/browser/package.json ]; then
+  lock_sum="$(sha256sum tests/browser/package-lock.json | cut -d' ' -f1)"
+  if [ "$(cat tests/browser/node_modules/.medkb-lock 2>/dev/null)" != "$lock_sum" ]; then
+    echo "== installing browser-test tools (npm ci)"
+    (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error && echo "$lock_sum" > node_modules/.medkb-lock)
+  fi
 fi
 
 echo "== cargo test (workspace)"
