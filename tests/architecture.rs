@@ -16,6 +16,7 @@ const FLOORS: &[&[&str]] = &[
     &["output"],
     &["index"],
     &["render"],
+    &["addresses"],
     &["graph"],
     &["page_rules"],
     &["parse"],

@@ -50,6 +50,8 @@ rules! {
     overdue_emergency_page => "overdue-emergency-page",
     unreviewed_clinical_change => "unreviewed-clinical-change",
     front_matter_unclosed => "front-matter-unclosed",
+    alias => "alias",
+    removed_url => "removed-url",
     front_matter_missing => "front-matter-missing",
     front_matter_toml => "front-matter-toml",
     unknown_key => "unknown-key",

@@ -8,6 +8,8 @@
 pub mod deps;
 pub mod jsonld;
 pub mod markdown;
+pub mod offline;
+pub mod qr;
 pub mod theme;
 pub mod views;
 
@@ -85,6 +87,7 @@ impl<'a> SiteRenderer<'a> {
             regions,
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
+            service_worker: config.offline.then_some(crate::urls::SERVICE_WORKER),
         };
         Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site, review_changes: Default::default() })
     }
@@ -97,7 +100,13 @@ impl<'a> SiteRenderer<'a> {
 
     fn link(&self, i: usize) -> LinkView {
         let p = &self.pages[i];
-        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone() }
+        LinkView {
+            title: p.fm.title.clone(),
+            url: p.url.clone(),
+            summary: p.fm.summary.clone(),
+            last_reviewed: p.fm.last_reviewed.map(human_date),
+            last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+        }
     }
 
     fn card_heading(&self, u: Urgency) -> String {
@@ -174,12 +183,13 @@ impl<'a> SiteRenderer<'a> {
         let overdue = page.next_review_due.is_some_and(|d| d < today);
         let reviewers = page.reviewers();
         let permalink = format!("{}{}", self.site.base_url, page.url);
+        let permalink_for_view = permalink.clone();
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
             page_type: page.kind.name(page.fm.page_type),
             url: page.url.clone(),
-            permalink,
+            permalink: permalink_for_view,
             title: page.fm.title.clone(),
             medical_name: page.fm.medical_name.clone(),
             also_called: page.fm.also_called.clone(),
@@ -202,7 +212,7 @@ impl<'a> SiteRenderer<'a> {
             },
             sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
             review: ReviewView {
-                last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
+                last_reviewed: page.fm.last_reviewed.map(human_date),
                 last_reviewed_label: if reviewers.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
                 next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
                 awaiting_review: reviewers.is_empty(),
@@ -212,8 +222,15 @@ impl<'a> SiteRenderer<'a> {
             },
             toc,
             gathered_flags,
+            leaflet: None,
             jsonld: String::new(),
         };
+        if page.kind.listed() {
+            view.leaflet = Some(LeafletView {
+                qr_svg: qr::svg(&permalink, &format!("QR code for {permalink}")).unwrap_or_default(),
+                version: page_version(&view),
+            });
+        }
         view.jsonld = jsonld::for_page(page, &view, self.config);
         view
     }
@@ -358,9 +375,23 @@ impl<'a> SiteRenderer<'a> {
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         let mut entries: Vec<AzEntry> = Vec::new();
         for (_, p) in self.conditions() {
-            entries.push(AzEntry { letter: initial(&p.fm.title), title: p.fm.title.clone(), url: p.url.clone(), see: None });
+            entries.push(AzEntry {
+                letter: initial(&p.fm.title),
+                title: p.fm.title.clone(),
+                url: p.url.clone(),
+                last_reviewed: p.fm.last_reviewed.map(human_date),
+                last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+                see: None,
+            });
             for alias in &p.fm.also_called {
-                entries.push(AzEntry { letter: initial(alias), title: alias.clone(), url: p.url.clone(), see: Some(p.fm.title.clone()) });
+                entries.push(AzEntry {
+                    letter: initial(alias),
+                    title: alias.clone(),
+                    url: p.url.clone(),
+                    last_reviewed: None,
+                    last_reviewed_iso: None,
+                    see: Some(p.fm.title.clone()),
+                });
             }
         }
         entries.sort_by_key(|a| a.title.to_lowercase());
@@ -390,6 +421,23 @@ impl<'a> SiteRenderer<'a> {
         guides.sort_by(|a, b| a.title.cmp(&b.title));
         out.push((crate::urls::output_path(crate::urls::GUIDES), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
 
+        // The conditions folder answers too: a reader who trims a page's address lands on a list.
+        let mut conditions: Vec<LinkView> = self.conditions().map(|(i, _)| self.link(i)).collect();
+        conditions.sort_by_key(|l| l.title.to_lowercase());
+        out.push((
+            crate::urls::output_path(crate::urls::CONDITIONS),
+            self.render("conditions.html", serde_json::json!({ "conditions": conditions }))?,
+        ));
+
+        // Former addresses: a page that works without script, and the hosts' redirect file.
+        let redirects = crate::addresses::redirects(self.pages);
+        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
+        for r in &redirects {
+            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        }
+        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
+
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
         for (i, p) in self.conditions() {
@@ -416,6 +464,20 @@ impl<'a> SiteRenderer<'a> {
         ));
 
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+        if self.config.offline {
+            // What the worker shows for a page it has not cached: the emergency line, and what it has.
+            let precached: Vec<LinkView> = {
+                let wanted = offline::precache(self.pages, self.config);
+                let mut v: Vec<LinkView> =
+                    (0..self.pages.len()).filter(|&i| wanted.contains(&self.pages[i].url)).map(|i| self.link(i)).collect();
+                v.sort_by(|a, b| a.title.cmp(&b.title));
+                v
+            };
+            out.push((
+                crate::urls::output_path(crate::urls::OFFLINE),
+                self.render("offline.html", serde_json::json!({ "precached": precached }))?,
+            ));
+        }
 
         let mut dated: Vec<&Page> = self.pages.iter().collect();
         dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
@@ -426,6 +488,11 @@ impl<'a> SiteRenderer<'a> {
             .map(|p| FeedEntry {
                 title: p.fm.title.clone(),
                 permalink: format!("{}{}", self.site.base_url, p.url),
+                id: match p.fm.last_reviewed {
+                    Some(d) => format!("{}{}#reviewed-{d}", self.site.base_url, p.url),
+                    None => format!("{}{}", self.site.base_url, p.url),
+                },
+                reviewed: p.fm.last_reviewed.map(human_date),
                 summary: p.fm.summary.clone(),
                 updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })
@@ -455,6 +522,27 @@ impl<'a> SiteRenderer<'a> {
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// A short fingerprint of what a page says (its words, care cards, sources and review),
+/// printed on its leaflet: a paper copy can be matched to the version it came from.
+/// FNV-1a over the rendered parts, written out so the number stays the same across
+/// Rust releases and between the build and the preview.
+fn page_version(view: &PageView) -> String {
+    let parts =
+        (&view.title, &view.summary, &view.lead_html, &view.sections, &view.red_flags_blocks, &view.timeline, &view.sources, &view.review);
+    let text = serde_json::to_string(&parts).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", h >> 32)
+}
+
+/// A review date as readers see it: "12 March 2026".
+fn human_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
 fn initial(s: &str) -> String {
