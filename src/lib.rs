@@ -31,3 +31,4 @@ pub mod synonyms;
 pub mod term;
 pub mod url;
 pub mod urls;
+pub mod vocab;

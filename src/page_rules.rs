@@ -181,3 +181,84 @@ fn check_care_card_count(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+/// Whether a translation was made from an earlier review of `original` than its current one.
+pub fn translation_is_stale(translation: &crate::parse::frontmatter::Translation, original: &Page) -> bool {
+    match (translation.source_reviewed.as_ref(), original.fm.last_reviewed) {
+        (Some(from), Some(now)) => from.value < now,
+        _ => false,
+    }
+}
+
+/// Rules over each translation and its original, run once every page is parsed:
+/// a translation needs an original, is warned about when the original was reviewed
+/// again after it was made, and must keep the original's red flags (count, order and
+/// urgency). Shared by the full build and the preview, like every stage.
+pub fn check_translations(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let originals: std::collections::HashMap<(crate::kind::PageKind, &str), &Page> =
+        pages.iter().filter(|p| p.lang.is_none()).map(|p| ((p.kind, p.slug.as_str()), p)).collect();
+    for page in pages.iter().filter(|p| p.lang.is_some()) {
+        let path = page.path.as_str();
+        let lang = page.lang.as_deref().unwrap_or_default();
+        let original_path = path.replacen(&format!("content/{lang}/"), "content/", 1);
+        let Some(original) = originals.get(&(page.kind, page.slug.as_str())) else {
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationOrphan,
+                    path,
+                    Some(page.fm.title_span),
+                    format!("this translation has no original: there is no {original_path}"),
+                )
+                .with_help("name the file like the page it translates (same folder, same file name), or write the original first"),
+            );
+            continue;
+        };
+        let Some(tr) = &page.fm.translation else { continue };
+        if translation_is_stale(tr, original) {
+            let (from, now) = (tr.source_reviewed.as_ref().map(|d| d.value), original.fm.last_reviewed);
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationStale,
+                    path,
+                    tr.source_reviewed.as_ref().map(|d| d.span),
+                    format!(
+                        "this translation was made from the review of {}, but {} was reviewed again on {}",
+                        from.map(|d| d.to_string()).unwrap_or_default(),
+                        original.path,
+                        now.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                )
+                .with_help("update the translation from the current original, then set source_reviewed to its last_reviewed date"),
+            );
+        }
+        let theirs: Vec<Urgency> = original.body.red_flags.iter().map(|f| f.urgency).collect();
+        let ours: Vec<Urgency> = page.body.red_flags.iter().map(|f| f.urgency).collect();
+        if theirs.len() != ours.len() {
+            let span = page.section(crate::kind::SectionKind::RedFlags).map(|s| s.heading_span).unwrap_or(page.fm.title_span);
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationFlags,
+                    path,
+                    Some(span),
+                    format!(
+                        "this translation has {} red flag{}, but the original has {}",
+                        ours.len(),
+                        if ours.len() == 1 { "" } else { "s" },
+                        theirs.len()
+                    ),
+                )
+                .with_help(format!("translate every red flag of {} in the same order and with the same urgency", original.path)),
+            );
+        } else if let Some(n) = (0..ours.len()).find(|&n| ours[n] != theirs[n]) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationFlags,
+                    path,
+                    Some(page.body.red_flags[n].span),
+                    format!("red flag {} is {} here, but {} in the original", n + 1, ours[n].as_str(), theirs[n].as_str()),
+                )
+                .with_help(format!("keep the original's urgency (`{}` in the original, in this language's word)", theirs[n].as_str())),
+            );
+        }
+    }
+}

@@ -21,6 +21,7 @@ const FLOORS: &[&[&str]] = &[
     &["load"],
     &["config"],
     &["synonyms"],
+    &["vocab"],
     &["urls"],
     &["kind"],
     &["diag"],

@@ -183,6 +183,8 @@ pub struct Engine {
     graph: Option<(u64, LinkGraph)>,
     /// Diagnostics of the link graph; the rest stay with their files.
     graph_diags: Vec<Diagnostic>,
+    /// Translations checked against their originals, and UI strings the theme lacks: redone every refresh.
+    cross_diags: Vec<Diagnostic>,
     /// Files of draft pages, whose warnings and notes are left out.
     draft_paths: HashSet<String>,
     has_errors: bool,
@@ -226,6 +228,7 @@ impl Engine {
             known_paths: HashMap::new(),
             graph: None,
             graph_diags: Vec::new(),
+            cross_diags: Vec::new(),
             draft_paths: HashSet::new(),
             has_errors: false,
             located: std::sync::OnceLock::new(),
@@ -326,6 +329,7 @@ impl Engine {
             diags.retain(|d| stages::keeps(d, &|p| self.draft_paths.contains(p)));
         }
         diags.extend(self.graph_diags.iter());
+        diags.extend(self.cross_diags.iter());
         if let Ok(config) = &self.config {
             diags.extend(config.warnings.iter());
         }
@@ -386,7 +390,10 @@ impl Engine {
         if changes.contains(&Change::Templates) || changes.contains(&Change::Static) || self.theme.is_none() {
             self.reload_theme()?;
         }
-        let mut rescan = changes.contains(&Change::ContentTree) || (self.slots.is_empty() && self.by_rel.is_empty());
+        // A change of site.toml may declare or drop a language: its content folder is read again.
+        let mut rescan = changes.contains(&Change::ContentTree)
+            || changes.contains(&Change::Config)
+            || (self.slots.is_empty() && self.by_rel.is_empty());
         let mut reread: Vec<usize> = Vec::new();
         for c in changes {
             if let Change::Page(rel) = c {
@@ -448,7 +455,8 @@ impl Engine {
 
     /// Walks `content/` again, keeping the parse of every file whose text is unchanged.
     fn rescan(&mut self) -> anyhow::Result<()> {
-        let loaded = load::load_content(&self.root)?;
+        let languages = self.config.as_ref().map(|c| c.language_codes()).unwrap_or_default();
+        let loaded = load::load_content_in(&self.root, &languages)?;
         let mut old: HashMap<String, Slot> = self.slots.drain(..).map(|s| (s.file.source.rel.clone(), s)).collect();
         let known = loaded.page_paths();
         // Pages whose relative links may name a file that appeared or went away are parsed again.
@@ -463,7 +471,12 @@ impl Engine {
             let rel = f.source.rel.clone();
             let is_symlink = f.source.abs.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
             let slot = match old.remove(&rel) {
-                Some(mut s) if s.file.source.text == f.source.text && s.file.placement == f.placement && s.file.slug == f.slug => {
+                Some(mut s)
+                    if s.file.source.text == f.source.text
+                        && s.file.placement == f.placement
+                        && s.file.slug == f.slug
+                        && s.file.lang == f.lang =>
+                {
                     s.is_symlink = is_symlink;
                     if moved.iter().any(|name| s.file.source.text.contains(name.as_str())) {
                         s.parsed = None;
@@ -562,6 +575,10 @@ impl Engine {
                 g
             }
         };
+        self.cross_diags = stages::cross_page_diagnostics(pages);
+        if let Some(theme) = &self.theme {
+            self.cross_diags.extend(stages::missing_strings(theme, config));
+        }
         update.lap("link graph", &mut t);
         let result = self.render_with(config, pages, owners, &graph, update, t);
         self.graph = Some((graph_fp, graph));
@@ -581,7 +598,8 @@ impl Engine {
             self.load_diags
                 .iter()
                 .chain(self.slots.iter().flat_map(|s| s.parsed.iter().flat_map(|p| p.diags.iter())))
-                .chain(self.graph_diags.iter()),
+                .chain(self.graph_diags.iter())
+                .chain(self.cross_diags.iter()),
             &config.lints,
         );
         update.lap("error check", &mut t);
@@ -618,7 +636,12 @@ impl Engine {
                 }
                 2u8.hash(&mut h);
                 for slug in &parsed(i).forward {
-                    graph.index_of(slug).map(|t| (t, publics[t])).hash(&mut h);
+                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| (t, publics[t])).hash(&mut h);
+                }
+                // The language switcher and a translation's notice read the page's other versions.
+                3u8.hash(&mut h);
+                for &c in &graph.counterparts[i] {
+                    (c, publics[c]).hash(&mut h);
                 }
                 if deps::reads_listings(&pages[i]) {
                     index_fp.hash(&mut h);

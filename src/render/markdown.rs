@@ -24,6 +24,9 @@ pub struct MarkdownRenderer<'a> {
     pages: &'a [Page],
     graph: &'a LinkGraph,
     sanitizer: ammonia::Builder<'static>,
+    /// Language code → what a link to an untranslated page says after its text
+    /// ("(en inglés)"), so readers know the page they go to is in another language.
+    fallback_labels: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> MarkdownRenderer<'a> {
@@ -35,7 +38,13 @@ impl<'a> MarkdownRenderer<'a> {
         sanitizer.add_tags(&["mark"]);
         sanitizer.add_tag_attributes("sup", &["class"]);
         sanitizer.link_rel(None);
-        MarkdownRenderer { pages, graph, sanitizer }
+        MarkdownRenderer { pages, graph, sanitizer, fallback_labels: Default::default() }
+    }
+
+    /// Sets what links from a translation to an untranslated page say (see `fallback_labels`).
+    pub fn with_fallback_labels(mut self, labels: std::collections::BTreeMap<String, String>) -> Self {
+        self.fallback_labels = labels;
+        self
     }
 
     /// Renders block Markdown from `page`. `heading_ids` are given to its headings in order.
@@ -67,7 +76,7 @@ impl<'a> MarkdownRenderer<'a> {
 
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
-        let md = self.expand_wikilinks(md);
+        let md = self.expand_wikilinks(md, page);
         let (out, raw_html) = self.to_html(&md, page, heading_ids, false);
         // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
         // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
@@ -136,7 +145,7 @@ impl<'a> MarkdownRenderer<'a> {
     }
 
     /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
-    fn expand_wikilinks(&self, md: &str) -> String {
+    fn expand_wikilinks(&self, md: &str, page: &Page) -> String {
         let links = scan_wikilinks(md);
         if links.is_empty() {
             return md.to_string();
@@ -145,12 +154,22 @@ impl<'a> MarkdownRenderer<'a> {
         let mut last = 0;
         for w in links {
             out.push_str(&md[last..w.start]);
-            let label = w.label.clone().unwrap_or_else(|| {
-                match self.graph.resolve(self.pages, &PageRef { slug: w.target.slug.clone(), anchor: None }) {
-                    Some(r) => r.title,
-                    None => w.target.slug.clone(),
-                }
+            let lang = page.lang.as_deref();
+            let resolved = self.graph.resolve_in(self.pages, lang, &PageRef { slug: w.target.slug.clone(), anchor: None });
+            let mut label = w.label.clone().unwrap_or_else(|| match &resolved {
+                Some(r) => r.title.clone(),
+                None => w.target.slug.clone(),
             });
+            // A translation's link to a page not yet in its language says so in its text.
+            if let (Some(r), Some(l)) = (&resolved, lang) {
+                match self.fallback_labels.get(l).filter(|s| r.fallback && !s.is_empty()) {
+                    Some(suffix) => {
+                        label.push(' ');
+                        label.push_str(suffix);
+                    }
+                    None => {}
+                }
+            }
             let anchor = w.target.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default();
             out.push('[');
             out.push_str(&escape_label(&label));
@@ -178,7 +197,7 @@ impl<'a> MarkdownRenderer<'a> {
             PageRef { slug, anchor: anchor.map(str::to_string) }
         };
         // An unresolvable link was reported by `check`; publish it as plain text's neighbour: the 404.
-        Some(self.graph.resolve(self.pages, &target).map(|r| r.url).unwrap_or_else(|| "/404.html".into()))
+        Some(self.graph.resolve_in(self.pages, page.lang.as_deref(), &target).map(|r| r.url).unwrap_or_else(|| "/404.html".into()))
     }
 }
 

@@ -35,6 +35,10 @@ pub struct SiteRenderer<'a> {
     tera: tera::Tera,
     md: MarkdownRenderer<'a>,
     site: SiteView,
+    /// The site as readers of each other language see it, by language code.
+    lang_sites: BTreeMap<String, SiteView>,
+    /// UI strings by language code ("" for the default language).
+    strings: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Prints a Tera error with its whole cause chain: the useful part is usually last.
@@ -57,20 +61,56 @@ impl<'a> SiteRenderer<'a> {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| anyhow::anyhow!("the theme's templates do not load: {}", chain(&e)))?;
-        let regions = config
-            .body_regions
+        let regions_in = |lang: Option<&str>, list: &[crate::config::BodyRegion]| -> Vec<RegionView> {
+            list.iter()
+                .map(|r| RegionView {
+                    slug: r.slug.clone(),
+                    name: r.name.clone(),
+                    url: crate::urls::in_lang(lang, &crate::urls::region(&r.slug)),
+                    // Counted over the default language's pages: every page is listed in
+                    // each language, translated or not (see `in_lang`).
+                    count: pages
+                        .iter()
+                        .filter(|p| p.lang.is_none() && p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug))
+                        .count(),
+                })
+                .collect()
+        };
+        let regions = regions_in(None, &config.body_regions);
+        let base_url = crate::url::publishable(&config.base_url, false).unwrap_or_default().to_string();
+        let lang_sites = config
+            .languages
             .iter()
-            .map(|r| RegionView {
-                slug: r.slug.clone(),
-                name: r.name.clone(),
-                url: crate::urls::region(&r.slug),
-                count: pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count(),
+            .map(|l| {
+                let code = Some(l.code.as_str());
+                let view = SiteView {
+                    title: l.title.clone(),
+                    base_url: base_url.clone(),
+                    description: l.description.clone(),
+                    disclaimer: l.disclaimer.clone(),
+                    locale: l.locale.clone(),
+                    lang: l.locale.clone(),
+                    regions: regions_in(code, &l.body_regions),
+                    emergency_heading: l.care_cards.emergency.clone(),
+                    urls: crate::urls::SiteUrls::in_lang(code),
+                };
+                (l.code.clone(), view)
             })
+            .collect();
+        let mut strings = BTreeMap::new();
+        strings.insert(String::new(), theme.strings_for(&config.locale).clone());
+        for l in &config.languages {
+            strings.insert(l.code.clone(), theme.strings_for(&l.locale).clone());
+        }
+        let fallback_labels = config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), strings[&l.code].get("fallback_suffix").cloned().unwrap_or_default()))
             .collect();
         let site = SiteView {
             title: config.title.clone(),
             // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
-            base_url: crate::url::publishable(&config.base_url, false).unwrap_or_default().to_string(),
+            base_url,
             description: config.description.clone(),
             disclaimer: config.disclaimer.clone(),
             locale: config.locale.clone(),
@@ -79,22 +119,130 @@ impl<'a> SiteRenderer<'a> {
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
         };
-        Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site })
+        Ok(SiteRenderer {
+            config,
+            pages,
+            graph,
+            tera,
+            md: MarkdownRenderer::new(pages, graph).with_fallback_labels(fallback_labels),
+            site,
+            lang_sites,
+            strings,
+        })
+    }
+
+    /// The site as readers of `lang` see it (`None`: the default language).
+    fn site_in(&self, lang: Option<&str>) -> &SiteView {
+        lang.and_then(|l| self.lang_sites.get(l)).unwrap_or(&self.site)
+    }
+
+    fn multilingual(&self) -> bool {
+        !self.config.languages.is_empty()
     }
 
     fn render(&self, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
+        self.render_in(None, template, extra)
+    }
+
+    /// Renders `template` for readers of `lang`: `site` and the UI strings `t` in that language.
+    fn render_in(&self, lang: Option<&str>, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
         let mut ctx = tera::Context::from_serialize(extra).context("building the template context")?;
-        ctx.insert("site", &self.site);
+        ctx.insert("site", self.site_in(lang));
+        ctx.insert("t", &self.strings[lang.unwrap_or("")]);
+        if !ctx.contains_key("lang_nav") {
+            ctx.insert("lang_nav", &Option::<LanguageNav>::None);
+        }
         self.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))
     }
 
     fn link(&self, i: usize) -> LinkView {
         let p = &self.pages[i];
-        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone() }
+        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone(), fallback: false }
     }
 
-    fn card_heading(&self, u: Urgency) -> String {
-        let w = &self.config.care_cards;
+    /// A link for readers of `lang`, marked when it falls back to the original.
+    fn link_in(&self, lang: Option<&str>, i: usize) -> LinkView {
+        LinkView { fallback: lang.is_some() && self.pages[i].lang.as_deref() != lang, ..self.link(i) }
+    }
+
+    /// The pages readers of `lang` browse: each default-language page, or its
+    /// translation into `lang` when there is one (listed pages of other languages
+    /// are never mixed in). For the default language, exactly its own pages.
+    fn in_lang(&self, lang: Option<&str>) -> Vec<usize> {
+        (0..self.pages.len())
+            .filter(|&i| self.pages[i].lang.is_none())
+            .map(|i| match lang {
+                None => i,
+                Some(l) => self.graph.counterparts[i].iter().copied().find(|&j| self.pages[j].lang.as_deref() == Some(l)).unwrap_or(i),
+            })
+            .collect()
+    }
+
+    /// Every language's version of the page at `url_in(lang)`, for hreflang and the switcher:
+    /// `version(lang)` is the URL of the page in that language, if it has one.
+    fn language_nav(&self, current: Option<&str>, version: &dyn Fn(Option<&str>) -> Option<String>) -> Option<LanguageNav> {
+        if !self.multilingual() {
+            return None;
+        }
+        let base = &self.site.base_url;
+        let langs = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str())));
+        let alternates: Vec<Alternate> = langs
+            .map(|lang| {
+                let url = version(lang);
+                let t = &self.strings[lang.unwrap_or("")];
+                let site = self.site_in(lang);
+                let exists = url.is_some();
+                let url = url.unwrap_or_else(|| site.urls.home.clone());
+                Alternate {
+                    lang: site.lang.clone(),
+                    name: t.get("language_name").cloned().unwrap_or_default(),
+                    permalink: format!("{base}{url}"),
+                    url,
+                    exists,
+                    current: lang == current,
+                    missing_text: t.get("no_translation").cloned().unwrap_or_default(),
+                    missing_link: t.get("no_translation_link").cloned().unwrap_or_default(),
+                }
+            })
+            .collect();
+        let x_default = alternates[0].permalink.clone();
+        Some(LanguageNav { alternates, x_default })
+    }
+
+    /// The language nav of page `i`: its original and translations.
+    fn page_language_nav(&self, i: usize) -> Option<LanguageNav> {
+        let page = &self.pages[i];
+        let versions: Vec<usize> = std::iter::once(i).chain(self.graph.counterparts[i].iter().copied()).collect();
+        self.language_nav(page.lang.as_deref(), &|lang| {
+            versions.iter().find(|&&j| self.pages[j].lang.as_deref() == lang).map(|&j| self.pages[j].url.clone())
+        })
+    }
+
+    /// The language nav of an index page every language has (`url` in the default language).
+    fn index_language_nav(&self, lang: Option<&str>, url: &str) -> Option<LanguageNav> {
+        self.language_nav(lang, &|l| Some(crate::urls::in_lang(l, url)))
+    }
+
+    /// A translation's provenance for its page, with whether the original was re-reviewed since.
+    fn translation_view(&self, i: usize) -> Option<TranslationView> {
+        let page = &self.pages[i];
+        let tr = page.fm.translation.as_ref()?;
+        let lang = self.config.language(page.lang.as_deref())?;
+        let original = self.graph.counterparts[i].iter().map(|&j| &self.pages[j]).find(|p| p.lang.is_none())?;
+        let date = |d: NaiveDate| lang.vocabulary.format_date(d, &lang.date_format);
+        Some(TranslationView {
+            source_reviewed: tr.source_reviewed.as_ref().map(|d| date(d.value)),
+            translated: tr.translated.map(date),
+            translated_by: tr.translated_by.clone(),
+            stale: crate::page_rules::translation_is_stale(tr, original),
+            original_url: original.url.clone(),
+            original_lang: self.site.lang.clone(),
+            original_title: original.fm.title.clone(),
+        })
+    }
+
+    fn card_heading(&self, page: &Page, u: Urgency) -> String {
+        let w = self.config.language(page.lang.as_deref()).map(|l| &l.care_cards).unwrap_or(&self.config.care_cards);
         match u {
             Urgency::Emergency => w.emergency.clone(),
             Urgency::Urgent => w.urgent.clone(),
@@ -149,8 +297,9 @@ impl<'a> SiteRenderer<'a> {
             }
         }
         let care_cards = self.cards(page, page.body.red_flags.iter());
-        let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags() } else { Vec::new() };
-        let region = page.fm.body_region.as_ref().and_then(|r| self.site.regions.iter().find(|v| v.slug == r.value)).cloned();
+        let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags(page) } else { Vec::new() };
+        let lang = page.lang.as_deref();
+        let region = page.fm.body_region.as_ref().and_then(|r| self.site_in(lang).regions.iter().find(|v| v.slug == r.value)).cloned();
         let mut toc: Vec<TocEntry> = Vec::new();
         if page.body.sections.len() >= 4 {
             if red_flags_anchor.is_some() {
@@ -166,6 +315,10 @@ impl<'a> SiteRenderer<'a> {
         }
         let overdue = page.next_review_due.is_some_and(|d| d < today);
         let permalink = format!("{}{}", self.site.base_url, page.url);
+        let date = |d: NaiveDate| match self.config.language(lang) {
+            Some(l) => l.vocabulary.format_date(d, &l.date_format),
+            None => d.format(crate::config::DEFAULT_DATE_FORMAT).to_string(),
+        };
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
@@ -185,7 +338,7 @@ impl<'a> SiteRenderer<'a> {
             care_cards,
             red_flags_blocks,
             timeline,
-            related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
+            related: self.graph.related[index].iter().map(|&i| self.link_in(lang, i)).collect(),
             backlinks: {
                 let mut b: Vec<LinkView> =
                     self.graph.backlinks[index].iter().filter(|&&i| self.pages[i].kind.listed()).map(|&i| self.link(i)).collect();
@@ -194,9 +347,9 @@ impl<'a> SiteRenderer<'a> {
             },
             sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
             review: ReviewView {
-                last_reviewed: page.fm.last_reviewed.map(|d| d.format("%-d %B %Y").to_string()),
+                last_reviewed: page.fm.last_reviewed.map(date),
                 last_reviewed_label: if page.fm.reviewed_by.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
-                next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
+                next_review_due: page.next_review_due.map(date),
                 reviewed_by: page.fm.reviewed_by.clone(),
                 awaiting_review: page.fm.reviewed_by.is_empty(),
                 overdue,
@@ -204,6 +357,8 @@ impl<'a> SiteRenderer<'a> {
             toc,
             gathered_flags,
             jsonld: String::new(),
+            lang: page.lang.clone(),
+            translation: self.translation_view(index),
         };
         view.jsonld = jsonld::for_page(page, &view, self.config);
         view
@@ -226,18 +381,25 @@ impl<'a> SiteRenderer<'a> {
                         }
                     })
                     .collect();
-                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
+                (!items.is_empty()).then(|| CareCardView {
+                    urgency: u,
+                    heading: self.card_heading(page, u),
+                    prefix: urgency_prefix(u),
+                    items,
+                })
             })
             .collect()
     }
 
-    /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides.
-    fn gathered_flags(&self) -> Vec<GatheredCard> {
+    /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides
+    /// (in the guide's language: each condition's translation, else its original).
+    fn gathered_flags(&self, guide: &Page) -> Vec<GatheredCard> {
+        let lang = guide.lang.as_deref();
+        let pages: Vec<&Page> = self.in_lang(lang).into_iter().map(|i| &self.pages[i]).collect();
         [Urgency::Emergency, Urgency::Urgent]
             .iter()
             .map(|&u| {
-                let mut items: Vec<GatheredFlag> = self
-                    .pages
+                let mut items: Vec<GatheredFlag> = pages
                     .iter()
                     .filter(|p| p.kind == PageKind::Condition)
                     .flat_map(|p| {
@@ -250,7 +412,7 @@ impl<'a> SiteRenderer<'a> {
                     })
                     .collect();
                 items.sort_by(|a, b| (&a.page_title, &a.html).cmp(&(&b.page_title, &b.html)));
-                GatheredCard { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items }
+                GatheredCard { urgency: u, heading: self.card_heading(guide, u), prefix: urgency_prefix(u), items }
             })
             .collect()
     }
@@ -289,10 +451,12 @@ impl<'a> SiteRenderer<'a> {
         let template = page.kind.template();
         let mut extra = tera::Context::new();
         extra.insert("page", &view);
+        extra.insert("lang_nav", &self.page_language_nav(i));
         if page.kind == PageKind::Home {
-            self.home_context(&mut extra);
+            self.home_context(page.lang.as_deref(), &mut extra);
         }
-        let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
+        let bytes =
+            self.render_in(page.lang.as_deref(), template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
         Ok((crate::urls::output_path(&page.url), tidy(&bytes)))
     }
 
@@ -300,12 +464,20 @@ impl<'a> SiteRenderer<'a> {
     /// `content/_index.md`, the A–Z, regions, guides and symptoms indexes, 404 and feeds.
     pub fn render_indexes(&self) -> anyhow::Result<Vec<Output>> {
         let mut outputs = Vec::new();
-        if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
-            let mut extra = tera::Context::new();
-            self.home_context(&mut extra);
-            outputs.push(("index.html".into(), self.render("index.html", extra.into_json())?));
+        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
+        for &lang in &langs {
+            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
+                let mut extra = tera::Context::new();
+                self.home_context(lang, &mut extra);
+                extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
+                outputs.push((
+                    crate::urls::output_path(&crate::urls::in_lang(lang, crate::urls::HOME)),
+                    self.render_in(lang, "index.html", extra.into_json())?,
+                ));
+            }
+            outputs.extend(self.index_pages(lang)?);
         }
-        outputs.extend(self.index_pages()?);
+        outputs.extend(self.site_files()?);
         for (path, bytes) in outputs.iter_mut() {
             // Templates end up with ragged whitespace; readers and validators don't care, diffs do.
             if path.ends_with(".html") || path.ends_with(".xml") {
@@ -315,43 +487,61 @@ impl<'a> SiteRenderer<'a> {
         Ok(outputs)
     }
 
-    fn conditions(&self) -> impl Iterator<Item = (usize, &Page)> {
-        self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Condition)
+    /// The condition pages readers of `lang` browse (see [`SiteRenderer::in_lang`]).
+    fn conditions(&self, lang: Option<&str>) -> Vec<(usize, &Page)> {
+        self.in_lang(lang).into_iter().map(|i| (i, &self.pages[i])).filter(|(_, p)| p.kind == PageKind::Condition).collect()
     }
 
-    fn home_context(&self, ctx: &mut tera::Context) {
+    fn home_context(&self, lang: Option<&str>, ctx: &mut tera::Context) {
         let mut symptoms: Vec<LinkView> = self
-            .conditions()
+            .conditions(lang)
+            .into_iter()
             .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
-            .map(|(i, _)| self.link(i))
+            .map(|(i, _)| self.link_in(lang, i))
             .collect();
         symptoms.sort_by(|a, b| a.title.cmp(&b.title));
+        let browsed = self.in_lang(lang);
         let mut guides: Vec<LinkView> =
-            self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+            browsed.iter().copied().filter(|&i| self.pages[i].kind == PageKind::Guide).map(|i| self.link_in(lang, i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
+        // Recently reviewed: by the original's review date, whichever version is shown.
         let mut recent: Vec<(NaiveDate, usize)> = self
             .pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.kind.listed())
+            .filter(|(_, p)| p.kind.listed() && p.lang.is_none())
             .filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i)))
             .collect();
         recent.sort_by(|a, b| b.0.cmp(&a.0).then(self.pages[a.1].fm.title.cmp(&self.pages[b.1].fm.title)));
-        let recent: Vec<LinkView> = recent.into_iter().take(8).map(|(_, i)| self.link(i)).collect();
+        let shown = |i: usize| match lang {
+            None => i,
+            Some(l) => self.graph.counterparts[i].iter().copied().find(|&j| self.pages[j].lang.as_deref() == Some(l)).unwrap_or(i),
+        };
+        let recent: Vec<LinkView> = recent.into_iter().take(8).map(|(_, i)| self.link_in(lang, shown(i))).collect();
         ctx.insert("symptoms", &symptoms);
         ctx.insert("guides", &guides);
         ctx.insert("recent", &recent);
-        ctx.insert("condition_count", &self.conditions().count());
+        ctx.insert("condition_count", &self.conditions(lang).len());
     }
 
-    fn index_pages(&self) -> anyhow::Result<Vec<Output>> {
+    /// The index pages of one language: A–Z, regions, guides, symptoms and its feed.
+    fn index_pages(&self, lang: Option<&str>) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
+        let at = |url: &str| crate::urls::in_lang(lang, url);
+        let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         let mut entries: Vec<AzEntry> = Vec::new();
-        for (_, p) in self.conditions() {
-            entries.push(AzEntry { letter: initial(&p.fm.title), title: p.fm.title.clone(), url: p.url.clone(), see: None });
+        for (i, p) in self.conditions(lang) {
+            let fallback = self.link_in(lang, i).fallback;
+            entries.push(AzEntry { letter: initial(&p.fm.title), title: p.fm.title.clone(), url: p.url.clone(), see: None, fallback });
             for alias in &p.fm.also_called {
-                entries.push(AzEntry { letter: initial(alias), title: alias.clone(), url: p.url.clone(), see: Some(p.fm.title.clone()) });
+                entries.push(AzEntry {
+                    letter: initial(alias),
+                    title: alias.clone(),
+                    url: p.url.clone(),
+                    see: Some(p.fm.title.clone()),
+                    fallback,
+                });
             }
         }
         entries.sort_by_key(|a| a.title.to_lowercase());
@@ -360,56 +550,73 @@ impl<'a> SiteRenderer<'a> {
             letters.entry(e.letter.clone()).or_default().push(e);
         }
         let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
-        out.push((crate::urls::output_path(crate::urls::AZ), self.render("az.html", serde_json::json!({ "letters": letters }))?));
+        out.push((
+            crate::urls::output_path(&at(crate::urls::AZ)),
+            self.render_in(lang, "az.html", serde_json::json!({ "letters": letters, "lang_nav": nav(crate::urls::AZ) }))?,
+        ));
 
-        for region in &self.site.regions {
+        for region in &self.site_in(lang).regions {
             let mut pages: Vec<LinkView> = self
-                .conditions()
+                .conditions(lang)
+                .into_iter()
                 .filter(|(_, p)| p.fm.body_region.as_ref().is_some_and(|r| r.value == region.slug))
-                .map(|(i, _)| self.link(i))
+                .map(|(i, _)| self.link_in(lang, i))
                 .collect();
             pages.sort_by(|a, b| a.title.cmp(&b.title));
+            let url = crate::urls::region(&region.slug);
             out.push((
-                crate::urls::output_path(&crate::urls::region(&region.slug)),
-                self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?,
+                crate::urls::output_path(&at(&url)),
+                self.render_in(lang, "region.html", serde_json::json!({ "region": region, "pages": pages, "lang_nav": nav(&url) }))?,
             ));
         }
-        out.push((crate::urls::output_path(crate::urls::REGIONS), self.render("regions.html", serde_json::json!({}))?));
+        out.push((
+            crate::urls::output_path(&at(crate::urls::REGIONS)),
+            self.render_in(lang, "regions.html", serde_json::json!({ "lang_nav": nav(crate::urls::REGIONS) }))?,
+        ));
 
         let mut guides: Vec<LinkView> =
-            self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+            self.in_lang(lang).into_iter().filter(|&i| self.pages[i].kind == PageKind::Guide).map(|i| self.link_in(lang, i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
-        out.push((crate::urls::output_path(crate::urls::GUIDES), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
+        out.push((
+            crate::urls::output_path(&at(crate::urls::GUIDES)),
+            self.render_in(lang, "guides.html", serde_json::json!({ "guides": guides, "lang_nav": nav(crate::urls::GUIDES) }))?,
+        ));
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
-        for (i, p) in self.conditions() {
+        for (i, p) in self.conditions(lang) {
             if let Some(s) = p.section(SectionKind::Symptoms) {
                 for item in &s.items {
                     let key = short_symptom(item);
                     if !key.is_empty() {
-                        by_symptom.entry(key).or_default().push(self.link(i));
+                        by_symptom.entry(key).or_default().push(self.link_in(lang, i));
                     }
                 }
             }
         }
         let mut hubs: Vec<LinkView> = self
-            .conditions()
+            .conditions(lang)
+            .into_iter()
             .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
-            .map(|(i, _)| self.link(i))
+            .map(|(i, _)| self.link_in(lang, i))
             .collect();
         hubs.sort_by(|a, b| a.title.cmp(&b.title));
         let symptoms: Vec<serde_json::Value> =
             by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
         out.push((
-            crate::urls::output_path(crate::urls::SYMPTOMS),
-            self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?,
+            crate::urls::output_path(&at(crate::urls::SYMPTOMS)),
+            self.render_in(
+                lang,
+                "symptoms.html",
+                serde_json::json!({ "hubs": hubs, "symptoms": symptoms, "lang_nav": nav(crate::urls::SYMPTOMS) }),
+            )?,
         ));
 
-        out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
-
-        let mut dated: Vec<&Page> = self.pages.iter().collect();
-        dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
+        // A language's feed lists its own pages: originals by review date, translations
+        // by the date they were translated.
+        let dated_by = |p: &Page| p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
+        let mut dated: Vec<&Page> = self.pages.iter().filter(|p| p.lang.as_deref() == lang).collect();
+        dated.sort_by(|a, b| dated_by(b).cmp(&dated_by(a)).then(a.fm.title.cmp(&b.fm.title)));
         let feed: Vec<FeedEntry> = dated
             .iter()
             .filter(|p| p.kind.listed())
@@ -418,31 +625,73 @@ impl<'a> SiteRenderer<'a> {
                 title: p.fm.title.clone(),
                 permalink: format!("{}{}", self.site.base_url, p.url),
                 summary: p.fm.summary.clone(),
-                updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+                updated: dated_by(p).map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })
             .collect();
         let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
         out.push((
-            crate::urls::output_path(crate::urls::FEED),
-            self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?,
+            crate::urls::output_path(&at(crate::urls::FEED)),
+            self.render_in(lang, "atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?,
         ));
+        Ok(out)
+    }
 
+    /// The files the site has once: 404, sitemap (every language's pages, each with
+    /// its alternates) and robots.txt.
+    fn site_files(&self) -> anyhow::Result<Vec<Output>> {
+        let mut out = Vec::new();
+        out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+        let base = &self.site.base_url;
+        let alternates = |nav: Option<LanguageNav>| -> serde_json::Value {
+            match nav {
+                None => serde_json::Value::Null,
+                Some(n) => serde_json::json!(n
+                    .alternates
+                    .iter()
+                    .filter(|a| a.exists)
+                    .map(|a| serde_json::json!({ "lang": a.lang, "href": a.permalink }))
+                    .chain(std::iter::once(serde_json::json!({ "lang": "x-default", "href": n.x_default })))
+                    .collect::<Vec<_>>()),
+            }
+        };
         let mut urls: Vec<serde_json::Value> = self
             .pages
             .iter()
-            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.site.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
+            .enumerate()
+            .map(|(i, p)| {
+                let nav = self.page_language_nav(i);
+                let mut u = serde_json::json!({ "loc": format!("{base}{}", p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) });
+                if self.multilingual() {
+                    u["alternates"] = alternates(nav);
+                }
+                u
+            })
             .collect();
-        for extra in crate::urls::INDEXES {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, extra), "lastmod": null }));
-        }
-        for r in &self.site.regions {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, r.url), "lastmod": null }));
-        }
-        if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
-            urls.push(serde_json::json!({ "loc": format!("{}/", self.site.base_url), "lastmod": null }));
+        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
+        let mut index_urls: Vec<String> = crate::urls::INDEXES.iter().map(|u| u.to_string()).collect();
+        index_urls.extend(self.site.regions.iter().map(|r| r.url.clone()));
+        for &lang in &langs {
+            for url in &index_urls {
+                let mut u = serde_json::json!({ "loc": format!("{base}{}", crate::urls::in_lang(lang, url)), "lastmod": null });
+                if self.multilingual() {
+                    u["alternates"] = alternates(self.index_language_nav(lang, url));
+                }
+                urls.push(u);
+            }
+            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
+                let mut u =
+                    serde_json::json!({ "loc": format!("{base}{}", crate::urls::in_lang(lang, crate::urls::HOME)), "lastmod": null });
+                if self.multilingual() {
+                    u["alternates"] = alternates(self.index_language_nav(lang, crate::urls::HOME));
+                }
+                urls.push(u);
+            }
         }
         urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
-        out.push((crate::urls::output_path(crate::urls::SITEMAP), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
+        out.push((
+            crate::urls::output_path(crate::urls::SITEMAP),
+            self.render("sitemap.xml", serde_json::json!({ "urls": urls, "multilingual": self.multilingual() }))?,
+        ));
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }

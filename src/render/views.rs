@@ -21,6 +21,53 @@ pub struct LinkView {
     pub title: String,
     pub url: String,
     pub summary: String,
+    /// In a list for readers of another language: the page has no translation in
+    /// it yet, so the link goes to the original (templates say so).
+    pub fallback: bool,
+}
+
+/// The same page (or index page) in one of the site's languages, for `hreflang`
+/// alternates and the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    /// The `hreflang` / `lang` value: `en-US`, `es`.
+    pub lang: String,
+    /// Its name in itself: "English", "Español".
+    pub name: String,
+    /// Where the page is in that language, or (when `exists` is false) that
+    /// language's home page.
+    pub url: String,
+    pub permalink: String,
+    /// Whether the page has a version in this language.
+    pub exists: bool,
+    /// Whether it is the language being shown.
+    pub current: bool,
+    /// What to say when the page has no version in this language, in that language.
+    pub missing_text: String,
+    /// The text of the link to that language's home page when the page is missing.
+    pub missing_link: String,
+}
+
+/// Every language's version of the page being shown; `None` on a one-language site.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageNav {
+    pub alternates: Vec<Alternate>,
+    /// The default language's version, for `hreflang="x-default"`.
+    pub x_default: String,
+}
+
+/// A translation's provenance as the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationView {
+    /// The original's review date it was translated from, as readers write dates.
+    pub source_reviewed: Option<String>,
+    pub translated: Option<String>,
+    pub translated_by: Vec<String>,
+    /// The original has been reviewed again since: the page says so and links it.
+    pub stale: bool,
+    pub original_url: String,
+    pub original_lang: String,
+    pub original_title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -153,6 +200,10 @@ pub struct PageView {
     pub gathered_flags: Vec<GatheredCard>,
     /// schema.org JSON-LD, serialised and safe to place inside `<script>`.
     pub jsonld: String,
+    /// The page's language code for a translation (`es`); `None` in the default language.
+    pub lang: Option<String>,
+    /// A translation's provenance (`None` for originals).
+    pub translation: Option<TranslationView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,6 +213,8 @@ pub struct AzEntry {
     pub url: String,
     /// For "also called" entries: the page's own title.
     pub see: Option<String>,
+    /// The page has no translation in the reader's language yet (see [`LinkView::fallback`]).
+    pub fallback: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

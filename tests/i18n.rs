@@ -1,0 +1,155 @@
+//! Multilingual sites (issue 15): a two-language fixture built and read back through
+//! an HTML parser — `<html lang>`, hreflang alternates, the language switcher, the
+//! visible fallback to untranslated pages, per-language index pages, feeds and
+//! sitemap alternates, translation provenance — and a one-language site unchanged.
+
+mod util;
+
+use util::*;
+
+fn built(site: &Site) {
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+fn bilingual() -> Site {
+    let site = Site::named("bilingual");
+    built(&site);
+    site
+}
+
+#[test]
+fn translated_page_has_its_language_alternates_and_switcher() {
+    let site = bilingual();
+    let es = site.html("es/conditions/calf-strain/index.html");
+    assert_eq!(attrs(&es, "html", "lang"), ["es"]);
+    assert_eq!(texts(&es, "h1"), ["Distensión de la pantorrilla"]);
+    let alternates: Vec<(String, String)> = {
+        let sel = scraper::Selector::parse("link[rel=alternate][hreflang]").unwrap();
+        es.select(&sel).map(|e| (e.value().attr("hreflang").unwrap().into(), e.value().attr("href").unwrap().into())).collect()
+    };
+    assert_eq!(
+        alternates,
+        [
+            ("en-US".to_string(), "https://fixture.example/conditions/calf-strain/".to_string()),
+            ("es".into(), "https://fixture.example/es/conditions/calf-strain/".into()),
+            ("x-default".into(), "https://fixture.example/conditions/calf-strain/".into()),
+        ]
+    );
+    assert_eq!(attrs(&es, "link[rel=canonical]", "href"), ["https://fixture.example/es/conditions/calf-strain/"]);
+    // The switcher goes to the same page in English, labelled in English.
+    assert_eq!(attrs(&es, ".lang-switcher a", "href"), ["/conditions/calf-strain/"]);
+    assert_eq!(texts(&es, ".lang-switcher a"), ["English"]);
+    assert_eq!(attrs(&es, ".lang-switcher li", "lang"), ["en-US"]);
+    // And back from the original.
+    let en = site.html("conditions/calf-strain/index.html");
+    assert_eq!(attrs(&en, "html", "lang"), ["en-US"]);
+    assert_eq!(attrs(&en, ".lang-switcher a", "href"), ["/es/conditions/calf-strain/"]);
+    assert_eq!(texts(&en, ".lang-switcher a"), ["Español"]);
+}
+
+#[test]
+fn untranslated_page_says_so_plainly_and_links_the_language_home() {
+    let site = bilingual();
+    let en = site.html("conditions/shin-splints/index.html");
+    assert_eq!(texts(&en, ".lang-switcher__missing"), ["Esta página todavía no está disponible en español."]);
+    assert_eq!(attrs(&en, ".lang-switcher a", "href"), ["/es/"]);
+    // No hreflang for a version that does not exist.
+    assert_eq!(attrs(&en, "link[hreflang]", "hreflang"), ["en-US", "x-default"]);
+    assert!(!site.root().join("public/es/conditions/shin-splints").exists());
+}
+
+#[test]
+fn spanish_page_reads_spanish_structure_and_falls_back_visibly() {
+    let site = bilingual();
+    let es = site.html("es/conditions/calf-strain/index.html");
+    // `## Señales de alarma` with `urgente:` became an urgent care card in Spanish wording.
+    assert_eq!(attrs(&es, ".care-card", "class"), ["care-card care-card--urgent"]);
+    assert!(texts(&es, ".care-card__action")[0].starts_with("Busque atención médica hoy"));
+    assert_eq!(texts(&es, ".care-card li"), ["no puede caminar"]);
+    assert_eq!(texts(&es, ".section h2"), ["Síntomas", "Causas", "Tratamiento"]);
+    assert_eq!(texts(&es, ".page-kind"), ["Condition · Pierna"]);
+    // [[shin-splints]] has no Spanish page: the link goes to the English one and says so.
+    assert_eq!(attrs(&es, ".lead a", "href"), ["/conditions/shin-splints/"]);
+    assert_eq!(texts(&es, ".lead a"), ["Shin Splints (en inglés)"]);
+    assert_eq!(texts(&es, ".related .lang-fallback"), ["(en inglés)"]);
+    // Provenance, with dates as Spanish readers write them; no invented translator.
+    assert_eq!(texts(&es, ".translation-box dd"), ["10 de enero de 2026", "20 de noviembre de 2026"]);
+    assert!(texts(&es, ".translation-box dt").iter().all(|t| !t.contains("Traducida por")));
+    assert_eq!(attrs(&es, ".translation-box a", "href"), ["/conditions/calf-strain/"]);
+    assert!(texts(&es, ".notice--stale").is_empty(), "not stale while the original is unchanged");
+}
+
+#[test]
+fn each_language_has_its_index_pages_and_feed() {
+    let site = bilingual();
+    let az = site.html("es/a-z/index.html");
+    assert_eq!(attrs(&az, "html", "lang"), ["es"]);
+    let entries = texts(&az, ".link-list li");
+    assert!(entries.contains(&"Distensión de la pantorrilla".to_string()), "{entries:?}");
+    assert!(entries.contains(&"Shin Splints (en inglés)".to_string()), "{entries:?}");
+    assert!(attrs(&az, ".link-list a", "href").contains(&"/es/conditions/calf-strain/".to_string()));
+    assert_eq!(attrs(&az, "link[hreflang=x-default]", "href"), ["https://fixture.example/a-z/"]);
+    let region = site.html("es/regions/lower-leg/index.html");
+    assert_eq!(texts(&region, "h1"), ["Pierna"]);
+    assert_eq!(attrs(&region, ".link-list a", "href"), ["/es/conditions/calf-strain/", "/conditions/shin-splints/"]);
+    let guides = site.html("es/guides/index.html");
+    assert_eq!(texts(&guides, ".link-list .lang-fallback"), ["(en inglés)"]);
+    let symptoms = site.html("es/symptoms/index.html");
+    assert!(texts(&symptoms, ".symptom-index dt").contains(&"Dolor repentino en la pantorrilla".to_string()));
+    let home = site.html("es/index.html");
+    assert_eq!(attrs(&home, "html", "lang"), ["es"]);
+    assert_eq!(attrs(&home, ".lang-switcher a", "href"), ["/"]);
+    // The English index pages list English pages only.
+    let en_az = texts(&site.html("a-z/index.html"), ".link-list li");
+    assert!(!en_az.iter().any(|e| e.contains("pantorrilla")), "{en_az:?}");
+    // Feeds: one per language, each with its own pages.
+    let feed = site.read("public/es/atom.xml");
+    assert!(feed.contains("xml:lang=\"es\""), "{feed}");
+    assert!(feed.contains("<id>https://fixture.example/es/atom.xml</id>"));
+    assert!(feed.contains("https://fixture.example/es/conditions/calf-strain/"));
+    assert!(!feed.contains("shin-splints"));
+    assert!(!site.read("public/atom.xml").contains("/es/"));
+}
+
+#[test]
+fn sitemap_lists_every_language_with_alternates() {
+    let site = bilingual();
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    let entry = sitemap
+        .lines()
+        .find(|l| l.contains("<loc>https://fixture.example/es/conditions/calf-strain/</loc>"))
+        .expect("the translation is listed");
+    assert!(entry.contains("hreflang=\"en-US\" href=\"https://fixture.example/conditions/calf-strain/\""), "{entry}");
+    assert!(entry.contains("hreflang=\"x-default\""), "{entry}");
+    assert!(sitemap.contains("<loc>https://fixture.example/es/a-z/</loc>"));
+    let untranslated = sitemap.lines().find(|l| l.contains("<loc>https://fixture.example/conditions/shin-splints/</loc>")).unwrap();
+    assert!(!untranslated.contains("hreflang=\"es\""), "{untranslated}");
+}
+
+#[test]
+fn re_reviewed_original_makes_the_translation_stale() {
+    let site = Site::named("bilingual");
+    let original = site.read("content/conditions/calf-strain.md").replace("last_reviewed = 2026-01-10", "last_reviewed = 2026-11-01");
+    site.write("content/conditions/calf-strain.md", original);
+    let check = site.medkb(&["check"]);
+    assert!(check.status.success(), "a stale translation is a warning: {}", stderr(&check));
+    assert!(stderr(&check).contains("warning[translation-stale]"), "{}", stderr(&check));
+    built(&site);
+    let es = site.html("es/conditions/calf-strain/index.html");
+    assert_eq!(texts(&es, ".notice--stale strong").len(), 1);
+    assert_eq!(attrs(&es, ".notice--stale a", "href"), ["/conditions/calf-strain/"]);
+}
+
+#[test]
+fn one_language_site_has_no_language_machinery() {
+    let site = Site::base();
+    built(&site);
+    let html = site.read("public/conditions/shin-splints/index.html");
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
+    assert!(!html.contains("hreflang"));
+    assert!(!html.contains("lang-switcher"));
+    assert!(!site.read("public/sitemap.xml").contains("xhtml"));
+    assert!(!site.root().join("public/es").exists());
+}
