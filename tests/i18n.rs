@@ -68,7 +68,7 @@ fn spanish_page_reads_spanish_structure_and_falls_back_visibly() {
     assert!(texts(&es, ".care-card__action")[0].starts_with("Busque atención médica hoy"));
     assert_eq!(texts(&es, ".care-card li"), ["no puede caminar"]);
     assert_eq!(texts(&es, ".section h2"), ["Síntomas", "Causas", "Tratamiento"]);
-    assert_eq!(texts(&es, ".page-kind"), ["Condition · Pierna"]);
+    assert_eq!(texts(&es, ".page-kind"), ["Afección · Pierna"]);
     // [[shin-splints]] has no Spanish page: the link goes to the English one and says so.
     assert_eq!(attrs(&es, ".lead a", "href"), ["/conditions/shin-splints/"]);
     assert_eq!(texts(&es, ".lead a"), ["Shin Splints (en inglés)"]);
@@ -152,4 +152,51 @@ fn one_language_site_has_no_language_machinery() {
     assert!(!html.contains("lang-switcher"));
     assert!(!site.read("public/sitemap.xml").contains("xhtml"));
     assert!(!site.root().join("public/es").exists());
+}
+
+#[test]
+fn spanish_pages_speak_spanish_and_a_site_overrides_a_string() {
+    let site = Site::named("bilingual");
+    site.write("strings/es.toml", "breadcrumb_home = \"Portada\"\n");
+    built(&site);
+    let es = site.html("es/conditions/calf-strain/index.html");
+    assert_eq!(texts(&es, ".site-nav a"), ["De la A a la Z", "Partes del cuerpo", "Síntomas", "Guías"]);
+    assert_eq!(texts(&es, ".breadcrumb li")[0], "Portada", "the site's own string wins");
+    assert_eq!(texts(&es, ".care-card__prefix"), ["Consejo urgente:"]);
+    assert_eq!(texts(&es, ".page-kind"), ["Afección · Pierna"]);
+    assert_eq!(texts(&es, ".emergency-note"), ["Llame al 911 o vaya a urgencias si cree que es una emergencia."]);
+    assert_eq!(texts(&es, ".notice--review strong"), ["Pendiente de revisión clínica."]);
+    assert_eq!(attrs(&es, "#search-input", "placeholder"), ["Por ejemplo: dolor en la espinilla, ardor de garganta"]);
+    // The search script gets its words in Spanish too.
+    let strings = attrs(&es, "form.site-search", "data-strings");
+    let v: serde_json::Value = serde_json::from_str(&strings[0]).unwrap();
+    assert_eq!(v["js_no_page_covers_this"], "Ninguna página trata de esto.");
+    assert_eq!(v["care_heading_now"], " ahora");
+    // English pages of the same site keep English.
+    let en = site.html("conditions/calf-strain/index.html");
+    assert_eq!(texts(&en, ".breadcrumb li")[0], "Home");
+    assert_eq!(texts(&en, ".emergency-note"), ["Call 911 or go to the emergency room if you think it is an emergency."]);
+}
+
+#[test]
+fn check_reports_a_string_missing_for_a_declared_language() {
+    let site = Site::named("bilingual");
+    // es-419 has no file of its own: the theme's es strings serve it.
+    site.write("site.toml", site.read("site.toml").replace("[languages.es]", "[languages.es]\nlocale = \"es-419\""));
+    let ok = site.medkb(&["check"]);
+    assert!(ok.status.success(), "{}", stderr(&ok));
+    // A locale the theme has no strings for is an error until the site writes them...
+    site.write("site.toml", site.read("site.toml").replace("locale = \"es-419\"", "locale = \"ca\""));
+    let out = site.medkb(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error[missing-string]: the theme has no UI strings for `ca`"), "{}", stderr(&out));
+    // ...and each string the site's file lacks is reported in that file.
+    let theme_es =
+        std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/strings/es.toml")).unwrap();
+    site.write("strings/ca.toml", theme_es.lines().filter(|l| !l.starts_with("nav_az ")).map(|l| format!("{l}\n")).collect::<String>());
+    let out = site.medkb(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("strings/ca.toml:1:1: error[missing-string]: the UI string `nav_az` has no ca text"), "{err}");
+    assert_eq!(err.matches("error[missing-string]").count(), 1, "{err}");
 }

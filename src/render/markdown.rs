@@ -17,7 +17,8 @@ pub fn source_anchor(n: usize) -> String {
     format!("source-{}", n + 1)
 }
 
-/// What a safety-netting citation says, on the item and in the Sources list.
+/// What a safety-netting citation says, on the item and in the Sources list (the
+/// default language's `safety_netting_label` UI string replaces it in a site's pages).
 pub const SAFETY_NETTING_LABEL: &str = "Editors' safety-netting";
 
 pub struct MarkdownRenderer<'a> {
@@ -27,6 +28,8 @@ pub struct MarkdownRenderer<'a> {
     /// Language code → what a link to an untranslated page says after its text
     /// ("(en inglés)"), so readers know the page they go to is in another language.
     fallback_labels: std::collections::BTreeMap<String, String>,
+    /// Language code ("" for the default) → what a safety-netting citation says.
+    citation_labels: std::collections::BTreeMap<String, String>,
 }
 
 impl<'a> MarkdownRenderer<'a> {
@@ -38,7 +41,13 @@ impl<'a> MarkdownRenderer<'a> {
         sanitizer.add_tags(&["mark"]);
         sanitizer.add_tag_attributes("sup", &["class"]);
         sanitizer.link_rel(None);
-        MarkdownRenderer { pages, graph, sanitizer, fallback_labels: Default::default() }
+        MarkdownRenderer { pages, graph, sanitizer, fallback_labels: Default::default(), citation_labels: Default::default() }
+    }
+
+    /// Sets what safety-netting citations say in each language ("" for the default).
+    pub fn with_citation_labels(mut self, labels: std::collections::BTreeMap<String, String>) -> Self {
+        self.citation_labels = labels;
+        self
     }
 
     /// Sets what links from a translation to an untranslated page say (see `fallback_labels`).
@@ -71,7 +80,9 @@ impl<'a> MarkdownRenderer<'a> {
             .position(|s| s.kind == SourceKind::SafetyNetting)
             .map(source_anchor)
             .unwrap_or_else(|| "sources-heading".into());
-        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{SAFETY_NETTING_LABEL}</a></sup>")
+        // Theme and site strings are trusted like templates (a site writes both).
+        let label = self.citation_labels.get(page.lang.as_deref().unwrap_or("")).map(String::as_str).unwrap_or(SAFETY_NETTING_LABEL);
+        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{label}</a></sup>")
     }
 
     /// Plain text with no markup at all, HTML-escaped by the caller's template.

@@ -93,6 +93,7 @@ impl<'a> SiteRenderer<'a> {
                     regions: regions_in(code, &l.body_regions),
                     emergency_heading: l.care_cards.emergency.clone(),
                     urls: crate::urls::SiteUrls::in_lang(code),
+                    search_strings: search_strings(theme.strings_for(&l.locale)),
                 };
                 (l.code.clone(), view)
             })
@@ -118,13 +119,16 @@ impl<'a> SiteRenderer<'a> {
             regions,
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
+            search_strings: search_strings(theme.strings_for(&config.locale)),
         };
         Ok(SiteRenderer {
             config,
             pages,
             graph,
             tera,
-            md: MarkdownRenderer::new(pages, graph).with_fallback_labels(fallback_labels),
+            md: MarkdownRenderer::new(pages, graph).with_fallback_labels(fallback_labels).with_citation_labels(
+                strings.iter().map(|(l, t)| (l.clone(), t.get("safety_netting_label").cloned().unwrap_or_default())).collect(),
+            ),
             site,
             lang_sites,
             strings,
@@ -134,6 +138,11 @@ impl<'a> SiteRenderer<'a> {
     /// The site as readers of `lang` see it (`None`: the default language).
     fn site_in(&self, lang: Option<&str>) -> &SiteView {
         lang.and_then(|l| self.lang_sites.get(l)).unwrap_or(&self.site)
+    }
+
+    /// The UI string `key` for readers of `lang` (empty if the theme lacks it: `check` reports that).
+    fn t(&self, lang: Option<&str>, key: &str) -> String {
+        self.strings.get(lang.unwrap_or("")).and_then(|t| t.get(key)).cloned().unwrap_or_default()
     }
 
     fn multilingual(&self) -> bool {
@@ -345,10 +354,11 @@ impl<'a> SiteRenderer<'a> {
                 b.sort_by(|x, y| x.title.cmp(&y.title));
                 b
             },
-            sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
+            sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s, &self.t(lang, "safety_netting_label"))).collect(),
             review: ReviewView {
                 last_reviewed: page.fm.last_reviewed.map(date),
-                last_reviewed_label: if page.fm.reviewed_by.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
+                last_reviewed_label: self
+                    .t(lang, if page.fm.reviewed_by.is_empty() { "review_last_checked" } else { "review_last_reviewed" }),
                 next_review_due: page.next_review_due.map(date),
                 reviewed_by: page.fm.reviewed_by.clone(),
                 awaiting_review: page.fm.reviewed_by.is_empty(),
@@ -384,7 +394,7 @@ impl<'a> SiteRenderer<'a> {
                 (!items.is_empty()).then(|| CareCardView {
                     urgency: u,
                     heading: self.card_heading(page, u),
-                    prefix: urgency_prefix(u),
+                    prefix: self.t(page.lang.as_deref(), urgency_prefix_key(u)),
                     items,
                 })
             })
@@ -412,7 +422,12 @@ impl<'a> SiteRenderer<'a> {
                     })
                     .collect();
                 items.sort_by(|a, b| (&a.page_title, &a.html).cmp(&(&b.page_title, &b.html)));
-                GatheredCard { urgency: u, heading: self.card_heading(guide, u), prefix: urgency_prefix(u), items }
+                GatheredCard {
+                    urgency: u,
+                    heading: self.card_heading(guide, u),
+                    prefix: self.t(guide.lang.as_deref(), urgency_prefix_key(u)),
+                    items,
+                }
             })
             .collect()
     }
@@ -695,6 +710,15 @@ impl<'a> SiteRenderer<'a> {
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// The UI strings the search script uses, as JSON for its `data-strings`.
+fn search_strings(t: &BTreeMap<String, String>) -> String {
+    let picked: BTreeMap<&String, &String> = t
+        .iter()
+        .filter(|(k, _)| k.starts_with("js_") || ["care_heading_end", "care_heading_now", "emergency_footer"].contains(&k.as_str()))
+        .collect();
+    serde_json::to_string(&picked).unwrap_or_default()
 }
 
 fn initial(s: &str) -> String {

@@ -84,7 +84,7 @@ pub struct CareCardView {
     /// "Call 911 or go to the emergency room now if:"
     pub heading: String,
     /// Hidden prefix for screen readers: "Immediate action required".
-    pub prefix: &'static str,
+    pub prefix: String,
     pub items: Vec<String>,
 }
 
@@ -106,13 +106,14 @@ pub struct SourceView {
     /// The list item's id, which citations link to: `source-1`, `source-2`, …
     pub anchor: String,
     /// What kind of source it is, in words, when it is not an article: "Editors' safety-netting".
-    pub label: Option<&'static str>,
+    pub label: Option<String>,
 }
 
 impl SourceView {
-    pub fn of(n: usize, source: &Source) -> SourceView {
+    /// The `n`th source; `safety_netting` is what the page's language calls the editors' additions.
+    pub fn of(n: usize, source: &Source, safety_netting: &str) -> SourceView {
         // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
-        let label = (source.kind == SourceKind::SafetyNetting).then_some(super::markdown::SAFETY_NETTING_LABEL);
+        let label = (source.kind == SourceKind::SafetyNetting).then(|| safety_netting.to_string());
         let mut source = source.clone();
         source.url = source.url.filter(|u| crate::url::publishable(u, false).is_some());
         SourceView { source, anchor: super::markdown::source_anchor(n), label }
@@ -152,7 +153,7 @@ pub struct GatheredFlag {
 pub struct GatheredCard {
     pub urgency: Urgency,
     pub heading: String,
-    pub prefix: &'static str,
+    pub prefix: String,
     pub items: Vec<GatheredFlag>,
 }
 
@@ -161,7 +162,7 @@ pub struct ReviewView {
     pub last_reviewed: Option<String>,
     /// "Page last reviewed" once a clinician has reviewed the page; until then
     /// "Last checked against sources", so nobody takes the date for clinical review.
-    pub last_reviewed_label: &'static str,
+    pub last_reviewed_label: String,
     pub next_review_due: Option<String>,
     pub reviewed_by: Vec<String>,
     pub awaiting_review: bool,
@@ -235,6 +236,9 @@ pub struct SiteView {
     pub emergency_heading: String,
     /// The site's addresses (`site.urls.az` …), so templates never spell a URL.
     pub urls: crate::urls::SiteUrls,
+    /// The search script's strings in this language (JSON of the `js_*` UI strings and
+    /// the emergency-line pieces), sent to it on sites with several languages.
+    pub search_strings: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -245,10 +249,11 @@ pub struct FeedEntry {
     pub updated: String,
 }
 
-pub fn urgency_prefix(u: Urgency) -> &'static str {
+/// The UI string key of a care card's hidden prefix ("Immediate action required").
+pub fn urgency_prefix_key(u: Urgency) -> &'static str {
     match u {
-        Urgency::Emergency => "Immediate action required",
-        Urgency::Urgent => "Urgent advice",
-        Urgency::Routine => "Non-urgent advice",
+        Urgency::Emergency => "care_prefix_emergency",
+        Urgency::Urgent => "care_prefix_urgent",
+        Urgency::Routine => "care_prefix_routine",
     }
 }
