@@ -858,6 +858,56 @@ mod tests {
         engine.apply(&[change].into_iter().collect()).unwrap()
     }
 
+    /// The preview on a two-language site: translations rebuild like any page, and
+    /// saving an original with a newer review marks its translation stale at once.
+    #[test]
+    fn incremental_equals_full_build_on_a_bilingual_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bilingual");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+        let mut e = Engine::new(dir.path(), false, today());
+        assert!(e.full().unwrap().ok, "{:#?}", e.diagnostics());
+        assert_same(&e, "initial");
+        let page_of = |e: &Engine, rel: &str| String::from_utf8(e.site()[rel].to_vec()).unwrap();
+        assert!(!page_of(&e, "es/conditions/calf-strain/index.html").contains("notice--stale"));
+
+        let original = "content/conditions/calf-strain.md";
+        let text = std::fs::read_to_string(dir.path().join(original)).unwrap();
+        let u = edit(&mut e, original, Some(&text.replace("last_reviewed = 2026-01-10", "last_reviewed = 2026-11-01")));
+        assert!(u.ok);
+        assert!(e.diagnostics().iter().any(|d| diag::render_human(d).contains("warning[translation-stale]")), "{:#?}", e.diagnostics());
+        assert!(page_of(&e, "es/conditions/calf-strain/index.html").contains("notice--stale"), "the translation says so at once");
+        assert!(u.changed.contains(&"es/conditions/calf-strain/index.html".to_string()), "{:?}", u.changed);
+        assert_same(&e, "original re-reviewed");
+
+        // A new translation: the original's switcher now goes to it.
+        let es_shin = "content/es/conditions/shin-splints.md";
+        let shin = std::fs::read_to_string(dir.path().join("content/conditions/shin-splints.md")).unwrap();
+        let translated = shin.replace("last_reviewed = 2026-01-10\n", "").replace(
+            "reviewed_by = [\"Dr Example Reviewer\"]\n",
+            "[translation]\nsource_reviewed = 2026-01-10\ntranslated = 2026-11-20\ntranslated_by = []\n",
+        );
+        edit(&mut e, es_shin, Some(&translated));
+        assert!(page_of(&e, "conditions/shin-splints/index.html").contains("href=\"/es/conditions/shin-splints/\" hreflang=\"es\""));
+        assert_same(&e, "translation added");
+
+        // A translated red flag made less urgent is an error, in the preview too.
+        let es_calf = "content/es/conditions/calf-strain.md";
+        let es_text = std::fs::read_to_string(dir.path().join(es_calf)).unwrap();
+        edit(&mut e, es_calf, Some(&es_text.replace("- urgente: no puede caminar", "- rutina: no puede caminar")));
+        assert!(e.has_errors());
+        assert!(e.errors().iter().any(|d| diag::render_human(d).contains("error[translation-flags]")));
+        assert_same(&e, "urgency changed in translation");
+    }
+
     #[test]
     fn incremental_equals_full_build_after_every_kind_of_edit() {
         let dir = tempfile::tempdir().unwrap();
