@@ -90,8 +90,8 @@ impl SiteUrls {
             guides: at(GUIDES),
             symptoms: at(SYMPTOMS),
             feed: at(FEED),
-            // One search page: it searches the index of the reader's language.
-            search: SEARCH.to_string(),
+            // The search files of the reader's language: the browser loads no other.
+            search: at(SEARCH),
         }
     }
 }

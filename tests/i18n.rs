@@ -200,3 +200,35 @@ fn check_reports_a_string_missing_for_a_declared_language() {
     assert!(err.contains("strings/ca.toml:1:1: error[missing-string]: the UI string `nav_az` has no ca text"), "{err}");
     assert_eq!(err.matches("error[missing-string]").count(), 1, "{err}");
 }
+
+#[test]
+fn each_language_has_its_own_search_index_and_analyzer() {
+    let site = bilingual();
+    // The Spanish pages point the search box at the Spanish index only.
+    let es = site.html("es/conditions/calf-strain/index.html");
+    assert_eq!(attrs(&es, "form.site-search", "data-search-root"), ["/es/search/"]);
+    let en = site.html("conditions/calf-strain/index.html");
+    assert_eq!(attrs(&en, "form.site-search", "data-search-root"), ["/search/"]);
+    assert!(site.root().join("public/es/search/manifest.json").exists());
+    let search = |lang: Option<&str>, q: &str| -> Vec<String> {
+        let mut args = vec!["search", q, "--json"];
+        if let Some(l) = lang {
+            args.extend(["--lang", l]);
+        }
+        let out = site.medkb(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        // A hit in a section links to it (`#causas`); the page is what counts here.
+        v["results"].as_array().unwrap().iter().map(|h| h["url"].as_str().unwrap().split('#').next().unwrap().to_string()).collect()
+    };
+    // Accents typed or not, singular or plural: Spanish stemming after folding.
+    for q in ["distensión pantorrilla", "distension", "pantorrillas", "TIRÓN en el gemelo", "calentar"] {
+        assert_eq!(search(Some("es"), q), ["/es/conditions/calf-strain/"], "{q}");
+    }
+    // The English index has only English pages, and English stemming.
+    assert!(search(None, "pantorrilla").is_empty());
+    assert_eq!(search(None, "calf strains").first().map(String::as_str), Some("/conditions/calf-strain/"));
+    let bad = site.medkb(&["search", "x", "--lang", "fr"]);
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("`fr` is not one of the site's other languages"), "{}", stderr(&bad));
+}

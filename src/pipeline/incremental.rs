@@ -103,24 +103,28 @@ impl Update {
 #[derive(Debug, Clone)]
 pub struct SearchJob {
     pub fingerprint: u64,
-    /// Shared with the engine's slots: making a job copies no text.
-    pub docs: Vec<Arc<search_index::Document>>,
-    /// The site's synonyms, applied to the documents when the job runs.
+    /// Shared with the engine's slots: making a job copies no text. Each with its page's language.
+    pub docs: Vec<(Option<String>, Arc<search_index::Document>)>,
+    /// The site's synonyms, applied to the default language's documents when the job runs.
     pub synonyms: search_index::Synonyms,
+    /// One index per language (see `index::search_languages`).
+    pub languages: Vec<(Option<String>, search_index::Language)>,
 }
 
 impl SearchJob {
     pub fn run(&self) -> anyhow::Result<Vec<Output>> {
-        let docs: Vec<search_index::Document> = self
+        let docs: Vec<(Option<String>, search_index::Document)> = self
             .docs
             .iter()
-            .map(|d| {
+            .map(|(lang, d)| {
                 let mut d = (**d).clone();
-                self.synonyms.apply(&mut d);
-                d
+                if lang.is_none() {
+                    self.synonyms.apply(&mut d);
+                }
+                (lang.clone(), d)
             })
             .collect();
-        crate::index::search_files_of(&docs)
+        crate::index::search_files_of(&docs, &self.languages)
     }
 }
 
@@ -675,8 +679,13 @@ impl Engine {
         let started = Instant::now();
         let mut new_search = None;
         if search && self.background_search {
-            let docs = (0..pages.len()).filter_map(|i| parsed(i).doc.clone()).collect();
-            update.search_job = Some(SearchJob { fingerprint: search_fp, docs, synonyms: config.synonyms.clone() });
+            let docs = (0..pages.len()).filter_map(|i| parsed(i).doc.clone().map(|d| (pages[i].lang.clone(), d))).collect();
+            update.search_job = Some(SearchJob {
+                fingerprint: search_fp,
+                docs,
+                synonyms: config.synonyms.clone(),
+                languages: crate::index::search_languages(config),
+            });
         } else if search {
             new_search = Some(crate::index::search_files(pages, config)?);
             update.search = Some(started.elapsed());
