@@ -175,11 +175,14 @@ fn bundled_content_relevance() {
     assert!(weak.is_empty(), "kinds below recall@3 {PER_KIND_RECALL_FLOOR}: {weak:?}\n{report}");
 }
 
-/// Spanish floors, just under what was measured on the translators' pages when they
-/// were set (see the test's output): raise them when ranking improves.
-const ES_RECALL_AT_3_FLOOR: f64 = 0.0;
-const ES_MRR_FLOOR: f64 = 0.0;
-const ES_KIND_FLOOR: f64 = 0.0;
+/// Spanish floors, just under what was measured on the translators' 31 pages when
+/// they were set (recall@3 0.947, MRR 0.959; lay, clinical and accent 1.000, symptom
+/// 0.600: "muslo adormecido" and "pantorrillas doloridas" rank 4th and 5th). Raise
+/// them when ranking improves, never lower them to let a change in.
+const ES_RECALL_AT_3_FLOOR: f64 = 0.93;
+const ES_MRR_FLOOR: f64 = 0.94;
+const ES_KIND_FLOOR: f64 = 0.95;
+const ES_KIND_FLOORS: &[(&str, f64)] = &[("symptom", 0.55)];
 
 /// The Spanish index on the Spanish pages: at least 30 judged queries, accents typed
 /// or not, each kind above its floor.
@@ -211,8 +214,9 @@ fn spanish_relevance() {
     for (kind, outs) in &by_kind {
         let recall = outs.iter().filter(|o| o.rank.is_some_and(|r| r <= 3)).count() as f64 / outs.len() as f64;
         println!("{kind:<10} {:>3} {recall:>9.3}", outs.len());
-        if recall < ES_KIND_FLOOR {
-            weak.push(format!("{kind}: recall@3 {recall:.3} < {ES_KIND_FLOOR}"));
+        let floor = ES_KIND_FLOORS.iter().find(|(k, _)| k == kind).map_or(ES_KIND_FLOOR, |(_, f)| *f);
+        if recall < floor {
+            weak.push(format!("{kind}: recall@3 {recall:.3} < {floor}"));
         }
     }
     println!("all        {:>3} {:>9.3} {:>6.3}", report.cases, report.recall_at_3, report.mrr);
