@@ -232,3 +232,30 @@ fn each_language_has_its_own_search_index_and_analyzer() {
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("`fr` is not one of the site's other languages"), "{}", stderr(&bad));
 }
+
+#[test]
+fn a_site_vocabulary_extends_or_adds_a_language() {
+    let site = Site::named("bilingual");
+    // A heading medkb's Spanish does not know, taught by the site's vocabulary file.
+    let page = site.read("content/es/conditions/calf-strain.md").replace("## Síntomas", "## Qué se nota");
+    site.write("content/es/conditions/calf-strain.md", &page);
+    let out = site.medkb(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "without the word the page lacks Symptoms: {}", stderr(&out));
+    assert!(stderr(&out).contains("error[missing-section]"), "{}", stderr(&out));
+    site.write("vocabulary/es.toml", "[sections]\n\"Qué se nota\" = \"symptoms\"\n");
+    let out = site.medkb(&["check"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    // A language medkb has no vocabulary for needs the site's own.
+    let toml = site.read("site.toml").replace("[languages.es]", "[languages.pt]").replace("[languages.es.", "[languages.pt.");
+    site.write("site.toml", toml);
+    std::fs::rename(site.root().join("content/es"), site.root().join("content/pt")).unwrap();
+    let out = site.medkb(&["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("medkb has no vocabulary (section headings, urgency words) for `pt`"), "{}", stderr(&out));
+    site.write("vocabulary/pt.toml", "[sections]\n\"qué se nota\" = \"symptoms\"\n\"causas\" = \"causes\"\n\"tratamiento\" = \"fixes\"\n\"señales de alarma\" = \"red-flags\"\n[urgency]\n\"urgente\" = \"urgent\"\n");
+    let out = site.medkb(&["check"]);
+    // pt has no UI strings in the theme: that is the one error left.
+    let err = stderr(&out);
+    assert!(err.contains("error[missing-string]: the theme has no UI strings for `pt`"), "{err}");
+    assert_eq!(err.matches(": error[").count(), 1, "{err}");
+}
