@@ -173,12 +173,9 @@ impl<'a> MarkdownRenderer<'a> {
             });
             // A translation's link to a page not yet in its language says so in its text.
             if let (Some(r), Some(l)) = (&resolved, lang) {
-                match self.fallback_labels.get(l).filter(|s| r.fallback && !s.is_empty()) {
-                    Some(suffix) => {
-                        label.push(' ');
-                        label.push_str(suffix);
-                    }
-                    None => {}
+                if let Some(suffix) = self.fallback_labels.get(l).filter(|s| r.fallback && !s.is_empty()) {
+                    label.push(' ');
+                    label.push_str(suffix);
                 }
             }
             let anchor = w.target.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default();
