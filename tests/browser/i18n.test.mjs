@@ -98,3 +98,28 @@ test("English search never loads the Spanish index", async () => {
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test("the bundled site's Spanish pages pass axe with no violations", async () => {
+  const bundled = buildSite();
+  const local = await serveStatic(bundled);
+  try {
+    for (const path of ["/es/", "/es/about/", "/es/conditions/chest-pain-while-running/", "/es/guides/when-to-see-a-doctor/", "/es/a-z/", "/es/symptoms/"]) {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on("pageerror", (e) => errors.push(String(e)));
+      const response = await page.goto(`${local.base}${path}`);
+      assert.equal(response.status(), 200, path);
+      assert.equal(await page.getAttribute("html", "lang"), "es", path);
+      await page.addScriptTag({ content: AXE_SOURCE });
+      const violations = await page.evaluate(
+        (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags }, resultTypes: ["violations"] }).then((r) => r.violations),
+        AXE_TAGS,
+      );
+      assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(", ")}`), [], path);
+      assert.deepEqual(errors, [], path);
+      await page.close();
+    }
+  } finally {
+    await local.close();
+  }
+});
