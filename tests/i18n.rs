@@ -172,6 +172,8 @@ fn spanish_pages_speak_spanish_and_a_site_overrides_a_string() {
     let v: serde_json::Value = serde_json::from_str(&strings[0]).unwrap();
     assert_eq!(v["js_no_page_covers_this"], "Ninguna página trata de esto.");
     assert_eq!(v["care_heading_now"], " ahora");
+    // ...and so does the preview's error overlay (medkb serve reads them from the page).
+    assert_eq!(v["js_overlay_cannot_build"], "no se puede generar el sitio");
     // English pages of the same site keep English.
     let en = site.html("conditions/calf-strain/index.html");
     assert_eq!(texts(&en, ".breadcrumb li")[0], "Home");

@@ -4,10 +4,12 @@
 // Spanish index (nor a Spanish page the English one).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync, cpSync, mkdtempSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { buildSite, serveStatic, launch, REPO } from "./lib.mjs";
+import { buildSite, serveStatic, launch, REPO, MEDKB } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -121,5 +123,43 @@ test("the bundled site's Spanish pages pass axe with no violations", async () =>
     }
   } finally {
     await local.close();
+  }
+});
+
+test("the preview's error overlay on a Spanish page speaks Spanish", async () => {
+  const root = join(mkdtempSync(join(tmpdir(), "medkb-i18n-serve-")), "site");
+  cpSync(join(REPO, "tests/fixtures/bilingual"), root, { recursive: true });
+  const serve = spawn(MEDKB, ["serve", "--root", root, "--port", "0", "--today", "2026-11-21"]);
+  try {
+    const base = await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error("medkb serve did not start in 60 s")), 60000);
+      let out = "";
+      serve.stdout.on("data", (d) => {
+        out += d;
+        const m = /serving (http:\/\/[^\s/]+)/.exec(out);
+        if (m) { clearTimeout(timer); ok(m[1]); }
+      });
+    });
+    const tab = await browser.newPage();
+    await tab.goto(`${base}/es/conditions/calf-strain/`);
+    await tab.waitForFunction(() => document.querySelector("h1"));
+    // No wait for the live-reload stream: a tab that connects after the save is sent
+    // the current errors on connecting.
+    const file = join(root, "content/es/conditions/calf-strain.md");
+    const good = readFileSync(file, "utf8");
+    writeFileSync(file, good.replace("- urgente: no puede caminar", "- emergencia: no puede caminar"));
+    await tab.waitForFunction(() => document.querySelector("medkb-overlay"), null, { timeout: 10000 });
+    const text = await tab.evaluate(() => {
+      const host = document.querySelector("medkb-overlay");
+      return (host.shadowRoot || host).textContent;
+    });
+    assert.match(text, /no se puede generar el sitio/);
+    assert.match(text, /Esta pestaña muestra la última versión correcta/);
+    assert.match(text, /error\[translation-flags\]/);
+    writeFileSync(file, good);
+    await tab.waitForFunction(() => !document.querySelector("medkb-overlay"), null, { timeout: 10000 });
+    await tab.close();
+  } finally {
+    serve.kill();
   }
 });
