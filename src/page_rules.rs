@@ -182,12 +182,37 @@ fn check_care_card_count(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether a translation was made from an earlier review of `original` than its current one.
+/// Whether a translation was made from an earlier review of `original` than its current
+/// one, or (when it records `source_hash`) from other clinical sections than it has now.
 pub fn translation_is_stale(translation: &crate::parse::frontmatter::Translation, original: &Page) -> bool {
-    match (translation.source_reviewed.as_ref(), original.fm.last_reviewed) {
+    let re_reviewed = match (translation.source_reviewed.as_ref(), original.fm.last_reviewed) {
         (Some(from), Some(now)) => from.value < now,
         _ => false,
+    };
+    re_reviewed || translation.source_hash.as_ref().is_some_and(|h| h.value != clinical_hash(original))
+}
+
+/// A fingerprint of a page's clinical sections (Symptoms, Causes, Fixes, Red flags with
+/// their urgencies, Timeline), as plain text: what a translation must follow. Stable
+/// across builds and machines (FNV-1a, not the standard library's seeded hasher).
+pub fn clinical_hash(page: &Page) -> String {
+    use crate::kind::SectionKind;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |s: &str| {
+        for b in s.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for s in page.body.sections.iter().filter(|s| s.kind != SectionKind::Other) {
+        eat(s.kind.name());
+        eat(&s.plain);
     }
+    for f in &page.body.red_flags {
+        eat(f.urgency.as_str());
+        eat(&f.plain);
+    }
+    format!("{h:016x}")
 }
 
 /// Rules over each translation and its original, run once every page is parsed:
@@ -214,7 +239,23 @@ pub fn check_translations(pages: &[Page], diags: &mut Vec<Diagnostic>) {
             continue;
         };
         let Some(tr) = &page.fm.translation else { continue };
-        if translation_is_stale(tr, original) {
+        let now_hash = clinical_hash(original);
+        let re_reviewed = match (tr.source_reviewed.as_ref(), original.fm.last_reviewed) {
+            (Some(from), Some(now)) => from.value < now,
+            _ => false,
+        };
+        if !re_reviewed && tr.source_hash.as_ref().is_some_and(|h| h.value != now_hash) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationStale,
+                    path,
+                    tr.source_hash.as_ref().map(|h| h.span),
+                    format!("the clinical sections of {} changed since this translation was made from them", original.path),
+                )
+                .with_help(format!("update the translation from the current original, then set source_hash = \"{now_hash}\"")),
+            );
+        }
+        if re_reviewed {
             let (from, now) = (tr.source_reviewed.as_ref().map(|d| d.value), original.fm.last_reviewed);
             diags.push(
                 Diagnostic::new(
@@ -228,7 +269,9 @@ pub fn check_translations(pages: &[Page], diags: &mut Vec<Diagnostic>) {
                         now.map(|d| d.to_string()).unwrap_or_default()
                     ),
                 )
-                .with_help("update the translation from the current original, then set source_reviewed to its last_reviewed date"),
+                .with_help(format!(
+                    "update the translation from the current original, then set source_reviewed to its last_reviewed date (and source_hash = \"{now_hash}\" if you record it)"
+                )),
             );
         }
         let theirs: Vec<Urgency> = original.body.red_flags.iter().map(|f| f.urgency).collect();

@@ -261,3 +261,35 @@ fn a_site_vocabulary_extends_or_adds_a_language() {
     assert!(err.contains("error[missing-string]: the theme has no UI strings for `pt`"), "{err}");
     assert_eq!(err.matches(": error[").count(), 1, "{err}");
 }
+
+#[test]
+fn a_recorded_source_hash_catches_clinical_changes_without_a_new_review() {
+    let site = Site::named("bilingual");
+    let es = "content/es/conditions/calf-strain.md";
+    let original = site.read(es);
+    site.write(es, original.replace("translated_by = []", "translated_by = []\nsource_hash = \"0000000000000000\""));
+    let out = site.medkb(&["check"]);
+    let err = stderr(&out);
+    assert!(err.contains("warning[translation-stale]: the clinical sections of content/conditions/calf-strain.md changed"), "{err}");
+    // The warning tells the translator the current fingerprint.
+    let help = err.lines().find(|l| l.contains("help:") && l.contains("source_hash")).expect("the help names the current hash");
+    let current = help.split("source_hash = \"").nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+    assert_eq!(current.len(), 16, "{err}");
+    site.write(es, original.replace("translated_by = []", &format!("translated_by = []\nsource_hash = \"{current}\"")));
+    let out = site.medkb(&["check"]);
+    assert!(!stderr(&out).contains("translation-stale"), "{}", stderr(&out));
+    // The original's red flag changes, its review date does not: still stale.
+    let en = site.read("content/conditions/calf-strain.md").replace("- urgent: you cannot walk", "- urgent: you cannot stand");
+    site.write("content/conditions/calf-strain.md", en);
+    let out = site.medkb(&["check"]);
+    assert!(stderr(&out).contains("warning[translation-stale]: the clinical sections"), "{}", stderr(&out));
+    built(&site);
+    assert_eq!(texts(&site.html("es/conditions/calf-strain/index.html"), ".notice--stale strong").len(), 1);
+    // Prose outside the clinical sections does not count.
+    let en = site
+        .read("content/conditions/calf-strain.md")
+        .replace("- urgent: you cannot stand", "- urgent: you cannot walk")
+        .replace("It is not the same as", "It differs from");
+    site.write("content/conditions/calf-strain.md", en);
+    assert!(!stderr(&site.medkb(&["check"])).contains("translation-stale"));
+}

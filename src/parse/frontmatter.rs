@@ -103,6 +103,7 @@ struct RawTranslation {
     translated: Option<Spanned<toml::value::Datetime>>,
     #[serde(default)]
     translated_by: Vec<Spanned<String>>,
+    source_hash: Option<Spanned<String>>,
 }
 
 /// A translation's provenance (`[translation]`): which review of the original it was
@@ -113,6 +114,9 @@ pub struct Translation {
     pub source_reviewed: Option<At<NaiveDate>>,
     pub translated: Option<NaiveDate>,
     pub translated_by: Vec<String>,
+    /// Optional: the fingerprint of the original's clinical sections it was translated
+    /// from (`medkb` prints the current one), so a change without a new review is seen too.
+    pub source_hash: Option<At<String>>,
     /// Where the `[translation]` table is, for diagnostics about it.
     pub span: (usize, usize),
 }
@@ -465,6 +469,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
                     .and_then(|v| date(v, "source_reviewed", diags).map(|d| At { value: d, span: shift(v.span()) })),
                 translated: raw.translated.as_ref().and_then(|v| date(v, "translated", diags)),
                 translated_by: raw.translated_by.iter().map(|s| s.get_ref().trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                source_hash: raw.source_hash.as_ref().map(|h| At { value: h.get_ref().trim().to_string(), span: shift(h.span()) }),
                 span: shift(t.span()),
             })
         }
