@@ -9,14 +9,26 @@ debounce + rebuild + publish + event delivery. The rebuild time medkb itself
 prints is reported beside it. Prints p50/p95 and every figure; with --json also
 writes them to a file.
 
-Edits are in place (append a sentence), as many editors save; --kind title changes
-the page's title instead, which re-renders its neighbours and the index pages too.
+Edits are in place, as many editors save. --kind chooses what changes:
+  prose        append a sentence to the body
+  title        change the title (re-renders neighbours and index pages)
+  summary      change the summary (shown on neighbours' cards and lists)
+  also_called  add another name (A-Z entries, search)
+  related      drop the last related link (both ends' "related" lists)
+  redflag      add a red flag (care cards, when-to-see-a-doctor lists)
+  new          add a new condition page (a copy under a fresh slug)
+  delete       delete a page added just before (its creation is not timed)
+Besides save -> reload, it times save -> search updated: the moment the
+served search manifest changes, which is when the preview's search can
+answer with the new words (the browser's next query reads the new files).
 The edited page is restored at the end. --copy runs on a temporary copy of the
 site (use it for the repository's own site, which others may be building).
 
 Examples:
   python3 bench/serve_latency.py --site . --copy
   python3 bench/serve_latency.py --site /tmp/c/medkb-10k --edits 30 --kind title
+  for k in prose title summary also_called related redflag new delete; do
+    python3 bench/serve_latency.py --site /tmp/c/medkb-10k --edits 20 --pause 1.0 --kind $k --json /tmp/lat-$k.json; done
 """
 
 import argparse
@@ -32,6 +44,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 from benchlib import copy_site, stop_server
@@ -89,12 +102,62 @@ class Events:
             return len(self.items)
 
 
+KINDS = ["prose", "title", "summary", "also_called", "related", "redflag", "new", "delete"]
+
+
+def edited(text, kind, n):
+    """The page's text after edit `n` of this kind (prose, title, ... redflag)."""
+    if kind == "prose":
+        return text.rstrip("\n") + f"\n\nEdited for the latency benchmark, round {n}.\n"
+    if kind == "title":
+        return text.replace('title = "', f'title = "Round {n} ', 1)
+    if kind == "summary":
+        return text.replace('summary = "', f'summary = "Round {n}. ', 1)
+    if kind == "also_called":
+        if "also_called = [" in text:
+            return text.replace("also_called = [", f'also_called = ["round {n} name", ', 1)
+        return text.replace("\nsummary = ", f'\nalso_called = ["round {n} name"]\nsummary = ', 1)
+    if kind == "related":
+        m = re.search(r'^related = \[(.*)\]$', text, re.M)
+        if not m or not m.group(1).strip():
+            sys.exit("--kind related needs a page with related links")
+        links = [x.strip() for x in m.group(1).split(",")]
+        keep = links[:-1] if n % 2 else links  # drop, then restore, and so on
+        return text[:m.start(1)] + ", ".join(keep) + text[m.end(1):]
+    if kind == "redflag":
+        i = text.find("\n## Red flags")
+        if i < 0:
+            sys.exit("--kind redflag needs a page with a Red flags section")
+        j = text.find("\n- ", i)
+        return text[:j] + f"\n- urgent: round {n} of the latency benchmark" + text[j:]
+    raise ValueError(kind)
+
+
+def manifest(addr):
+    with urllib.request.urlopen(f"http://{addr[0]}:{addr[1]}/search/manifest.json", timeout=10) as r:
+        return r.read()
+
+
+def wait_manifest_change(addr, before, t0, timeout=60.0):
+    """Seconds from t0 until the served manifest differs from `before` (polled every 10 ms)."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            if manifest(addr) != before:
+                return time.perf_counter() - t0
+        except OSError:
+            pass
+        time.sleep(0.01)
+    return None
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--site", type=Path, required=True)
     ap.add_argument("--medkb", default=str(ROOT / "target" / "release" / "medkb"))
     ap.add_argument("--edits", type=int, default=30)
-    ap.add_argument("--kind", choices=["prose", "title"], default="prose")
+    ap.add_argument("--kind", choices=KINDS, default="prose")
+    ap.add_argument("--no-search", action="store_true", help="do not time save -> search updated")
     ap.add_argument("--page", help="site-relative page to edit (default: the first condition page)")
     ap.add_argument("--copy", action="store_true", help="work on a temporary copy of the site")
     ap.add_argument("--pause", type=float, default=0.4, help="seconds between edits")
@@ -140,22 +203,54 @@ def main():
         seen = got[0]
         time.sleep(0.5)
         text = original.decode("utf-8")
-        for n in range(args.edits):
-            if args.kind == "prose":
-                data = (text.rstrip("\n") + f"\n\nEdited for the latency benchmark, round {n + 1}.\n").encode()
+        search_latencies = []
+        added = []  # pages created by --kind new/delete, removed at the end
+        for n in range(1, args.edits + 1):
+            target, data, delete = page, None, False
+            if args.kind == "new":
+                target = page.with_name(f"latency-bench-{n}.md")
+                data = text.encode()
+                added.append(target)
+            elif args.kind == "delete":
+                target = page.with_name(f"latency-bench-{n}.md")
+                target.write_text(text)
+                added.append(target)
+                got = events.wait(lambda ev, d: ev == "reload", events.count(), 30)
+                if not got:
+                    sys.exit(f"edit {n}: the page to delete was never built")
+                time.sleep(args.pause)
+                delete = True
             else:
-                data = text.replace('title = "', f'title = "Round {n + 1} ', 1).encode()
+                data = edited(text, args.kind, n).encode()
             log_mark = len(log_lines)
             seen = events.count()
+            before = None if args.no_search else manifest(addr)
             t0 = time.perf_counter()
-            with open(page, "r+b") as f:  # in place: same inode, as many editors save
-                f.write(data)
-                f.truncate()
-            got = events.wait(lambda ev, d: ev == "reload" and (output is None or output in d or '"all":true' in d),
-                              seen, 30)
+            if delete:
+                target.unlink()
+            elif target.exists():
+                with open(target, "r+b") as f:  # in place: same inode, as many editors save
+                    f.write(data)
+                    f.truncate()
+            else:
+                target.write_bytes(data)
+            if args.kind in ("prose", "title"):
+                want = lambda ev, d: ev == "reload" and (output is None or output in d or '"all":true' in d)
+            elif args.kind == "new":
+                want = lambda ev, d: ev == "reload"
+            else:
+                want = lambda ev, d: ev in ("reload", "errors")
+            got = events.wait(want, seen, 30)
             if not got:
-                sys.exit(f"edit {n + 1}: no reload event within 30 s\n" + "\n".join(log_lines[-20:]))
+                sys.exit(f"edit {n}: no reload event within 30 s\n" + "\n".join(log_lines[-20:]))
+            if got[2] == "errors":
+                sys.exit(f"edit {n}: the edit broke the build: {got[3][:300]}")
             latencies.append((got[1] - t0) * 1000.0)
+            if before is not None:
+                took = wait_manifest_change(addr, before, t0)
+                if took is None:
+                    sys.exit(f"edit {n}: the search files did not change within 60 s")
+                search_latencies.append(took * 1000.0)
             time.sleep(args.pause)
             for l in log_lines[log_mark:]:
                 m = re.search(r"files changed in (\d+) ms", l)
@@ -167,6 +262,8 @@ def main():
             print("server reported:", *extra[:5], sep="\n  ")
     finally:
         page.write_bytes(original)
+        for extra_page in added if "added" in locals() else []:
+            extra_page.unlink(missing_ok=True)
         stop_server(proc, tmp)
 
     result = {
@@ -176,11 +273,15 @@ def main():
         "rebuild_ms": {"p50": percentile(rebuilds, 50) if rebuilds else None,
                        "p95": percentile(rebuilds, 95) if rebuilds else None},
         "all_latencies_ms": [round(x, 1) for x in latencies],
+        "search_ms": {"p50": percentile(search_latencies, 50), "p95": percentile(search_latencies, 95)}
+        if search_latencies else None,
     }
     m = re.search(r"(\d+) pages", first)
     result["pages"] = int(m.group(1)) if m else None
     print(f"save -> reload event: p50 {result['latency_ms']['p50']:.1f} ms, p95 {result['latency_ms']['p95']:.1f} ms "
           f"(min {result['latency_ms']['min']:.1f}, max {result['latency_ms']['max']:.1f}) over {len(latencies)} edits")
+    if search_latencies:
+        print(f"save -> search updated: p50 {result['search_ms']['p50']:.0f} ms, p95 {result['search_ms']['p95']:.0f} ms")
     if rebuilds:
         print(f"medkb's own rebuild time: p50 {result['rebuild_ms']['p50']:.0f} ms, p95 {result['rebuild_ms']['p95']:.0f} ms")
     if args.json:

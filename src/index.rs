@@ -125,7 +125,7 @@ pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::Sea
 /// Opens the index of one language (`None`: the default) of a built site.
 pub fn open_built_in(out_dir: &std::path::Path, lang: Option<&str>) -> anyhow::Result<search_index::SearchIndex> {
     let dir = out_dir.join(search_dir(lang));
-    let manifest = dir.join("manifest.json");
+    let manifest = dir.join(search_index::layout::MANIFEST);
     if !manifest.exists() {
         anyhow::bail!("there is no search index at {}\nhelp: run `medkb build` first", dir.display());
     }

@@ -12,7 +12,7 @@ use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 use crate::parse::emergency_terms::{self, Audience};
 use crate::parse::frontmatter::{self, Frontmatter, SourceKind};
-use crate::parse::markdown::{text_runs, Body, Urgency};
+use crate::parse::markdown::{has_link, text_runs, Body, Urgency};
 use crate::parse::Page;
 use crate::rules::Rule;
 
@@ -89,6 +89,9 @@ pub fn check(page: &Page, text: &str, config: &SiteConfig, today: NaiveDate, dia
     }
     check_safety_netting(fm, body, path, diags);
     check_care_card_count(body, path, diags);
+    check_duplicate_sections(body, path, diags);
+    check_emergency_links(body, path, diags);
+    check_broken_links(page, diags);
     if let Some(audience) = Audience::of(&config.locale) {
         // The summary and title are shown too; their raw TOML values hold the words as written.
         let shown = [Some(fm.title_span), fm.summary_span].into_iter().flatten().map(|(s, e)| (s, &text[s..e]));
@@ -303,5 +306,39 @@ pub fn check_translations(pages: &[Page], diags: &mut Vec<Diagnostic>) {
                 .with_help(format!("keep the original's urgency (`{}` in the original, in this language's word)", theirs[n].as_str())),
             );
         }
+    }
+}
+
+/// A page with two Symptoms (or two Red flags…) sections: which one is the page's
+/// is a guess, and search, the care cards and the outline would each take one.
+fn check_duplicate_sections(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    let mut seen = std::collections::HashSet::new();
+    for sec in body.sections.iter().filter(|s| s.kind != crate::kind::SectionKind::Other) {
+        if !seen.insert(sec.kind) {
+            diags.push(
+                Diagnostic::new(Rule::DuplicateSection, path, Some(sec.heading_span), format!("a second `{}` section", sec.kind.name()))
+                    .with_help("merge the two sections into one"),
+            );
+        }
+    }
+}
+
+/// A reader who needs to call for help should not be sent to another page first.
+fn check_emergency_links(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
+    for flag in body.red_flags.iter().filter(|f| f.urgency == Urgency::Emergency && has_link(&f.text)) {
+        diags.push(
+            Diagnostic::new(Rule::EmergencyLink, path, Some(flag.span), "a link inside an emergency red flag")
+                .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
+        );
+    }
+}
+
+/// Relative links to files that are not pages of the site.
+fn check_broken_links(page: &Page, diags: &mut Vec<Diagnostic>) {
+    for (s, e, written) in &page.unresolved_links {
+        diags.push(
+            Diagnostic::new(Rule::BrokenLink, &page.path, Some((*s, *e)), format!("`{written}` is not a page of this site"))
+                .with_help("link to another page's .md file relative to this one, or use [[slug]]"),
+        );
     }
 }

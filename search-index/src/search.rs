@@ -478,7 +478,8 @@ impl SearchIndex {
     /// of them when every word is a stop word). A page covers a word when it
     /// contains it exactly (after analysis: plurals, UK/US spelling), as a
     /// synonym or split word, or, when the index does not know the typed
-    /// word at all, as a typo correction; the word being typed counts by its
+    /// word at all, as a typo correction that keeps its first letter and is
+    /// at least four letters long; the word being typed counts by its
     /// completions too. A typo correction of a word the index *knows* does
     /// not count: "wrist" is not a typo of "waist". A page is a match when
     /// it covers every meaningful word of a query of up to three, or at
@@ -589,7 +590,10 @@ impl SearchIndex {
                 None => out.push(w.folded.clone()),
             }
         }
-        Some(out.join(" "))
+        let shown = out.join(" ");
+        // A split that reads the same ("sun burn" for "sunburn") corrects nothing.
+        let typed: Vec<&str> = parsed.words.iter().map(|w| w.folded.as_str()).collect();
+        (shown.replace(' ', "") != typed.concat()).then_some(shown)
     }
 
     /// Builds the Tantivy query and the highlight terms.
@@ -627,7 +631,16 @@ impl SearchIndex {
                 let counts = match m.how {
                     How::Exact => true,
                     How::Prefix => *prefix,
-                    How::Typo => !known,
+                    // A typo that changes the first letter, or lands on a term
+                    // of three letters or fewer (mostly abbreviations), is a
+                    // guess, not a match ("migraine" is not `grain`, "acne" not
+                    // `avn`): it may rank, never cover. The stem's first letter
+                    // counts too: "oesophagus" is analysed as `esophag`.
+                    How::Typo => {
+                        !known
+                            && m.text.chars().count() >= 4
+                            && [&word.folded, &word.stem].iter().any(|w| m.text.chars().next() == w.chars().next())
+                    }
                 };
                 if counts && !covering.contains(&m.text) {
                     covering.push(m.text.clone());

@@ -601,23 +601,11 @@ pub fn parse_body_in(body: &str, offset: usize, path: &str, vocab: Option<&Vocab
         out.all_headings.push((heading_number(h.level), h.text.clone(), id.clone()));
         lead_subs.push(id);
     }
-    let mut seen_kinds = HashSet::new();
     for (n, &hi) in h2s.iter().enumerate() {
         let h = &heads[hi];
         let next_h2 = h2s.get(n + 1).copied().unwrap_or(heads.len());
         let end = h2s.get(n + 1).map(|&j| heads[j].start).unwrap_or(body.len());
         let kind = section_kind(&h.text, vocab);
-        if kind != SectionKind::Other && !seen_kinds.insert(kind) {
-            diags.push(
-                Diagnostic::new(
-                    Rule::DuplicateSection,
-                    path,
-                    Some((offset + h.start, offset + h.end)),
-                    format!("a second `{}` section", kind.name()),
-                )
-                .with_help("merge the two sections into one"),
-            );
-        }
         let anchor = unique(&h.text);
         out.all_headings.push((2, h.text.clone(), anchor.clone()));
         let mut sub_anchors = Vec::new();
@@ -662,12 +650,6 @@ pub fn parse_body_in(body: &str, offset: usize, path: &str, vocab: Option<&Vocab
                     let span = item_span(content_offset + s, skip, text);
                     match split_urgency_in(text, vocab) {
                         Some((urgency, rest)) if !rest.replace(CITATION, "").trim().is_empty() => {
-                            if urgency == Urgency::Emergency && has_link(rest) {
-                                diags.push(
-                                    Diagnostic::new(Rule::EmergencyLink, path, Some(span), "a link inside an emergency red flag")
-                                        .with_help("readers who need to call for help should not be sent elsewhere; move the link out of the emergency flag"),
-                                );
-                            }
                             let (item_start, item_end) = (content_offset + s, content_offset + e);
                             let safety_netting = out.safety_nets.iter().map(|n| n.span).find(|&(ms, _)| item_start <= ms && ms < item_end);
                             let text = if rest.contains(CITATION) {
@@ -887,7 +869,8 @@ pub fn text_runs(md: &str) -> Vec<(usize, usize)> {
 }
 
 /// Whether inline Markdown contains a link of any kind.
-fn has_link(md: &str) -> bool {
+/// Whether Markdown `md` holds a link (Markdown or `[[wiki]]`).
+pub fn has_link(md: &str) -> bool {
     if !super::links::scan_wikilinks(md).is_empty() {
         return true;
     }
@@ -953,10 +936,13 @@ mod tests {
         assert_eq!(b.red_flags[0].urgency, Urgency::Emergency);
         assert_eq!(b.phases.len(), 1);
         let codes: Vec<_> = diags.iter().map(|d| d.code.code()).collect();
-        assert_eq!(codes, ["red-flag-urgency", "emergency-link", "timeline-phase"]);
+        // What cannot be read is reported here; the link in the emergency flag is
+        // a page rule's business (`emergency-link`, src/page_rules.rs).
+        assert_eq!(codes, ["red-flag-urgency", "timeline-phase"]);
+        assert!(has_link(&b.red_flags[2].text));
         let flag_span = diags[0].span.unwrap();
         assert_eq!(&body[flag_span.0 - 100..flag_span.1 - 100], "no urgency here");
-        let phase_span = diags[2].span.unwrap();
+        let phase_span = diags[1].span.unwrap();
         assert_eq!(&body[phase_span.0 - 100..phase_span.1 - 100], "Soon");
     }
 

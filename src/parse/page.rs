@@ -24,6 +24,9 @@ pub struct Page {
     pub fm: Frontmatter,
     pub body: Body,
     pub links: Vec<LinkRef>,
+    /// Relative links to files that are not pages: `(start, end, as written)`;
+    /// the `broken-link` rule reports them.
+    pub unresolved_links: Vec<(usize, usize, String)>,
     pub next_review_due: Option<NaiveDate>,
     /// Flesch–Kincaid grade of the page's prose.
     pub grade: Option<f64>,
@@ -107,13 +110,7 @@ pub fn parse_page(
         let months = config.review_interval_years.checked_mul(12)?;
         fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
     });
-    let (links, unresolved) = find_links(body_text, split.body_start, path, slug_of_path);
-    for (s, e, written) in unresolved {
-        diags.push(
-            Diagnostic::new(Rule::BrokenLink, path, Some((s, e)), format!("`{written}` is not a page of this site"))
-                .with_help("link to another page's .md file relative to this one, or use [[slug]]"),
-        );
-    }
+    let (links, unresolved_links) = find_links(body_text, split.body_start, path, slug_of_path);
     // The readability formula is English's; a translation is not scored by it.
     let grade = if file.lang.is_none() { super::readability::grade(&page_prose(&fm, &body)) } else { None };
     Some(Page {
@@ -125,6 +122,7 @@ pub fn parse_page(
         fm,
         body,
         links,
+        unresolved_links,
         next_review_due,
         grade,
     })

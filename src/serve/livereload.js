@@ -98,6 +98,7 @@
       // Reconnected after missing events (server restarted or lagged): reload to be safe.
       if (seenVersion !== null && d.version !== seenVersion) { reload(); return; }
       seenVersion = d.version;
+      window.__medkbLive = d.version; // connected: tests wait for this, not for a fixed time
       if (d.errors && d.errors.length) showOverlay(d.errors); else hideOverlay();
     });
     es.addEventListener("errors", function (ev) {

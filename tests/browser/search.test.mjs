@@ -36,13 +36,12 @@ async function resultTitles(page) {
 
 async function search(page, text) {
   await page.fill("#search-input", text);
+  // The list says which text it answers: wait for this one's answer.
   await page.waitForFunction(
-    (t) => document.getElementById("search-input").value === t && !document.getElementById("search-results").hidden
-      && document.querySelector("#search-results [role=option], #search-results .search-empty"),
+    (t) => document.getElementById("search-results").dataset.query === t && !document.getElementById("search-results").hidden,
     text,
+    { timeout: 20000 },
   );
-  // Results are rendered for the latest text once the debounce settles.
-  await page.waitForTimeout(150);
   return resultTitles(page);
 }
 
@@ -215,13 +214,12 @@ test("with JavaScript off, the box falls back to links to the A–Z and body reg
 // Issue 12: what a worried reader sees.
 async function answerFor(page, text) {
   await page.fill("#search-input", text);
+  // The list says which text it answers: wait for this one's answer, not for a fixed time.
   await page.waitForFunction(
-    (t) => document.getElementById("search-input").value === t && !document.getElementById("search-results").hidden
-      && document.querySelector("#search-results [role=option], #search-results .search-empty, #search-results .search-emergency"),
+    (t) => document.getElementById("search-results").dataset.query === t && !document.getElementById("search-results").hidden,
     text,
     { timeout: 20000 },
   );
-  await page.waitForTimeout(150); // the debounce settles on the latest text
 }
 
 test("an emergency query starts with the emergency care card, linked to its page", async () => {

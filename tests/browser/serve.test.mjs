@@ -41,7 +41,7 @@ async function openTab(path) {
   const tab = await browser.newPage({ viewport: { width: 800, height: 300 } });
   await tab.goto(base + path);
   await tab.waitForFunction(() => document.querySelector("h1"));
-  await tab.waitForTimeout(300); // the live-reload stream connects
+  await tab.waitForFunction(() => window.__medkbLive !== undefined, null, { timeout: 20000 }); // the live-reload stream connected
   await tab.evaluate(() => { window.__sameDocument = true; });
   return tab;
 }
@@ -84,5 +84,19 @@ test("a stylesheet change is swapped in without reloading the page", async () =>
   writeFileSync(join(site, "static/style.css"), css + "\nh1 { color: rgb(1, 2, 3); }\n");
   await tab.waitForFunction(() => getComputedStyle(document.querySelector("h1")).color === "rgb(1, 2, 3)", null, { timeout: 10000 });
   assert.equal(await tab.evaluate(() => window.__sameDocument), true, "no reload for CSS");
+  await tab.close();
+});
+
+test("the preview's search starts an emergency query with the care card, linked to the flag", async () => {
+  const tab = await browser.newPage();
+  await tab.goto(base + "/conditions/calf-strain/");
+  await tab.focus("#search-input");
+  const text = "cold pale numb leg";
+  await tab.fill("#search-input", text);
+  await tab.waitForFunction((t) => document.getElementById("search-results").dataset.query === t, text, { timeout: 30000 });
+  const first = await tab.$eval("#search-results", (l) => l.firstElementChild.className);
+  assert.match(first, /search-emergency/);
+  const links = await tab.$$eval("#search-results .search-emergency a", (as) => as.map((a) => a.getAttribute("href")));
+  assert.ok(links.some((h) => h.startsWith("/conditions/shin-splints/")), `links: ${links}`);
   await tab.close();
 });

@@ -180,6 +180,8 @@ function setUp() {
     selected = -1;
     input.removeAttribute("aria-activedescendant");
     list.replaceChildren();
+    // What the list answers: lets a test (or a script) wait for the answer to a given text.
+    list.dataset.query = text;
     const open = input.value.trim() !== "";
     if (filters) filters.hidden = !open;
     if (emergency.length) {
