@@ -40,8 +40,8 @@ async function open(path) {
 async function search(page, text) {
   await page.fill("#search-input", text);
   await page.waitForFunction(
-    (t) => document.getElementById("search-input").value === t && !document.getElementById("search-results").hidden
-      && document.querySelector("#search-results [role=option], #search-results .search-empty"),
+    // The list says which text it answers (data-query): no waiting for the debounce.
+    (t) => document.getElementById("search-results").dataset.query === t && !document.getElementById("search-results").hidden,
     text,
     { timeout: 10000 },
   );
