@@ -293,3 +293,18 @@ fn a_recorded_source_hash_catches_clinical_changes_without_a_new_review() {
     site.write("content/conditions/calf-strain.md", en);
     assert!(!stderr(&site.medkb(&["check"])).contains("translation-stale"));
 }
+
+#[test]
+fn titles_left_in_the_original_language_say_which_language() {
+    // WCAG 3.1.2 (language of parts): an English title in a Spanish list carries lang.
+    let site = bilingual();
+    let az = site.html("es/a-z/index.html");
+    let sel = scraper::Selector::parse(".link-list a[lang]").unwrap();
+    let tagged: Vec<(String, String)> =
+        az.select(&sel).map(|a| (a.text().collect::<String>(), a.value().attr("lang").unwrap().to_string())).collect();
+    assert!(tagged.contains(&("Shin Splints".to_string(), "en-US".to_string())), "{tagged:?}");
+    assert!(!tagged.iter().any(|(t, _)| t.contains("pantorrilla")), "Spanish titles need no lang: {tagged:?}");
+    let es = site.html("es/conditions/calf-strain/index.html");
+    assert_eq!(attrs(&es, ".related a", "lang"), ["en-US"]);
+    assert_eq!(attrs(&es, ".related a", "hreflang"), ["en-US"]);
+}

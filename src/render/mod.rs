@@ -166,12 +166,14 @@ impl<'a> SiteRenderer<'a> {
 
     fn link(&self, i: usize) -> LinkView {
         let p = &self.pages[i];
-        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone(), fallback: false }
+        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone(), fallback: false, lang: String::new() }
     }
 
     /// A link for readers of `lang`, marked when it falls back to the original.
     fn link_in(&self, lang: Option<&str>, i: usize) -> LinkView {
-        LinkView { fallback: lang.is_some() && self.pages[i].lang.as_deref() != lang, ..self.link(i) }
+        let fallback = lang.is_some() && self.pages[i].lang.as_deref() != lang;
+        let page_lang = if fallback { self.site_in(self.pages[i].lang.as_deref()).lang.clone() } else { String::new() };
+        LinkView { fallback, lang: page_lang, ..self.link(i) }
     }
 
     /// The pages readers of `lang` browse: each default-language page, or its
@@ -547,8 +549,15 @@ impl<'a> SiteRenderer<'a> {
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         let mut entries: Vec<AzEntry> = Vec::new();
         for (i, p) in self.conditions(lang) {
-            let fallback = self.link_in(lang, i).fallback;
-            entries.push(AzEntry { letter: initial(&p.fm.title), title: p.fm.title.clone(), url: p.url.clone(), see: None, fallback });
+            let LinkView { fallback, lang: page_lang, .. } = self.link_in(lang, i);
+            entries.push(AzEntry {
+                letter: initial(&p.fm.title),
+                title: p.fm.title.clone(),
+                url: p.url.clone(),
+                see: None,
+                fallback,
+                lang: page_lang.clone(),
+            });
             for alias in &p.fm.also_called {
                 entries.push(AzEntry {
                     letter: initial(alias),
@@ -556,6 +565,7 @@ impl<'a> SiteRenderer<'a> {
                     url: p.url.clone(),
                     see: Some(p.fm.title.clone()),
                     fallback,
+                    lang: page_lang.clone(),
                 });
             }
         }

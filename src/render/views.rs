@@ -24,6 +24,8 @@ pub struct LinkView {
     /// In a list for readers of another language: the page has no translation in
     /// it yet, so the link goes to the original (templates say so).
     pub fallback: bool,
+    /// The original's language (`lang` of its title) when `fallback`; empty otherwise.
+    pub lang: String,
 }
 
 /// The same page (or index page) in one of the site's languages, for `hreflang`
@@ -216,6 +218,8 @@ pub struct AzEntry {
     pub see: Option<String>,
     /// The page has no translation in the reader's language yet (see [`LinkView::fallback`]).
     pub fallback: bool,
+    /// The original's language when `fallback`; empty otherwise.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
