@@ -123,6 +123,7 @@ fn sitemap_lists_every_language_with_alternates() {
         .expect("the translation is listed");
     assert!(entry.contains("hreflang=\"en-US\" href=\"https://fixture.example/conditions/calf-strain/\""), "{entry}");
     assert!(entry.contains("hreflang=\"x-default\""), "{entry}");
+    assert!(entry.contains("<lastmod>2026-11-20</lastmod>"), "a translation's date is when it was translated: {entry}");
     assert!(sitemap.contains("<loc>https://fixture.example/es/a-z/</loc>"));
     let untranslated = sitemap.lines().find(|l| l.contains("<loc>https://fixture.example/conditions/shin-splints/</loc>")).unwrap();
     assert!(!untranslated.contains("hreflang=\"es\""), "{untranslated}");

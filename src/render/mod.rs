@@ -685,7 +685,9 @@ impl<'a> SiteRenderer<'a> {
             .enumerate()
             .map(|(i, p)| {
                 let nav = self.page_language_nav(i);
-                let mut u = serde_json::json!({ "loc": format!("{base}{}", p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) });
+                // A translation's last change is when it was translated (it has no review of its own yet).
+                let lastmod = p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
+                let mut u = serde_json::json!({ "loc": format!("{base}{}", p.url), "lastmod": lastmod.map(|d| d.to_string()) });
                 if self.multilingual() {
                     u["alternates"] = alternates(nav);
                 }
