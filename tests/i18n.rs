@@ -308,4 +308,28 @@ fn titles_left_in_the_original_language_say_which_language() {
     let es = site.html("es/conditions/calf-strain/index.html");
     assert_eq!(attrs(&es, ".related a", "lang"), ["en-US"]);
     assert_eq!(attrs(&es, ".related a", "hreflang"), ["en-US"]);
+    assert_eq!(attrs(&es, ".related .link-summary", "lang"), ["en-US"], "the English summary too");
+}
+
+#[test]
+fn gathered_warning_signs_from_untranslated_pages_carry_their_language() {
+    let site = Site::named("bilingual");
+    site.write(
+        "content/guides/when-to-see-a-doctor.md",
+        "+++\ntitle = \"When to see a doctor\"\nsummary = \"Signs that need help.\"\nlast_reviewed = 2026-01-10\ngather_red_flags = true\n\n[[sources]]\ntitle = \"A source\"\n+++\n\nWhen to get help. Read [[shin-splints]] and [[calf-strain]].\n",
+    );
+    site.write(
+        "content/es/guides/when-to-see-a-doctor.md",
+        "+++\ntitle = \"Cuándo ir al médico\"\nsummary = \"Señales que necesitan ayuda.\"\ngather_red_flags = true\n\n[translation]\nsource_reviewed = 2026-01-10\ntranslated = 2026-11-20\ntranslated_by = []\n\n[[sources]]\ntitle = \"A source\"\n+++\n\nCuándo pedir ayuda. Lea [[shin-splints]] y [[calf-strain]].\n",
+    );
+    built(&site);
+    let es = site.html("es/guides/when-to-see-a-doctor/index.html");
+    let sel = scraper::Selector::parse(".gathered .care-card li").unwrap();
+    let items: Vec<(String, Option<String>)> =
+        es.select(&sel).map(|li| (li.text().collect::<String>(), li.value().attr("lang").map(str::to_string))).collect();
+    assert!(items.contains(&("no puede caminar".to_string(), None)), "the translated flag is the guide's language: {items:?}");
+    assert!(
+        items.iter().any(|(_, lang)| lang.as_deref() == Some("en-US")),
+        "the untranslated page's flags say they are English: {items:?}"
+    );
 }

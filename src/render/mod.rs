@@ -415,11 +415,13 @@ impl<'a> SiteRenderer<'a> {
                     .iter()
                     .filter(|p| p.kind == PageKind::Condition)
                     .flat_map(|p| {
+                        let other = if p.lang.as_deref() != lang { self.site_in(p.lang.as_deref()).lang.clone() } else { String::new() };
                         p.body.red_flags.iter().filter(move |f| f.urgency == u).map(move |f| GatheredFlag {
                             // Plain text: emergency items must carry no links, and the page link sits beside it.
                             html: escape_html(&f.plain),
                             page_title: p.fm.title.clone(),
                             page_url: p.url.clone(),
+                            lang: other.clone(),
                         })
                     })
                     .collect();

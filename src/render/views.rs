@@ -149,6 +149,8 @@ pub struct GatheredFlag {
     pub html: String,
     pub page_title: String,
     pub page_url: String,
+    /// The flag's language when it is not the guide's (an untranslated page's); empty otherwise.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
