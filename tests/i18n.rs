@@ -307,6 +307,9 @@ fn titles_left_in_the_original_language_say_which_language() {
     assert!(!tagged.iter().any(|(t, _)| t.contains("pantorrilla")), "Spanish titles need no lang: {tagged:?}");
     let es = site.html("es/conditions/calf-strain/index.html");
     assert_eq!(attrs(&es, ".related a", "lang"), ["en-US"]);
+    // In the text too: the English title of a [[link]] to an untranslated page.
+    assert_eq!(attrs(&es, ".lead a span", "lang"), ["en-US"]);
+    assert_eq!(texts(&es, ".lead a span[lang]"), ["Shin Splints"]);
     assert_eq!(attrs(&es, ".related a", "hreflang"), ["en-US"]);
     assert_eq!(attrs(&es, ".related .link-summary", "lang"), ["en-US"], "the English summary too");
 }
@@ -332,4 +335,16 @@ fn gathered_warning_signs_from_untranslated_pages_carry_their_language() {
         items.iter().any(|(_, lang)| lang.as_deref() == Some("en-US")),
         "the untranslated page's flags say they are English: {items:?}"
     );
+}
+
+#[test]
+fn the_language_of_a_fallback_title_survives_the_sanitiser() {
+    // Raw HTML in the text sends the page through the sanitiser; the span is ours and stays.
+    let site = Site::named("bilingual");
+    let es = "content/es/conditions/calf-strain.md";
+    site.write(es, site.read(es).replace("No es lo mismo que [[shin-splints]].", "No es lo <b>mismo</b> que [[shin-splints]]."));
+    built(&site);
+    let doc = site.html("es/conditions/calf-strain/index.html");
+    assert_eq!(texts(&doc, ".lead b"), ["mismo"]);
+    assert_eq!(attrs(&doc, ".lead a span", "lang"), ["en-US"]);
 }

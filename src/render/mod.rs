@@ -126,9 +126,12 @@ impl<'a> SiteRenderer<'a> {
             pages,
             graph,
             tera,
-            md: MarkdownRenderer::new(pages, graph).with_fallback_labels(fallback_labels).with_citation_labels(
-                strings.iter().map(|(l, t)| (l.clone(), t.get("safety_netting_label").cloned().unwrap_or_default())).collect(),
-            ),
+            md: MarkdownRenderer::new(pages, graph)
+                .with_fallback_labels(fallback_labels)
+                .with_original_lang(config.locale.clone())
+                .with_citation_labels(
+                    strings.iter().map(|(l, t)| (l.clone(), t.get("safety_netting_label").cloned().unwrap_or_default())).collect(),
+                ),
             site,
             lang_sites,
             strings,
