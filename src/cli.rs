@@ -47,7 +47,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Build the site into DIR/public (or --output).
-    #[command(after_help = "Example:\n  medkb build --root my-site --output /tmp/site")]
+    #[command(
+        after_help = "Examples:\n  medkb build --root my-site --output /tmp/site\n  medkb build --record-urls   # then commit published-urls.txt"
+    )]
     Build {
         #[command(flatten)]
         site: SiteArgs,
@@ -56,6 +58,10 @@ pub enum Command {
         /// Where to write the site [default: ROOT/public].
         #[arg(long)]
         output: Option<PathBuf>,
+        /// Add every address this build answers to ROOT/published-urls.txt (commit it):
+        /// `check` then fails when one of them would stop answering.
+        #[arg(long)]
+        record_urls: bool,
     },
     /// Check every page and report every problem; writes nothing.
     #[command(after_help = "Examples:\n  medkb check\n  medkb check --format json > problems.json\n  medkb check --readability")]

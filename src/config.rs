@@ -77,6 +77,8 @@ struct RawConfig {
     readability_target_grade: Option<Spanned<f64>>,
     #[serde(default = "default_feed_limit")]
     feed_limit: usize,
+    #[serde(default = "default_offline")]
+    offline: bool,
     /// Rule code → level; see [`Lints`].
     #[serde(default)]
     lints: BTreeMap<String, toml::Spanned<String>>,
@@ -147,6 +149,9 @@ fn default_summary_limit() -> usize {
 fn default_feed_limit() -> usize {
     20
 }
+fn default_offline() -> bool {
+    true
+}
 
 /// A well-formed language tag such as `en`, `en-GB` or `pt-BR` (BCP 47's common shape).
 fn is_language_tag(s: &str) -> bool {
@@ -172,6 +177,8 @@ pub struct SiteConfig {
     pub summary_max_chars: usize,
     pub readability_target_grade: f64,
     pub feed_limit: usize,
+    /// Publish the offline service worker (`offline = false` turns it off).
+    pub offline: bool,
     /// The site's own levels for rules (`[lints]`).
     pub lints: Lints,
     /// Where `description` and `disclaimer` are written, for rules about their words.
@@ -493,6 +500,7 @@ impl SiteConfig {
             summary_max_chars: raw.summary_max_chars,
             readability_target_grade,
             feed_limit: raw.feed_limit,
+            offline: raw.offline,
             lints,
             description_span: description.map(|d| d.0),
             disclaimer_span: disclaimer,

@@ -9,6 +9,7 @@
 //!
 //! `pipeline` runs the stages; `cmd` holds the thin command-line front ends.
 
+pub mod addresses;
 pub mod built;
 pub mod cli;
 pub mod cmd;

@@ -23,7 +23,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Build { site, report, output } => cmd::build::run(&site, &report, output.as_deref()),
+        Command::Build { site, report, output, record_urls } => cmd::build::run(&site, &report, output.as_deref(), record_urls),
         Command::Check { site, report, format, notes, readability } => {
             cmd::check::run(&site, &report, cmd::check::Show { format, notes, readability })
         }

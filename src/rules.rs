@@ -553,6 +553,24 @@ registry! {
         bad: "reviewed_by = []",
         good: "reviewed_by = [\"Dr A. Example, GP\"]",
     }
+    Alias {
+        code: "alias",
+        level: Error,
+        lowerable: false,
+        summary: "an `aliases` entry that is not a slug, or whose old address another page or alias already answers",
+        why: "Each former slug becomes a redirect page at the old address. An address two pages claim would send readers of an old link to the wrong page, or hide a page behind a redirect.",
+        bad: "# content/conditions/gout.md\naliases = [\"bunions\"]   # a page already lives at /conditions/bunions/",
+        good: "# content/conditions/gout.md\naliases = [\"gouty-arthritis\"]",
+    }
+    RemovedUrl {
+        code: "removed-url",
+        level: Error,
+        lowerable: false,
+        summary: "an address listed in published-urls.txt that this build would no longer answer",
+        why: "Links in GP letters, leaflets and search engines point at addresses the site once published. When a page is renamed without an alias, every such link breaks. `medkb build --record-urls` keeps published-urls.txt up to date.",
+        bad: "# published-urls.txt\n/conditions/gout/\n# …and content/conditions/gout.md was renamed to gouty-arthritis.md",
+        good: "# content/conditions/gouty-arthritis.md\naliases = [\"gout\"]",
+    }
 }
 
 #[cfg(test)]

@@ -39,9 +39,29 @@ pub fn region(slug: &str) -> String {
     format!("{REGIONS}{slug}/")
 }
 
+/// The index page of a kind's folder (`/conditions/`), so every folder a reader can
+/// reach by trimming a page's address answers.
+pub fn section(kind: PageKind) -> Option<String> {
+    kind.folder().map(|folder| format!("/{folder}/"))
+}
+
+/// The redirect files of the common static hosts (Netlify, Cloudflare Pages): one
+/// `from to status` line per old address.
+pub const REDIRECTS: &str = "/_redirects";
+
+/// The offline page the service worker shows for a page it has not cached.
+pub const OFFLINE: &str = "/offline/";
+
+/// The service worker. It sits at the root so its scope is the whole site.
+pub const SERVICE_WORKER: &str = "/sw.js";
+
+/// The committed list of published addresses `check` guards (`build --record-urls`).
+pub const PUBLISHED_URLS_FILE: &str = "published-urls.txt";
+
 pub const HOME: &str = "/";
 pub const AZ: &str = "/a-z/";
 pub const REGIONS: &str = "/regions/";
+pub const CONDITIONS: &str = "/conditions/";
 pub const GUIDES: &str = "/guides/";
 pub const SYMPTOMS: &str = "/symptoms/";
 pub const FEED: &str = "/atom.xml";
@@ -49,7 +69,7 @@ pub const SITEMAP: &str = "/sitemap.xml";
 pub const SEARCH: &str = "/search/";
 
 /// The index pages every site has, in sitemap order.
-pub const INDEXES: [&str; 4] = [AZ, REGIONS, GUIDES, SYMPTOMS];
+pub const INDEXES: [&str; 5] = [AZ, REGIONS, CONDITIONS, GUIDES, SYMPTOMS];
 
 /// The output file that serves `url`: `/a-z/` → `a-z/index.html`, `/atom.xml` → `atom.xml`.
 pub fn output_path(url: &str) -> String {
@@ -68,6 +88,7 @@ pub struct SiteUrls {
     pub about: String,
     pub az: String,
     pub regions: String,
+    pub conditions: String,
     pub guides: String,
     pub symptoms: String,
     pub feed: String,
@@ -87,6 +108,7 @@ impl SiteUrls {
             about: at(&page(PageKind::About, "about")),
             az: at(AZ),
             regions: at(REGIONS),
+            conditions: at(CONDITIONS),
             guides: at(GUIDES),
             symptoms: at(SYMPTOMS),
             feed: at(FEED),
@@ -119,5 +141,9 @@ mod tests {
         assert_eq!(page_in(Some("es"), PageKind::Home, "_index"), "/es/");
         assert_eq!(output_path(&in_lang(Some("es"), AZ)), "es/a-z/index.html");
         assert_eq!(SiteUrls::in_lang(Some("es")).feed, "/es/atom.xml");
+        assert_eq!(output_path(REDIRECTS), "_redirects");
+        assert_eq!(section(PageKind::Condition).as_deref(), Some(CONDITIONS));
+        assert_eq!(section(PageKind::Guide).as_deref(), Some(GUIDES));
+        assert_eq!(section(PageKind::Home), None);
     }
 }

@@ -15,6 +15,7 @@ const FLOORS: &[&[&str]] = &[
     &["output"],
     &["index"],
     &["render"],
+    &["addresses"],
     &["graph"],
     &["page_rules"],
     &["parse"],

@@ -84,7 +84,7 @@ fn index_pages_feeds_and_404() {
     let az = site.html("a-z/index.html");
     let entries = texts(&az, "section li");
     assert!(entries.contains(&"MTSS: see Shin Splints".to_string()), "{entries:?}");
-    assert!(entries.contains(&"Calf Strain".to_string()));
+    assert!(entries.contains(&"Calf Strain reviewed 10 January 2026".to_string()), "{entries:?}");
     let region = site.html("regions/lower-leg/index.html");
     assert_eq!(texts(&region, "main li a"), ["Calf Strain", "Shin Splints"]);
     assert_eq!(texts(&site.html("guides/index.html"), "main li a"), ["Running Guide"]);
@@ -94,7 +94,9 @@ fn index_pages_feeds_and_404() {
     let sitemap = site.read("public/sitemap.xml");
     assert!(sitemap.contains("<loc>https://fixture.example/conditions/shin-splints/</loc><lastmod>2026-01-10</lastmod>"));
     let feed = site.read("public/atom.xml");
-    assert!(feed.contains("<id>https://fixture.example/conditions/calf-strain/</id>"), "{feed}");
+    // One entry per review: the review date is part of the entry's identity and title.
+    assert!(feed.contains("<id>https://fixture.example/conditions/calf-strain/#reviewed-2026-01-10</id>"), "{feed}");
+    assert!(feed.contains("<title>Calf Strain: reviewed 10 January 2026</title>"), "{feed}");
     assert!(site.read("public/robots.txt").contains("Sitemap: https://fixture.example/sitemap.xml"));
     // Every page shows the disclaimer.
     for page in ["index.html", "a-z/index.html", "guides/running-guide/index.html", "404.html", "regions/lower-leg/index.html"] {
@@ -340,4 +342,99 @@ fn sections_show_the_heading_the_author_wrote() {
     // Links written to the canonical #fixes anchor still arrive at it.
     let shin = site.html("conditions/shin-splints/index.html");
     assert!(attrs(&shin, ".section a", "href").contains(&"/conditions/calf-strain/#what-to-do".to_string()));
+}
+
+/// Every folder under public/ that holds a page answers at its own address too.
+#[test]
+fn every_folder_with_pages_has_an_index_page() {
+    let site = built();
+    let public = site.root().join("public");
+    let mut missing = Vec::new();
+    let mut folders = 0;
+    for entry in walkdir::WalkDir::new(&public).min_depth(1) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let holds_pages =
+            walkdir::WalkDir::new(entry.path()).into_iter().flatten().any(|e| e.path().extension().is_some_and(|x| x == "html"));
+        if holds_pages {
+            folders += 1;
+            if !entry.path().join("index.html").is_file() {
+                missing.push(entry.path().strip_prefix(&public).unwrap().display().to_string());
+            }
+        }
+    }
+    assert!(folders >= 5, "conditions, guides, regions … were walked: {folders}");
+    assert!(missing.is_empty(), "folders with pages but no index.html: {missing:?}");
+    let conditions = site.html("conditions/index.html");
+    assert_eq!(texts(&conditions, "main li > a"), ["Calf Strain", "Shin Splints"]);
+    assert!(texts(&conditions, ".link-reviewed").iter().all(|t| t.contains("2026")), "review dates are shown");
+    assert!(site.read("public/sitemap.xml").contains("<loc>https://fixture.example/conditions/</loc>"));
+    // The 404 page keeps search and the emergency line.
+    let not_found = site.html("404.html");
+    assert_eq!(attrs(&not_found, "main form[role=search] input", "id"), ["search-input"]);
+    assert!(texts(&not_found, "main .notice--emergency").iter().any(|t| t.contains("emergency")));
+}
+
+#[test]
+fn aliases_write_redirect_pages_and_a_redirects_file() {
+    let site = Site::base();
+    let calf = site
+        .read("content/conditions/calf-strain.md")
+        .replace("related = [\"shin-splints\"]", "related = [\"shin-splints\"]\naliases = [\"calf-pull\", \"pulled-calf\"]");
+    site.write("content/conditions/calf-strain.md", calf);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    for old in ["calf-pull", "pulled-calf"] {
+        let html = site.read(&format!("public/conditions/{old}/index.html"));
+        let doc = scraper::Html::parse_document(&html);
+        assert_eq!(attrs(&doc, "meta[http-equiv=refresh]", "content"), ["0; url=/conditions/calf-strain/"]);
+        assert_eq!(attrs(&doc, "link[rel=canonical]", "href"), ["https://fixture.example/conditions/calf-strain/"]);
+        assert_eq!(attrs(&doc, "main a", "href"), ["/conditions/calf-strain/"]);
+        assert_eq!(attrs(&doc, "meta[name=robots]", "content"), ["noindex"]);
+    }
+    let redirects = site.read("public/_redirects");
+    let lines: Vec<&str> = redirects.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(lines, ["/conditions/calf-pull/ /conditions/calf-strain/ 301", "/conditions/pulled-calf/ /conditions/calf-strain/ 301"]);
+    // The redirect pages are not pages: the sitemap and the A–Z leave them out.
+    assert!(!site.read("public/sitemap.xml").contains("calf-pull"));
+    assert!(!site.read("public/a-z/index.html").contains("calf-pull"));
+}
+
+#[test]
+fn recorded_urls_guard_against_renames_without_an_alias() {
+    let site = Site::base();
+    let out = site.medkb(&["build", "--record-urls"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record = site.read("published-urls.txt");
+    for url in ["/", "/conditions/", "/conditions/calf-strain/", "/guides/running-guide/", "/regions/lower-leg/"] {
+        assert!(record.lines().any(|l| l == url), "{url} recorded:\n{record}");
+    }
+    // Rename calf-strain without an alias: check names the recorded line.
+    let calf = site.read("content/conditions/calf-strain.md");
+    std::fs::remove_file(site.root().join("content/conditions/calf-strain.md")).unwrap();
+    site.write("content/conditions/calf-muscle-strain.md", &calf);
+    for p in ["content/conditions/shin-splints.md", "content/guides/running-guide.md"] {
+        let text = site.read(p).replace("calf-strain", "calf-muscle-strain");
+        site.write(p, text);
+    }
+    let out = site.medkb(&["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let line = record.lines().position(|l| l == "/conditions/calf-strain/").unwrap() + 1;
+    assert!(
+        stderr(&out).contains(&format!("published-urls.txt:{line}:1: error[removed-url]: `/conditions/calf-strain/` was published")),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("aliases = [\"calf-strain\"]"), "{}", stderr(&out));
+    // The alias makes it answer again; recording again keeps the old address.
+    site.write(
+        "content/conditions/calf-muscle-strain.md",
+        calf.replace("related = [\"shin-splints\"]", "related = [\"shin-splints\"]\naliases = [\"calf-strain\"]"),
+    );
+    let out = site.medkb(&["build", "--record-urls"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let record = site.read("published-urls.txt");
+    assert!(record.lines().any(|l| l == "/conditions/calf-strain/") && record.lines().any(|l| l == "/conditions/calf-muscle-strain/"));
 }

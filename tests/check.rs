@@ -48,6 +48,8 @@ macro_rules! rules {
 
 rules! {
     front_matter_unclosed => "front-matter-unclosed",
+    alias => "alias",
+    removed_url => "removed-url",
     front_matter_missing => "front-matter-missing",
     front_matter_toml => "front-matter-toml",
     unknown_key => "unknown-key",

@@ -8,7 +8,7 @@ use crate::cli::{ReportArgs, SiteArgs};
 use crate::diag::{self, counts, PrintOptions};
 use crate::pipeline::{self, Stage};
 
-pub fn run(site: &SiteArgs, report: &ReportArgs, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn run(site: &SiteArgs, report: &ReportArgs, output: Option<&Path>, record_urls: bool) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let mut opts = super::build_options(site, Stage::Render);
     opts.progress = true;
@@ -27,6 +27,13 @@ pub fn run(site: &SiteArgs, report: &ReportArgs, output: Option<&Path>) -> anyho
         return Ok(ExitCode::from(super::EXIT_CONTENT_ERRORS));
     }
     let stats = staging.commit()?;
+    if record_urls {
+        if let Some(config) = &outcome.config {
+            let answered = crate::addresses::answered(&outcome.pages, config);
+            let n = crate::addresses::record(&site.root, &answered)?;
+            eprintln!("medkb: recorded {n} published addresses in {}", site.root.join(crate::urls::PUBLISHED_URLS_FILE).display());
+        }
+    }
     eprintln!(
         "medkb: built {} pages ({} files, {} changed) with {} in {:.2}s → {}",
         outcome.pages.len(),

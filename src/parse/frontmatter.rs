@@ -75,6 +75,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sources",
     "gather_red_flags",
     "translation",
+    "aliases",
 ];
 
 #[derive(Debug, Deserialize)]
@@ -94,6 +95,7 @@ struct Typed {
     sources: Option<Spanned<Vec<RawSource>>>,
     gather_red_flags: Option<Spanned<bool>>,
     translation: Option<Spanned<RawTranslation>>,
+    aliases: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -208,6 +210,8 @@ pub struct Frontmatter {
     pub gather_red_flags: bool,
     /// A translation's provenance; `None` on pages of the default language.
     pub translation: Option<Translation>,
+    /// Slugs this page was published under before: each old address gets a redirect page.
+    pub aliases: Vec<At<String>>,
 }
 
 pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec<Diagnostic>) -> Option<Frontmatter> {
@@ -313,6 +317,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
             ("search_terms", &typed.search_terms),
             ("related", &typed.related),
             ("reviewed_by", &typed.reviewed_by),
+            ("aliases", &typed.aliases),
         ] {
             text_fields.extend(v.iter().flatten().map(|v| (key, v)));
         }
@@ -493,6 +498,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         sources,
         gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
         translation,
+        aliases: typed.aliases.iter().flatten().map(|v| At { value: v.get_ref().trim().to_string(), span: shift(v.span()) }).collect(),
     };
     if fm.title.is_empty() && typed.title.is_some() {
         diags.push(Diagnostic::new(Rule::MissingField, path, Some(fm.title_span), "the title is empty"));

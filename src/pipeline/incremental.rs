@@ -189,6 +189,14 @@ pub struct Engine {
     graph_diags: Vec<Diagnostic>,
     /// Translations checked against their originals, and UI strings the theme lacks: redone every refresh.
     cross_diags: Vec<Diagnostic>,
+    /// Alias and published-address problems, recomputed on every update.
+    address_diags: Vec<Diagnostic>,
+    /// Every published file's fingerprint (`offline::file_hash`), for the worker's version.
+    file_hashes: BTreeMap<String, u64>,
+    /// What the offline worker pre-caches; `None` when the site turned it off.
+    worker_precache: Option<Vec<String>>,
+    /// `published-urls.txt` while a diagnostic points into it.
+    record_file: Option<SourceFile>,
     /// Files of draft pages, whose warnings and notes are left out.
     draft_paths: HashSet<String>,
     has_errors: bool,
@@ -233,6 +241,10 @@ impl Engine {
             graph: None,
             graph_diags: Vec::new(),
             cross_diags: Vec::new(),
+            address_diags: Vec::new(),
+            record_file: None,
+            file_hashes: BTreeMap::new(),
+            worker_precache: None,
             draft_paths: HashSet::new(),
             has_errors: false,
             located: std::sync::OnceLock::new(),
@@ -278,9 +290,30 @@ impl Engine {
                 Some(b) => self.site.insert(path.clone(), b.clone()),
                 None => self.site.remove(&path),
             };
+            match &now {
+                Some(b) => self.file_hashes.insert(path.clone(), crate::render::offline::file_hash(b)),
+                None => self.file_hashes.remove(&path),
+            };
             if before.as_deref() != now.as_deref() {
                 changed.push(path);
             }
+        }
+        // The worker's version covers every other file: remade after every change, as the full build does last.
+        let worker = crate::render::offline::output_path();
+        let made = match self.worker_precache.as_ref() {
+            Some(precache) => {
+                let version = crate::render::offline::version(self.file_hashes.iter().map(|(p, h)| (p.as_str(), *h)));
+                Some(Arc::from(crate::render::offline::script(precache, &version)))
+            }
+            // Turned off: a theme's own file of that name, if any, as the full build would publish it.
+            None => Layer::ALL.iter().rev().find_map(|&l| self.layers[l as usize].get(&worker)).cloned(),
+        };
+        let before = match &made {
+            Some(b) => self.site.insert(worker.clone(), b.clone()),
+            None => self.site.remove(&worker),
+        };
+        if before.as_deref() != made.as_deref() && !changed.contains(&worker) {
+            changed.push(worker);
         }
         changed
     }
@@ -334,6 +367,7 @@ impl Engine {
         }
         diags.extend(self.graph_diags.iter());
         diags.extend(self.cross_diags.iter());
+        diags.extend(self.address_diags.iter());
         if let Ok(config) = &self.config {
             diags.extend(config.warnings.iter());
         }
@@ -344,12 +378,17 @@ impl Engine {
         match &self.config {
             Err(config_diags) => {
                 // As `pipeline::build`: a bad site.toml is the only thing reported, quoted.
-                let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref() };
+                let lookup = SlotSources { slots: &[], by_rel: &HashMap::new(), config: self.config_file.as_ref(), record: None };
                 stages::locate_config_errors(config_diags, &lookup)
             }
             // Once site.toml is valid, content files are quoted, and site.toml for its warnings.
             Ok(config) => {
-                let lookup = SlotSources { slots: &self.slots, by_rel: &self.by_rel, config: self.config_file.as_ref() };
+                let lookup = SlotSources {
+                    slots: &self.slots,
+                    by_rel: &self.by_rel,
+                    config: self.config_file.as_ref(),
+                    record: self.record_file.as_ref(),
+                };
                 stages::locate_all(diags, &config.lints, &lookup)
             }
         }
@@ -583,6 +622,14 @@ impl Engine {
         if let Some(theme) = &self.theme {
             self.cross_diags.extend(stages::missing_strings(theme, config));
         }
+        // Cheap and reads published-urls.txt, which the watcher does not track: every update.
+        self.address_diags = stages::address_diagnostics(&self.root, pages, config);
+        // Quoted in the overlay like any source, when one of its lines is at fault.
+        let record = crate::urls::PUBLISHED_URLS_FILE;
+        self.record_file = self.address_diags.iter().any(|d| d.path == record).then(|| {
+            let text = std::fs::read_to_string(self.root.join(record)).unwrap_or_default();
+            SourceFile::new(record.to_string(), self.root.join(record), text)
+        });
         update.lap("link graph", &mut t);
         let result = self.render_with(config, pages, owners, &graph, update, t);
         self.graph = Some((graph_fp, graph));
@@ -603,7 +650,8 @@ impl Engine {
                 .iter()
                 .chain(self.slots.iter().flat_map(|s| s.parsed.iter().flat_map(|p| p.diags.iter())))
                 .chain(self.graph_diags.iter())
-                .chain(self.cross_diags.iter()),
+                .chain(self.cross_diags.iter())
+                .chain(self.address_diags.iter()),
             &config.lints,
         );
         update.lap("error check", &mut t);
@@ -691,6 +739,7 @@ impl Engine {
             update.search = Some(started.elapsed());
         }
         update.rendered = new_pages.len();
+        self.worker_precache = config.offline.then(|| crate::render::offline::precache(pages, config));
 
         let mut touched: BTreeSet<String> = BTreeSet::new();
         if previous.is_none() {
@@ -744,13 +793,14 @@ struct SlotSources<'a> {
     slots: &'a [Slot],
     by_rel: &'a HashMap<String, usize>,
     config: Option<&'a SourceFile>,
+    record: Option<&'a SourceFile>,
 }
 
 impl diag::SourceLookup for SlotSources<'_> {
     fn source(&self, rel: &str) -> Option<&SourceFile> {
         match self.by_rel.get(rel) {
             Some(&i) => Some(&self.slots[i].file.source),
-            None => self.config.filter(|c| c.rel == rel),
+            None => self.config.filter(|c| c.rel == rel).or(self.record.filter(|c| c.rel == rel)),
         }
     }
 }
@@ -839,7 +889,11 @@ mod tests {
             let names = |o: &[Output]| o.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
             assert_eq!(names(&mine), names(&outputs), "{step}: output paths");
             for ((p, a), (_, b)) in mine.iter().zip(&outputs) {
-                assert!(a == b, "{step}: {p} differs from a full build");
+                if a != b {
+                    let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+                    let first = a.lines().zip(b.lines()).find(|(x, y)| x != y);
+                    panic!("{step}: {p} differs from a full build; first differing line (preview, build): {first:?}");
+                }
             }
         } else {
             assert!(engine.has_errors(), "{step}: full build failed but the engine has no errors");
@@ -985,7 +1039,8 @@ mod tests {
         edit(&mut e, "templates/404.html", Some("{% extends \"base.html\" %}{% block content %}<h1>Lost</h1>{% endblock content %}"));
         assert_same(&e, "template override");
         let u = edit(&mut e, "static/style.css", Some("body { color: red }"));
-        assert_eq!(u.changed, vec!["style.css".to_string()]);
+        // The worker's build version covers the stylesheet: a new version, so readers get the new file.
+        assert_eq!(u.changed, vec!["style.css".to_string(), "sw.js".to_string()]);
         assert_same(&e, "stylesheet");
         std::fs::write(dir.path().join("templates/404.html"), "{% extends \"base.html\" %}{% if %}").unwrap();
         assert!(e.apply(&[Change::Templates].into_iter().collect()).is_err(), "a template that does not compile stops the build");
@@ -1053,6 +1108,21 @@ mod tests {
             .replace("calf-strain", "calf-muscle-strain");
         edit(&mut e, "content/guides/when-to-see-a-doctor.md", Some(&guide));
         assert_same(&e, "renamed, links fixed");
+        // The old slug as an alias: a redirect page and a `_redirects` line, in both builds.
+        let renamed = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
+        edit(
+            &mut e,
+            "content/conditions/calf-muscle-strain.md",
+            Some(&renamed.replace("last_reviewed", "aliases = [\"calf-strain\"]\nlast_reviewed")),
+        );
+        assert!(e.outputs().iter().any(|(p, _)| p == "conditions/calf-strain/index.html"), "the redirect page is served");
+        assert_same(&e, "alias");
+        // A recorded address without its alias: an error in the preview as in `check`.
+        std::fs::write(dir.path().join("published-urls.txt"), "/conditions/calf-strain/\n").unwrap();
+        edit(&mut e, "content/conditions/calf-muscle-strain.md", Some(&renamed));
+        assert!(e.has_errors(), "a recorded address that stops answering stops the preview's build too");
+        assert_same(&e, "recorded address removed");
+        std::fs::remove_file(dir.path().join("published-urls.txt")).unwrap();
         // A rule's level set by the site: warnings go, denied ones stop the build.
         let toml = "title = \"Test KB\"\nbase_url = \"https://example.org\"\nlocale = \"en-US\"\ndisclaimer = \"Not advice.\"\n";
         edit(

@@ -141,6 +141,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     diags.extend(stages::cross_page_diagnostics(&pages));
     timer.lap("parse");
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
+    diags.extend(stages::address_diagnostics(&opts.root, &pages, &config));
     timer.lap("graph");
 
     // The theme is loaded by `check` too: a link out of the site or a template that
@@ -200,6 +201,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         // The search index is written by one Tantivy thread; render the pages on the
         // other cores meanwhile instead of one after the other.
         // Theme files first: a rendered page of the same path replaces one.
+        let sink = &stages::Fingerprinting { inner: sink, files: Default::default() };
         for (rel, bytes) in &theme.statics {
             sink.put(rel.clone(), bytes.clone())?;
         }
@@ -207,6 +209,11 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         rendered?;
         for (rel, bytes) in search? {
             sink.put(rel, bytes)?;
+        }
+        // Last: its version covers every file above.
+        let files = std::mem::take(&mut *sink.files.lock().unwrap_or_else(|e| e.into_inner()));
+        if let Some((rel, bytes)) = stages::service_worker(&pages, &config, &files) {
+            sink.inner.put(rel, bytes)?;
         }
         timer.lap("render and index");
         if let Some(b) = bar {

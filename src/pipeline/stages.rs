@@ -77,6 +77,14 @@ pub fn locate_config_errors(diags: &[Diagnostic], sources: &dyn SourceLookup) ->
     locate_all(diags, &Lints::default(), sources)
 }
 
+/// Alias problems and recorded addresses (`published-urls.txt`) that would stop
+/// answering: run after the link graph, on the published pages.
+pub fn address_diagnostics(root: &std::path::Path, pages: &[Page], config: &SiteConfig) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    crate::addresses::check(root, pages, config, &mut diags);
+    diags
+}
+
 /// The output layers, lowest first: a later layer's file replaces an earlier one of
 /// the same path (a site's rendered page wins over a theme file; the search files
 /// are medkb's own and win over both).
@@ -89,6 +97,33 @@ pub enum Layer {
 
 impl Layer {
     pub const ALL: [Layer; 3] = [Layer::ThemeStatics, Layer::Pages, Layer::Search];
+}
+
+/// Passes files on to the real sink, keeping each one's fingerprint for the
+/// service worker's build version ([`service_worker`]).
+pub struct Fingerprinting<'a> {
+    pub inner: &'a dyn crate::built::OutputSink,
+    pub files: std::sync::Mutex<std::collections::BTreeMap<String, u64>>,
+}
+
+impl crate::built::OutputSink for Fingerprinting<'_> {
+    fn put(&self, rel: String, bytes: Vec<u8>) -> anyhow::Result<()> {
+        let hash = crate::render::offline::file_hash(&bytes);
+        self.files.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.clone(), hash);
+        self.inner.put(rel, bytes)
+    }
+}
+
+/// The service worker of a finished build, from every other file's fingerprint
+/// (path → `file_hash`, the last file written for a path winning): the same bytes
+/// whichever engine made the files. `None` when the site turned it off.
+pub fn service_worker(pages: &[Page], config: &SiteConfig, files: &std::collections::BTreeMap<String, u64>) -> Option<Output> {
+    use crate::render::offline;
+    if !config.offline {
+        return None;
+    }
+    let version = offline::version(files.iter().map(|(p, h)| (p.as_str(), *h)));
+    Some((offline::output_path(), offline::script(&offline::precache(pages, config), &version)))
 }
 
 /// The search files of the published pages.

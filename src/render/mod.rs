@@ -8,6 +8,8 @@
 pub mod deps;
 pub mod jsonld;
 pub mod markdown;
+pub mod offline;
+pub mod qr;
 pub mod theme;
 pub mod views;
 
@@ -94,6 +96,7 @@ impl<'a> SiteRenderer<'a> {
                     emergency_heading: l.care_cards.emergency.clone(),
                     urls: crate::urls::SiteUrls::in_lang(code),
                     search_strings: search_strings(theme.strings_for(&l.locale)),
+                    service_worker: config.offline.then_some(crate::urls::SERVICE_WORKER),
                 };
                 (l.code.clone(), view)
             })
@@ -120,6 +123,7 @@ impl<'a> SiteRenderer<'a> {
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
             search_strings: search_strings(theme.strings_for(&config.locale)),
+            service_worker: config.offline.then_some(crate::urls::SERVICE_WORKER),
         };
         Ok(SiteRenderer {
             config,
@@ -169,7 +173,15 @@ impl<'a> SiteRenderer<'a> {
 
     fn link(&self, i: usize) -> LinkView {
         let p = &self.pages[i];
-        LinkView { title: p.fm.title.clone(), url: p.url.clone(), summary: p.fm.summary.clone(), fallback: false, lang: String::new() }
+        LinkView {
+            title: p.fm.title.clone(),
+            url: p.url.clone(),
+            summary: p.fm.summary.clone(),
+            last_reviewed: p.fm.last_reviewed.map(human_date),
+            last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+            fallback: false,
+            lang: String::new(),
+        }
     }
 
     /// A link for readers of `lang`, marked when it falls back to the original.
@@ -333,12 +345,13 @@ impl<'a> SiteRenderer<'a> {
             Some(l) => l.vocabulary.format_date(d, &l.date_format),
             None => d.format(crate::config::DEFAULT_DATE_FORMAT).to_string(),
         };
+        let permalink_for_view = permalink.clone();
         let mut view = PageView {
             slug: page.slug.clone(),
             kind: page.kind,
             page_type: page.kind.name(page.fm.page_type),
             url: page.url.clone(),
-            permalink,
+            permalink: permalink_for_view,
             title: page.fm.title.clone(),
             medical_name: page.fm.medical_name.clone(),
             also_called: page.fm.also_called.clone(),
@@ -371,10 +384,17 @@ impl<'a> SiteRenderer<'a> {
             },
             toc,
             gathered_flags,
+            leaflet: None,
             jsonld: String::new(),
             lang: page.lang.clone(),
             translation: self.translation_view(index),
         };
+        if page.kind.listed() {
+            view.leaflet = Some(LeafletView {
+                qr_svg: qr::svg(&permalink, &format!("QR code for {permalink}")).unwrap_or_default(),
+                version: page_version(&view),
+            });
+        }
         view.jsonld = jsonld::for_page(page, &view, self.config);
         view
     }
@@ -559,6 +579,8 @@ impl<'a> SiteRenderer<'a> {
                 letter: initial(&p.fm.title),
                 title: p.fm.title.clone(),
                 url: p.url.clone(),
+                last_reviewed: p.fm.last_reviewed.map(human_date),
+                last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
                 see: None,
                 fallback,
                 lang: page_lang.clone(),
@@ -568,6 +590,8 @@ impl<'a> SiteRenderer<'a> {
                     letter: initial(alias),
                     title: alias.clone(),
                     url: p.url.clone(),
+                    last_reviewed: None,
+                    last_reviewed_iso: None,
                     see: Some(p.fm.title.clone()),
                     fallback,
                     lang: page_lang.clone(),
@@ -612,6 +636,27 @@ impl<'a> SiteRenderer<'a> {
             self.render_in(lang, "guides.html", serde_json::json!({ "guides": guides, "lang_nav": nav(crate::urls::GUIDES) }))?,
         ));
 
+        // Former addresses: a page that works without script, and the hosts' redirect file.
+        let redirects = crate::addresses::redirects(self.pages);
+        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
+        for r in &redirects {
+            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        }
+        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
+
+        // The conditions folder answers too: a reader who trims a page's address lands on a list.
+        let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
+        conditions.sort_by_key(|l| l.title.to_lowercase());
+        out.push((
+            crate::urls::output_path(&at(crate::urls::CONDITIONS)),
+            self.render_in(
+                lang,
+                "conditions.html",
+                serde_json::json!({ "conditions": conditions, "lang_nav": nav(crate::urls::CONDITIONS) }),
+            )?,
+        ));
+
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
         for (i, p) in self.conditions(lang) {
@@ -654,6 +699,12 @@ impl<'a> SiteRenderer<'a> {
             .map(|p| FeedEntry {
                 title: p.fm.title.clone(),
                 permalink: format!("{}{}", self.site.base_url, p.url),
+                id: match dated_by(p) {
+                    Some(d) => format!("{}{}#reviewed-{d}", self.site.base_url, p.url),
+                    None => format!("{}{}", self.site.base_url, p.url),
+                },
+                // Only a clinical review is called one: a translation has none of its own yet.
+                reviewed: p.fm.last_reviewed.map(human_date),
                 summary: p.fm.summary.clone(),
                 updated: dated_by(p).map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })
@@ -671,6 +722,28 @@ impl<'a> SiteRenderer<'a> {
     fn site_files(&self) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+        if self.config.offline {
+            // What the worker shows for a page it has not cached: the emergency line, and what it has.
+            let precached: Vec<LinkView> = {
+                let wanted = offline::precache(self.pages, self.config);
+                let mut v: Vec<LinkView> =
+                    (0..self.pages.len()).filter(|&i| wanted.contains(&self.pages[i].url)).map(|i| self.link(i)).collect();
+                v.sort_by(|a, b| a.title.cmp(&b.title));
+                v
+            };
+            out.push((
+                crate::urls::output_path(crate::urls::OFFLINE),
+                self.render("offline.html", serde_json::json!({ "precached": precached }))?,
+            ));
+        }
+        // Former addresses: a page that works without script, and the hosts' redirect file.
+        let redirects = crate::addresses::redirects(self.pages);
+        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
+        for r in &redirects {
+            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        }
+        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
         let base = &self.site.base_url;
         let alternates = |nav: Option<LanguageNav>| -> serde_json::Value {
             match nav {
@@ -736,6 +809,27 @@ fn search_strings(t: &BTreeMap<String, String>) -> String {
         .filter(|(k, _)| k.starts_with("js_") || ["care_heading_end", "care_heading_now", "emergency_footer"].contains(&k.as_str()))
         .collect();
     serde_json::to_string(&picked).unwrap_or_default()
+}
+
+/// A short fingerprint of what a page says (its words, care cards, sources and review),
+/// printed on its leaflet: a paper copy can be matched to the version it came from.
+/// FNV-1a over the rendered parts, written out so the number stays the same across
+/// Rust releases and between the build and the preview.
+fn page_version(view: &PageView) -> String {
+    let parts =
+        (&view.title, &view.summary, &view.lead_html, &view.sections, &view.red_flags_blocks, &view.timeline, &view.sources, &view.review);
+    let text = serde_json::to_string(&parts).unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{:08x}", h >> 32)
+}
+
+/// A review date as readers see it: "12 March 2026".
+fn human_date(d: NaiveDate) -> String {
+    d.format("%-d %B %Y").to_string()
 }
 
 fn initial(s: &str) -> String {

@@ -21,6 +21,10 @@ pub struct LinkView {
     pub title: String,
     pub url: String,
     pub summary: String,
+    /// When the page was last reviewed, for lists that show it ("12 March 2026").
+    pub last_reviewed: Option<String>,
+    /// The same date as `2026-03-12`, for `<time datetime>`.
+    pub last_reviewed_iso: Option<String>,
     /// In a list for readers of another language: the page has no translation in
     /// it yet, so the link goes to the original (templates say so).
     pub fallback: bool,
@@ -203,6 +207,8 @@ pub struct PageView {
     pub review: ReviewView,
     pub toc: Vec<TocEntry>,
     pub gathered_flags: Vec<GatheredCard>,
+    /// What the printed leaflet adds (condition and guide pages only).
+    pub leaflet: Option<LeafletView>,
     /// schema.org JSON-LD, serialised and safe to place inside `<script>`.
     pub jsonld: String,
     /// The page's language code for a translation (`es`); `None` in the default language.
@@ -211,11 +217,23 @@ pub struct PageView {
     pub translation: Option<TranslationView>,
 }
 
+/// The printed leaflet's footer: the page's address as a QR code and its version.
+#[derive(Debug, Clone, Serialize)]
+pub struct LeafletView {
+    /// An inline `<svg>` (built by medkb, safe to include unescaped).
+    pub qr_svg: String,
+    /// A short fingerprint of the page's content: "3f9a0c21".
+    pub version: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct AzEntry {
     pub letter: String,
     pub title: String,
     pub url: String,
+    /// The page's last review ("12 March 2026"); `None` on "also called" entries.
+    pub last_reviewed: Option<String>,
+    pub last_reviewed_iso: Option<String>,
     /// For "also called" entries: the page's own title.
     pub see: Option<String>,
     /// The page has no translation in the reader's language yet (see [`LinkView::fallback`]).
@@ -245,12 +263,19 @@ pub struct SiteView {
     /// The search script's strings in this language (JSON of the `js_*` UI strings and
     /// the emergency-line pieces), sent to it on sites with several languages.
     pub search_strings: String,
+    /// The offline service worker's address, when the site publishes one.
+    pub service_worker: Option<&'static str>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedEntry {
     pub title: String,
     pub permalink: String,
+    /// One entry per review of a page: the same page reviewed again is a new entry
+    /// (`https://…/conditions/gout/#reviewed-2026-03-12`), so feed readers show it.
+    pub id: String,
+    /// The review's date as readers see it, when the page has one.
+    pub reviewed: Option<String>,
     pub summary: String,
     pub updated: String,
 }

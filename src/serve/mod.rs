@@ -282,8 +282,16 @@ fn report(
             let pages: Vec<&String> = update.changed.iter().filter(|p| p.ends_with(".html")).collect();
             let css: Vec<String> = update.changed.iter().filter(|p| p.ends_with(".css")).map(|p| format!("/{p}")).collect();
             // Scripts, images and fonts can change any page's behaviour: reload every tab.
+            // Not the offline worker: the preview never registers it, so no tab runs it
+            // (and its version changes with every file, a stylesheet included).
+            let worker = crate::render::offline::output_path();
             let all = update.changed.iter().any(|p| {
-                !(p.ends_with(".html") || p.ends_with(".css") || p.ends_with(".xml") || p.ends_with(".txt") || p.starts_with("search/"))
+                !(p.ends_with(".html")
+                    || p.ends_with(".css")
+                    || p.ends_with(".xml")
+                    || p.ends_with(".txt")
+                    || p.starts_with("search/")
+                    || *p == worker)
             });
             if !css.is_empty() {
                 state.send(LiveEvent::Css { version, hrefs: css });

@@ -21,7 +21,11 @@ after(async () => {
 
 const isSearchAsset = (path) => path.startsWith("/search/") && !path.endsWith(".js");
 
-async function openHome(context = browser) {
+// These tests measure what the search client itself fetches. The offline worker would
+// also fetch the module, head and (small) index in the background for offline use
+// (offline.test.mjs covers that), so it is blocked here.
+async function openHome(context) {
+  context ??= await browser.newContext({ serviceWorkers: "block" });
   const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
@@ -98,7 +102,7 @@ test("lay words, medical names, typos and questions find their pages", async () 
 });
 
 test("a query fetches only the index pages it needs, each once", async () => {
-  const context = await browser.newContext(); // cold cache
+  const context = await browser.newContext({ serviceWorkers: "block" }); // cold cache, no offline worker
   server.stats.requests.length = 0;
   const { page, errors } = await openHome(context);
   await page.focus("#search-input");

@@ -100,3 +100,20 @@ test("the preview's search starts an emergency query with the care card, linked 
   assert.ok(links.some((h) => h.startsWith("/conditions/shin-splints/")), `links: ${links}`);
   await tab.close();
 });
+
+test("the preview never registers the offline worker, though it serves the same sw.js as the build", async () => {
+  const tab = await browser.newPage();
+  await tab.addInitScript(() => {
+    window.__registered = 0;
+    const real = navigator.serviceWorker && navigator.serviceWorker.register.bind(navigator.serviceWorker);
+    if (real) navigator.serviceWorker.register = (...args) => { window.__registered += 1; return real(...args); };
+  });
+  await tab.goto(base + "/conditions/shin-splints/");
+  // The Print button is shown by the same start-up code that registers the worker.
+  await tab.getByRole("button", { name: "Print this page" }).waitFor({ state: "visible", timeout: 20000 });
+  assert.equal(await tab.evaluate(() => window.__registered), 0, "reader.js skipped registration under serve");
+  assert.equal(await tab.evaluate(() => navigator.serviceWorker.getRegistrations().then((r) => r.length)), 0);
+  const sw = await tab.evaluate(() => fetch("/sw.js").then((r) => r.status));
+  assert.equal(sw, 200);
+  await tab.close();
+});
