@@ -29,7 +29,10 @@ after(async () => {
 });
 
 async function open(path) {
-  const page = await browser.newPage();
+  // Without the offline worker: its background pre-caching (the default language's pages
+  // and index) is not what the search client loads.
+  const context = await browser.newContext({ serviceWorkers: "block" });
+  const page = await context.newPage();
   const errors = [];
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
