@@ -105,7 +105,7 @@ pub enum Command {
     },
     /// Search the built site's index, with the same code the browser runs.
     #[command(
-        after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot --type symptom\n  medkb search \"heel pain\" --explain"
+        after_help = "Examples:\n  medkb search \"shin splints\"\n  medkb search \"plantar fasciitus\" --json --limit 3\n  medkb search \"pain\" --region ankle-foot --type symptom\n  medkb search \"heel pain\" --explain\n  medkb search \"fascitis plantar\" --lang es"
     )]
     Search {
         /// What a reader would type.
@@ -130,6 +130,10 @@ pub enum Command {
         /// Show, per result, which fields and terms matched and with what weight.
         #[arg(long)]
         explain: bool,
+        /// Search the index of this language (a code from site.toml's [languages], e.g. es)
+        /// [default: the site's default language].
+        #[arg(long)]
+        lang: Option<String>,
     },
     /// Preview the site: build it, serve it, and rebuild and reload the browser on every save.
     #[command(

@@ -84,6 +84,9 @@ struct RawConfig {
     lints: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
     review: ReviewPolicy,
+    /// Languages besides the default (`locale`), by the tag their URLs and content folder use.
+    #[serde(default)]
+    languages: BTreeMap<String, Spanned<RawLanguage>>,
 }
 
 /// `[review]`: the publisher's review policy. Each gate is off unless turned on, and
@@ -102,6 +105,23 @@ pub struct ReviewPolicy {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawLanguage {
+    /// The language's name in itself, for the language switcher: "Español".
+    name: Spanned<String>,
+    /// The `lang` of its pages when it differs from the table's key (e.g. `es-US`).
+    locale: Option<Spanned<String>>,
+    title: Option<Spanned<String>>,
+    description: Option<Spanned<String>>,
+    disclaimer: Spanned<String>,
+    date_format: Option<Spanned<String>>,
+    care_cards: Option<RawCareCards>,
+    /// Region slug → its name in this language.
+    #[serde(default)]
+    body_regions: BTreeMap<String, Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawRegion {
     slug: Spanned<String>,
     name: Spanned<String>,
@@ -113,6 +133,30 @@ struct RawCareCards {
     emergency: Spanned<String>,
     urgent: Spanned<String>,
     routine: Spanned<String>,
+}
+
+/// How dates are shown to readers of the default language.
+pub const DEFAULT_DATE_FORMAT: &str = "%-d %B %Y";
+
+/// A language the site publishes besides its default one: its pages live in
+/// `content/<code>/` and are published under `/<code>/`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Language {
+    /// The tag in URLs and the content folder: `es`.
+    pub code: String,
+    /// The `lang` of its pages: `es`, or `es-US` when the site says so.
+    pub locale: String,
+    /// Its name in itself: "Español".
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub disclaimer: String,
+    pub date_format: String,
+    pub care_cards: CareCardWording,
+    /// The site's regions with their names in this language (the default's name when not given).
+    pub body_regions: Vec<BodyRegion>,
+    /// medkb's vocabulary for it, extended by the site's `vocabulary/<code>.toml`.
+    pub vocabulary: crate::vocab::Vocabulary,
 }
 
 fn default_summary_limit() -> usize {
@@ -163,6 +207,8 @@ pub struct SiteConfig {
     pub warnings: Vec<Diagnostic>,
     /// From `synonyms.toml` (see `crate::synonyms`); empty when there is none.
     pub synonyms: search_index::Synonyms,
+    /// The site's other languages (`[languages.*]`), by code; empty for a one-language site.
+    pub languages: Vec<Language>,
 }
 
 pub const DEFAULT_REGIONS: [(&str, &str); 8] = [
@@ -179,6 +225,16 @@ pub const DEFAULT_REGIONS: [(&str, &str); 8] = [
 impl SiteConfig {
     pub fn region(&self, slug: &str) -> Option<&BodyRegion> {
         self.body_regions.iter().find(|r| r.slug == slug)
+    }
+
+    /// One of the site's other languages by its code (`None` for the default language).
+    pub fn language(&self, code: Option<&str>) -> Option<&Language> {
+        code.and_then(|c| self.languages.iter().find(|l| l.code == c))
+    }
+
+    /// The codes of the site's other languages: the folders under `content/` that hold translations.
+    pub fn language_codes(&self) -> Vec<String> {
+        self.languages.iter().map(|l| l.code.clone()).collect()
     }
 
     /// Parses `site.toml`, reporting problems as diagnostics against the file.
@@ -347,6 +403,105 @@ impl SiteConfig {
             }
         };
         let lints = Lints::parse(&raw.lints, &file.text, &file.rel, &mut errors);
+        let mut languages = Vec::new();
+        for (code, lang) in &raw.languages {
+            let at = span(lang.span());
+            let l = lang.get_ref();
+            if !is_language_tag(code) {
+                errors.push(
+                    Diagnostic::new(Rule::Config, &file.rel, at, format!("`{}` is not a language tag", crate::term::visible(code)))
+                        .with_help("name each language by its tag, e.g. [languages.es] or [languages.cy]"),
+                );
+                continue;
+            }
+            let primary = |t: &str| t.split('-').next().unwrap_or(t).to_ascii_lowercase();
+            if primary(code) == primary(&locale) {
+                errors.push(
+                    Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        at,
+                        format!("`{code}` is the site's default language (locale = \"{locale}\")"),
+                    )
+                    .with_help("list only the other languages under [languages]; the default one's settings are at the top of site.toml"),
+                );
+                continue;
+            }
+            let lang_locale = l.locale.as_ref().map(|v| v.get_ref().clone()).unwrap_or_else(|| code.clone());
+            if let Some(v) = &l.locale {
+                if !is_language_tag(v.get_ref()) {
+                    errors.push(Diagnostic::new(
+                        Rule::Config,
+                        &file.rel,
+                        span(v.span()),
+                        format!("locale `{}` is not a language tag", crate::term::visible(v.get_ref())),
+                    ));
+                }
+            }
+            for (key, v) in [("name", Some(&l.name)), ("disclaimer", Some(&l.disclaimer)), ("title", l.title.as_ref())] {
+                if let Some(v) = v {
+                    text_field(&format!("languages.{code}.{key}"), v, &mut errors);
+                    if v.get_ref().trim().is_empty() {
+                        errors.push(Diagnostic::new(Rule::Config, &file.rel, span(v.span()), format!("`languages.{code}.{key}` is empty")));
+                    }
+                }
+            }
+            let care_cards = match &l.care_cards {
+                Some(c) => CareCardWording {
+                    emergency: c.emergency.get_ref().clone(),
+                    urgent: c.urgent.get_ref().clone(),
+                    routine: c.routine.get_ref().clone(),
+                },
+                None if KNOWN_LOCALES.iter().any(|k| k.eq_ignore_ascii_case(&lang_locale)) => CareCardWording::for_locale(&lang_locale),
+                None => {
+                    errors.push(
+                        Diagnostic::new(
+                            Rule::Config,
+                            &file.rel,
+                            at,
+                            format!("medkb has no care-card wording (emergency numbers) for the language `{code}`"),
+                        )
+                        .with_help(format!(
+                            "add [languages.{code}.care_cards] with emergency, urgent and routine wording in that language"
+                        )),
+                    );
+                    continue;
+                }
+            };
+            for (slug, name) in &l.body_regions {
+                if !body_regions.iter().any(|r| &r.slug == slug) {
+                    errors.push(
+                        Diagnostic::new(
+                            Rule::Config,
+                            &file.rel,
+                            span(name.span()),
+                            format!("`{slug}` is not one of the site's body regions"),
+                        )
+                        .with_help("name only regions the site has (body_regions, or medkb's default regions)"),
+                    );
+                }
+            }
+            // A language medkb has no vocabulary for needs the site's own (checked by `load`).
+            let vocabulary = crate::vocab::Vocabulary::built_in(code).unwrap_or_default();
+            languages.push(Language {
+                code: code.clone(),
+                locale: lang_locale,
+                name: l.name.get_ref().clone(),
+                title: l.title.as_ref().map(|t| t.get_ref().clone()).unwrap_or_else(|| raw.title.get_ref().clone()),
+                description: l.description.as_ref().map(|t| t.get_ref().clone()).unwrap_or_default(),
+                disclaimer: l.disclaimer.get_ref().clone(),
+                date_format: l.date_format.as_ref().map(|t| t.get_ref().clone()).unwrap_or_else(|| DEFAULT_DATE_FORMAT.into()),
+                care_cards,
+                body_regions: body_regions
+                    .iter()
+                    .map(|r| BodyRegion {
+                        slug: r.slug.clone(),
+                        name: l.body_regions.get(&r.slug).map(|n| n.get_ref().clone()).unwrap_or_else(|| r.name.clone()),
+                    })
+                    .collect(),
+                vocabulary,
+            });
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -370,6 +525,7 @@ impl SiteConfig {
             disclaimer_span: disclaimer,
             warnings: Vec::new(),
             synonyms: search_index::Synonyms::default(),
+            languages,
         })
     }
 
@@ -400,6 +556,57 @@ impl SiteConfig {
                 (Ok(_), Err(e)) => parsed = Err(e),
                 (Err(errors), Err(e)) => errors.extend(e),
                 (Err(_), Ok(_)) => {}
+            }
+        }
+        // A site extends a language's vocabulary with vocabulary/<code>.toml.
+        if let Ok(config) = &mut parsed {
+            let mut errors = Vec::new();
+            for lang in &mut config.languages {
+                let rel = format!("vocabulary/{}.toml", lang.code);
+                let Ok(text) = std::fs::read_to_string(root.join(&rel)) else {
+                    if crate::vocab::Vocabulary::built_in(&lang.code).is_none() {
+                        let at = key_span(&file.text, &format!("languages.{}", lang.code), file.text.len());
+                        errors.push(
+                            Diagnostic::new(
+                                Rule::Config,
+                                &file.rel,
+                                at,
+                                format!("medkb has no vocabulary (section headings, urgency words) for `{}`", lang.code),
+                            )
+                            .with_help(format!(
+                                "write vocabulary/{}.toml (see docs/site-toml.md), or choose a language medkb knows: es",
+                                lang.code
+                            )),
+                        );
+                    }
+                    continue;
+                };
+                match crate::vocab::Vocabulary::parse(&text) {
+                    Ok(v) => {
+                        for (table, key, value) in v.unknown_values() {
+                            errors.push(
+                                Diagnostic::new(
+                                    Rule::Config,
+                                    &rel,
+                                    None,
+                                    format!("`{key}` in [{table}] maps to `{value}`, which medkb does not know"),
+                                )
+                                .with_help(match table {
+                                    "sections" => "map headings to symptoms, causes, fixes, red-flags or timeline",
+                                    _ => "map urgency words to emergency, urgent or routine",
+                                }),
+                            );
+                        }
+                        lang.vocabulary.extend(v);
+                    }
+                    Err(e) => errors.push(
+                        Diagnostic::new(Rule::Config, &rel, None, format!("this vocabulary is not valid: {}", e.message().trim()))
+                            .with_help("it has the tables [sections], [urgency], [timeline] and [dates]"),
+                    ),
+                }
+            }
+            if !errors.is_empty() {
+                parsed = Err(errors);
             }
         }
         Ok((file, parsed))

@@ -40,12 +40,20 @@ impl Absent {
 pub struct Resolved {
     pub url: String,
     pub title: String,
+    /// The link is from a translation to a page that has no translation in its
+    /// language yet, so it goes to the original (readers are told).
+    pub fallback: bool,
 }
 
 #[derive(Debug, Default)]
 pub struct LinkGraph {
-    /// slug → index into the page list.
+    /// slug → index into the page list (pages of the default language).
     by_slug: HashMap<String, usize>,
+    /// (language, slug) → index: the translations of listed pages.
+    by_lang: HashMap<(String, String), usize>,
+    /// For each page: the same page in the site's other languages (the original
+    /// and the other translations), by index.
+    pub counterparts: Vec<Vec<usize>>,
     /// For each page: pages whose body links to it ("Mentioned in"), by index.
     pub backlinks: Vec<BTreeSet<usize>>,
     /// For each page: related pages in both directions, by index, own entries first.
@@ -58,8 +66,28 @@ impl LinkGraph {
     /// so links to them are not reported again).
     pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
         let by_slug: HashMap<String, usize> =
-            pages.iter().enumerate().filter(|(_, p)| p.kind.listed()).map(|(i, p)| (p.slug.clone(), i)).collect();
-        let mut g = LinkGraph { by_slug, backlinks: vec![BTreeSet::new(); pages.len()], related: vec![Vec::new(); pages.len()] };
+            pages.iter().enumerate().filter(|(_, p)| p.kind.listed() && p.lang.is_none()).map(|(i, p)| (p.slug.clone(), i)).collect();
+        let by_lang: HashMap<(String, String), usize> = pages
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some(((p.lang.clone()?, p.slug.clone()), i)).filter(|_| p.kind.listed()))
+            .collect();
+        let mut versions: HashMap<(crate::kind::PageKind, &str), Vec<usize>> = HashMap::new();
+        for (i, p) in pages.iter().enumerate() {
+            versions.entry((p.kind, p.slug.as_str())).or_default().push(i);
+        }
+        let counterparts = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| versions[&(p.kind, p.slug.as_str())].iter().copied().filter(|&j| j != i).collect())
+            .collect();
+        let mut g = LinkGraph {
+            by_slug,
+            by_lang,
+            counterparts,
+            backlinks: vec![BTreeSet::new(); pages.len()],
+            related: vec![Vec::new(); pages.len()],
+        };
         // "Did you mean" costs a scan of every slug; after this many broken links the
         // hint stops, so a site full of broken links is still checked in linear time.
         let mut hints_left = 64usize;
@@ -73,8 +101,8 @@ impl LinkGraph {
 
         for (i, page) in pages.iter().enumerate() {
             for link in &page.links {
-                match g.by_slug.get(&link.target.slug) {
-                    Some(&t) => {
+                match g.index_in(page.lang.as_deref(), &link.target.slug) {
+                    Some(t) => {
                         if let Some(anchor) = &link.target.anchor {
                             if !pages[t].body.anchors.contains(anchor) {
                                 let mut known: Vec<&str> = pages[t].body.sections.iter().map(|s| s.anchor.as_str()).collect();
@@ -100,7 +128,10 @@ impl LinkGraph {
                         }
                         if t != i {
                             inbound[t] = true;
-                            backlinks[t].insert(i);
+                            // "Mentioned in" lists pages in the reader's language only.
+                            if pages[t].lang == page.lang {
+                                backlinks[t].insert(i);
+                            }
                         }
                     }
                     None if absent.broken.contains(&link.target.slug) => {}
@@ -108,17 +139,18 @@ impl LinkGraph {
                 }
             }
             for rel in &page.fm.related {
-                match g.by_slug.get(&rel.value) {
-                    Some(&t) if t == i => diags.push(
+                match g.index_in(page.lang.as_deref(), &rel.value) {
+                    Some(t) if t == i => diags.push(
                         Diagnostic::new(Rule::RelatedSelf, &page.path, Some(rel.span), "a page cannot be related to itself")
                             .with_help("remove it from `related`"),
                     ),
-                    Some(&t) => {
+                    Some(t) => {
                         inbound[t] = true;
                         if !g.related[i].contains(&t) {
                             g.related[i].push(t);
                         }
-                        if !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
+                        // A translation copies its original's list, which is checked there.
+                        if page.lang.is_none() && !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
                             diags.push(
                                 Diagnostic::new(
                                     Rule::OneWayRelated,
@@ -141,13 +173,13 @@ impl LinkGraph {
         // Related pages show on both ends, even when only one end lists the other.
         for i in 0..pages.len() {
             for t in g.related[i].clone() {
-                if !g.related[t].contains(&i) {
+                if pages[t].lang == pages[i].lang && !g.related[t].contains(&i) {
                     g.related[t].push(i);
                 }
             }
         }
         for (i, page) in pages.iter().enumerate() {
-            if page.kind.listed() && !inbound[i] {
+            if page.kind.listed() && page.lang.is_none() && !inbound[i] {
                 diags.push(
                     Diagnostic::new(Rule::OrphanPage, &page.path, Some(page.fm.title_span), "no other page links to this page")
                         .with_help("link to it with [[slug]] from a related page, or list it in another page's `related`"),
@@ -162,9 +194,20 @@ impl LinkGraph {
         self.by_slug.get(slug).copied()
     }
 
+    /// The page `[[slug]]` names for a reader of `lang`: its translation in that
+    /// language when there is one, else the original.
+    pub fn index_in(&self, lang: Option<&str>, slug: &str) -> Option<usize> {
+        lang.and_then(|l| self.by_lang.get(&(l.to_string(), slug.to_string())).copied()).or_else(|| self.index_of(slug))
+    }
+
     /// Where a link goes: the page URL plus the anchor (canonical names map to the real id).
     pub fn resolve(&self, pages: &[Page], target: &PageRef) -> Option<Resolved> {
-        let page = &pages[*self.by_slug.get(&target.slug)?];
+        self.resolve_in(pages, None, target)
+    }
+
+    /// Where a link in a page of the language `lang` goes (see [`LinkGraph::index_in`]).
+    pub fn resolve_in(&self, pages: &[Page], lang: Option<&str>, target: &PageRef) -> Option<Resolved> {
+        let page = &pages[self.index_in(lang, &target.slug)?];
         let url = match &target.anchor {
             None => page.url.clone(),
             Some(a) => {
@@ -178,7 +221,7 @@ impl LinkGraph {
                 format!("{}#{id}", page.url)
             }
         };
-        Some(Resolved { url, title: page.fm.title.clone() })
+        Some(Resolved { url, title: page.fm.title.clone(), fallback: lang.is_some() && page.lang.as_deref() != lang })
     }
 }
 
@@ -217,6 +260,7 @@ mod tests {
             source: SourceFile::new(format!("content/conditions/{slug}.md"), "x".into(), text),
             placement: PageKind::Condition,
             slug: slug.into(),
+            lang: None,
         };
         let config = SiteConfig::parse(&SourceFile::new(
             "site.toml".into(),

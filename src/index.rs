@@ -14,6 +14,23 @@ use crate::parse::Page;
 /// Where the index files live in the built site.
 pub const SEARCH_DIR: &str = "search";
 
+/// Where the index of a language lives: `search/` for the default language (as on a
+/// one-language site), `<code>/search/` for each other one (the address is
+/// `site.urls.search`). The browser loads only the index of the page's language.
+pub fn search_dir(lang: Option<&str>) -> String {
+    crate::urls::in_lang(lang, crate::urls::SEARCH).trim_matches('/').to_string()
+}
+
+/// Each language's index: its code (`None` for the default) and the analysis its
+/// pages get (Spanish stemming for `es`; English for a language medkb has no
+/// stemmer for, still with accent folding).
+pub fn search_languages(config: &SiteConfig) -> Vec<(Option<String>, search_index::Language)> {
+    let analysis = |tag: &str| search_index::Language::of_tag(tag).unwrap_or_default();
+    std::iter::once((None, analysis(&config.locale)))
+        .chain(config.languages.iter().map(|l| (Some(l.code.clone()), analysis(&l.locale))))
+        .collect()
+}
+
 /// The search document of one page.
 pub fn document(page: &Page) -> Document {
     let mut sections = Vec::with_capacity(page.body.sections.len() + 1);
@@ -56,35 +73,58 @@ pub fn searchable(pages: &[Page]) -> impl Iterator<Item = &Page> {
     pages.iter().filter(|p| p.kind.listed())
 }
 
-/// The files of `public/search/` for these pages.
+/// The files of `public/search/` for these pages: one index per language, each of
+/// that language's own pages.
 pub fn search_files(pages: &[Page], config: &SiteConfig) -> anyhow::Result<Vec<Output>> {
-    // In slug order, each document made just before it is indexed.
-    let mut sorted: Vec<&Page> = searchable(pages).collect();
-    sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let documents = sorted.into_iter().map(|p| {
-        let mut d = document(p);
-        config.synonyms.apply(&mut d);
-        d
-    });
-    outputs(search_index::build_index_sorted(documents))
+    let mut out = Vec::new();
+    for (lang, analysis) in search_languages(config) {
+        // In slug order, each document made just before it is indexed.
+        let mut sorted: Vec<&Page> = searchable(pages).filter(|p| p.lang == lang).collect();
+        sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let documents = sorted.into_iter().map(|p| {
+            let mut d = document(p);
+            // The site's synonyms are English words: they join the default language's index.
+            if lang.is_none() {
+                config.synonyms.apply(&mut d);
+            }
+            d
+        });
+        let files = search_index::build_index_sorted_in(analysis, documents)
+            .map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
+        let dir = search_dir(lang.as_deref());
+        out.extend(files.into_iter().map(|(name, bytes)| (format!("{dir}/{name}"), bytes)));
+    }
+    Ok(out)
 }
 
-/// The files of `public/search/` for these documents. `serve` builds the documents
-/// on its rebuild thread and the index on a background one, so pages reload first.
-/// The documents must already carry the site's synonyms (`Synonyms::apply`).
-pub fn search_files_of(docs: &[Document]) -> anyhow::Result<Vec<Output>> {
-    outputs(search_index::build_index(docs))
-}
-
-/// The engine's files, placed under [`SEARCH_DIR`].
-fn outputs<E: std::fmt::Display>(files: Result<Vec<(String, Vec<u8>)>, E>) -> anyhow::Result<Vec<Output>> {
-    let files = files.map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
-    Ok(files.into_iter().map(|(name, bytes)| (format!("{SEARCH_DIR}/{name}"), bytes)).collect())
+/// The files of `public/search/` for these documents (each with its page's language),
+/// one index per language of `languages` (see [`search_languages`]). `serve` builds
+/// the documents on its rebuild thread and the index on a background one, so pages
+/// reload first. The documents must already carry the site's synonyms.
+pub fn search_files_of(
+    docs: &[(Option<String>, Document)],
+    languages: &[(Option<String>, search_index::Language)],
+) -> anyhow::Result<Vec<Output>> {
+    let mut out = Vec::new();
+    for (lang, analysis) in languages {
+        let mut sorted: Vec<&Document> = docs.iter().filter(|(l, _)| l == lang).map(|(_, d)| d).collect();
+        sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let files =
+            search_index::build_index_sorted_in(*analysis, sorted).map_err(|e| anyhow::anyhow!("building the search index failed: {e}"))?;
+        let dir = search_dir(lang.as_deref());
+        out.extend(files.into_iter().map(|(name, bytes)| (format!("{dir}/{name}"), bytes)));
+    }
+    Ok(out)
 }
 
 /// Opens the index of a built site from its output folder.
 pub fn open_built(out_dir: &std::path::Path) -> anyhow::Result<search_index::SearchIndex> {
-    let dir = out_dir.join(SEARCH_DIR);
+    open_built_in(out_dir, None)
+}
+
+/// Opens the index of one language (`None`: the default) of a built site.
+pub fn open_built_in(out_dir: &std::path::Path, lang: Option<&str>) -> anyhow::Result<search_index::SearchIndex> {
+    let dir = out_dir.join(search_dir(lang));
     let manifest = dir.join(search_index::layout::MANIFEST);
     if !manifest.exists() {
         anyhow::bail!("there is no search index at {}\nhelp: run `medkb build` first", dir.display());

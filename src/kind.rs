@@ -50,6 +50,13 @@ impl SectionKind {
         }
     }
 
+    /// A section by its canonical anchor (`red-flags`), as vocabularies name them.
+    pub fn from_anchor(name: &str) -> Option<SectionKind> {
+        [SectionKind::Symptoms, SectionKind::Causes, SectionKind::Fixes, SectionKind::RedFlags, SectionKind::Timeline]
+            .into_iter()
+            .find(|k| k.canonical_anchor() == Some(name))
+    }
+
     /// The anchor a link may use for this section whatever its heading says.
     pub fn canonical_anchor(self) -> Option<&'static str> {
         match self {
@@ -102,6 +109,9 @@ pub struct Needs {
     pub region: bool,
     /// Keys that only guides take (`gather_red_flags`).
     pub guide_keys: bool,
+    /// A translation: its `[translation]` record stands in for `last_reviewed` (the
+    /// review it was translated from), and it has no review of its own until one is recorded.
+    pub translation: bool,
 }
 
 impl PageKind {
@@ -116,6 +126,33 @@ impl PageKind {
             ["content", "about.md"] => Some(PageKind::About),
             _ => None,
         }
+    }
+
+    /// The kind of a content file and the language it is written in: a file under
+    /// `content/<code>/` for one of the site's other `languages` is that language's
+    /// translation of the page at the same path without `<code>/`.
+    pub fn of_content_path_in(rel: &str, languages: &[String]) -> Option<(PageKind, Option<String>)> {
+        if let Some(rest) = rel.strip_prefix("content/") {
+            if let Some((folder, inner)) = rest.split_once('/') {
+                if languages.iter().any(|l| l == folder) {
+                    return PageKind::of_content_path(&format!("content/{inner}")).map(|k| (k, Some(folder.to_string())));
+                }
+            }
+        }
+        PageKind::of_content_path(rel).map(|k| (k, None))
+    }
+
+    /// The folder of `content/<folder>/…` when it looks like a language tag (`fr`,
+    /// `pt-BR`) rather than a folder of pages: a translation for a language the site
+    /// does not declare.
+    pub fn language_folder(rel: &str) -> Option<&str> {
+        let folder = rel.strip_prefix("content/")?.split_once('/')?.0;
+        let mut parts = folder.split('-');
+        let lang = parts.next()?;
+        let tag = lang.len() == 2
+            && lang.bytes().all(|b| b.is_ascii_lowercase())
+            && parts.all(|p| (2..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        (tag && !PageKind::ALL.iter().any(|k| k.folder() == Some(folder))).then_some(folder)
     }
 
     /// The folder under `content/` (and in URLs) that holds pages of this kind, if
@@ -145,9 +182,9 @@ impl PageKind {
 
     pub fn needs(self) -> Needs {
         match self {
-            PageKind::Condition => Needs { review_and_sources: true, region: true, guide_keys: false },
-            PageKind::Guide => Needs { review_and_sources: true, region: false, guide_keys: true },
-            PageKind::Home | PageKind::About => Needs { review_and_sources: false, region: false, guide_keys: false },
+            PageKind::Condition => Needs { review_and_sources: true, region: true, guide_keys: false, translation: false },
+            PageKind::Guide => Needs { review_and_sources: true, region: false, guide_keys: true, translation: false },
+            PageKind::Home | PageKind::About => Needs { review_and_sources: false, region: false, guide_keys: false, translation: false },
         }
     }
 
@@ -191,5 +228,13 @@ mod tests {
         assert_eq!(PageKind::of_content_path("content/about.md"), Some(PageKind::About));
         assert_eq!(PageKind::of_content_path("content/gout.md"), None);
         assert_eq!(PageKind::of_content_path("content/conditions/deep/x.md"), None);
+        let es = ["es".to_string()];
+        assert_eq!(PageKind::of_content_path_in("content/es/conditions/gout.md", &es), Some((PageKind::Condition, Some("es".into()))));
+        assert_eq!(PageKind::of_content_path_in("content/es/_index.md", &es), Some((PageKind::Home, Some("es".into()))));
+        assert_eq!(PageKind::of_content_path_in("content/conditions/gout.md", &es), Some((PageKind::Condition, None)));
+        assert_eq!(PageKind::of_content_path_in("content/fr/conditions/gout.md", &es), None);
+        assert_eq!(PageKind::language_folder("content/fr/conditions/gout.md"), Some("fr"));
+        assert_eq!(PageKind::language_folder("content/conditions/gout.md"), None);
+        assert_eq!(PageKind::language_folder("content/gout.md"), None);
     }
 }

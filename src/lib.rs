@@ -33,3 +33,4 @@ pub mod synonyms;
 pub mod term;
 pub mod url;
 pub mod urls;
+pub mod vocab;

@@ -24,6 +24,8 @@ pub struct ContentFile {
     pub placement: PageKind,
     /// The file name without `.md`.
     pub slug: String,
+    /// The language of a translation (`content/es/…` → `es`); `None` for the default language.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Default)]
@@ -41,8 +43,15 @@ impl Loaded {
     }
 }
 
-/// Walks `<root>/content`. Files are returned sorted by path, so builds are reproducible.
+/// Walks `<root>/content` of a one-language site. Files are returned sorted by path,
+/// so builds are reproducible.
 pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
+    load_content_in(root, &[])
+}
+
+/// Walks `<root>/content`, reading `content/<code>/` as translations for each of the
+/// site's other `languages`.
+pub fn load_content_in(root: &Path, languages: &[String]) -> anyhow::Result<Loaded> {
     let content = root.join("content");
     let mut out = Loaded::default();
     if !content.is_dir() {
@@ -126,7 +135,20 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let Some(placement) = PageKind::of_content_path(&rel) else {
+        let Some((placement, lang)) = PageKind::of_content_path_in(&rel, languages) else {
+            if let Some(code) = PageKind::language_folder(&rel) {
+                let declared = if languages.is_empty() { "none".to_string() } else { languages.join(", ") };
+                out.diagnostics.push(
+                    Diagnostic::new(
+                        Rule::UnknownLanguage,
+                        &rel,
+                        None,
+                        format!("this file is in content/{code}/, but `{code}` is not one of the site's languages, so it is not published"),
+                    )
+                    .with_help(format!("declare it in site.toml with [languages.{code}] (declared other languages: {declared})")),
+                );
+                continue;
+            }
             out.diagnostics.push(
                 Diagnostic::new(Rule::UnpublishedFile, &rel, None, "this file is not in a place medkb reads, so it is not published")
                     .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
@@ -142,7 +164,7 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
                 );
                 continue;
             }
-            let key = slug.to_lowercase();
+            let key = format!("{}/{}", lang.as_deref().unwrap_or(""), slug.to_lowercase());
             if let Some(first) = seen.get(&key) {
                 let message = if first.ends_with(&format!("/{slug}.md")) {
                     format!("the slug `{slug}` is already used by {first}")
@@ -157,13 +179,13 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
             }
             seen.insert(key, rel.clone());
         }
-        to_read.push((path.to_path_buf(), rel, placement, slug));
+        to_read.push((path.to_path_buf(), rel, placement, slug, lang));
     }
     // Reading and indexing lines is the slow part at 10k pages: do it on every core.
     let read: Vec<_> = to_read
         .into_par_iter()
-        .map(|(path, rel, placement, slug)| match read_page(&path, &rel) {
-            Ok(text) => Ok(ContentFile { source: SourceFile::new(rel, path, text), placement, slug }),
+        .map(|(path, rel, placement, slug, lang)| match read_page(&path, &rel) {
+            Ok(text) => Ok(ContentFile { source: SourceFile::new(rel, path, text), placement, slug, lang }),
             Err(d) => Err((d, slug)),
         })
         .collect();

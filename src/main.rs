@@ -29,9 +29,9 @@ fn main() -> ExitCode {
         }
         Command::Explain { code } => cmd::explain::run(code.as_deref()),
         Command::New { kind, title, region, root, today } => cmd::new::run(&root, kind, &title, region.as_deref(), today),
-        Command::Search { query, root, output, json, limit, region, page_type, explain } => {
+        Command::Search { query, root, output, json, limit, region, page_type, explain, lang } => {
             let q = search_index::Query { text: query, limit, region, page_type, explain };
-            cmd::search::run(&root, output.as_deref(), &q, json)
+            cmd::search::run_in(&root, output.as_deref(), lang.as_deref(), &q, json)
         }
         Command::Serve { site, port, bind, open, allow_host } => cmd::serve::run(&site, port, bind, open, allow_host),
         Command::Review { action, site, list } => cmd::review::run(action, &site, &list),

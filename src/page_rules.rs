@@ -200,6 +200,130 @@ fn check_care_card_count(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether a translation was made from an earlier review of `original` than its current
+/// one, or (when it records `source_hash`) from other clinical sections than it has now.
+pub fn translation_is_stale(translation: &crate::parse::frontmatter::Translation, original: &Page) -> bool {
+    let re_reviewed = match (translation.source_reviewed.as_ref(), original.fm.last_reviewed) {
+        (Some(from), Some(now)) => from.value < now,
+        _ => false,
+    };
+    re_reviewed || translation.source_hash.as_ref().is_some_and(|h| h.value != clinical_hash(original))
+}
+
+/// A fingerprint of a page's clinical sections (Symptoms, Causes, Fixes, Red flags with
+/// their urgencies, Timeline), as plain text: what a translation must follow. Stable
+/// across builds and machines (FNV-1a, not the standard library's seeded hasher).
+pub fn clinical_hash(page: &Page) -> String {
+    use crate::kind::SectionKind;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |s: &str| {
+        for b in s.bytes().chain([0u8]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for s in page.body.sections.iter().filter(|s| s.kind != SectionKind::Other) {
+        eat(s.kind.name());
+        eat(&s.plain);
+    }
+    for f in &page.body.red_flags {
+        eat(f.urgency.as_str());
+        eat(&f.plain);
+    }
+    format!("{h:016x}")
+}
+
+/// Rules over each translation and its original, run once every page is parsed:
+/// a translation needs an original, is warned about when the original was reviewed
+/// again after it was made, and must keep the original's red flags (count, order and
+/// urgency). Shared by the full build and the preview, like every stage.
+pub fn check_translations(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let originals: std::collections::HashMap<(crate::kind::PageKind, &str), &Page> =
+        pages.iter().filter(|p| p.lang.is_none()).map(|p| ((p.kind, p.slug.as_str()), p)).collect();
+    for page in pages.iter().filter(|p| p.lang.is_some()) {
+        let path = page.path.as_str();
+        let lang = page.lang.as_deref().unwrap_or_default();
+        let original_path = path.replacen(&format!("content/{lang}/"), "content/", 1);
+        let Some(original) = originals.get(&(page.kind, page.slug.as_str())) else {
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationOrphan,
+                    path,
+                    Some(page.fm.title_span),
+                    format!("this translation has no original: there is no {original_path}"),
+                )
+                .with_help("name the file like the page it translates (same folder, same file name), or write the original first"),
+            );
+            continue;
+        };
+        let Some(tr) = &page.fm.translation else { continue };
+        let now_hash = clinical_hash(original);
+        let re_reviewed = match (tr.source_reviewed.as_ref(), original.fm.last_reviewed) {
+            (Some(from), Some(now)) => from.value < now,
+            _ => false,
+        };
+        if !re_reviewed && tr.source_hash.as_ref().is_some_and(|h| h.value != now_hash) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationStale,
+                    path,
+                    tr.source_hash.as_ref().map(|h| h.span),
+                    format!("the clinical sections of {} changed since this translation was made from them", original.path),
+                )
+                .with_help(format!("update the translation from the current original, then set source_hash = \"{now_hash}\"")),
+            );
+        }
+        if re_reviewed {
+            let (from, now) = (tr.source_reviewed.as_ref().map(|d| d.value), original.fm.last_reviewed);
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationStale,
+                    path,
+                    tr.source_reviewed.as_ref().map(|d| d.span),
+                    format!(
+                        "this translation was made from the review of {}, but {} was reviewed again on {}",
+                        from.map(|d| d.to_string()).unwrap_or_default(),
+                        original.path,
+                        now.map(|d| d.to_string()).unwrap_or_default()
+                    ),
+                )
+                .with_help(format!(
+                    "update the translation from the current original, then set source_reviewed to its last_reviewed date (and source_hash = \"{now_hash}\" if you record it)"
+                )),
+            );
+        }
+        let theirs: Vec<Urgency> = original.body.red_flags.iter().map(|f| f.urgency).collect();
+        let ours: Vec<Urgency> = page.body.red_flags.iter().map(|f| f.urgency).collect();
+        if theirs.len() != ours.len() {
+            let span = page.section(crate::kind::SectionKind::RedFlags).map(|s| s.heading_span).unwrap_or(page.fm.title_span);
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationFlags,
+                    path,
+                    Some(span),
+                    format!(
+                        "this translation has {} red flag{}, but the original has {}",
+                        ours.len(),
+                        if ours.len() == 1 { "" } else { "s" },
+                        theirs.len()
+                    ),
+                )
+                .with_help(format!("translate every red flag of {} in the same order and with the same urgency", original.path)),
+            );
+        } else if let Some(n) = (0..ours.len()).find(|&n| ours[n] != theirs[n]) {
+            diags.push(
+                Diagnostic::new(
+                    Rule::TranslationFlags,
+                    path,
+                    Some(page.body.red_flags[n].span),
+                    format!("red flag {} is {} here, but {} in the original", n + 1, ours[n].as_str(), theirs[n].as_str()),
+                )
+                .with_help(format!("keep the original's urgency (`{}` in the original, in this language's word)", theirs[n].as_str())),
+            );
+        }
+    }
+}
+
 /// A page with two Symptoms (or two Red flags…) sections: which one is the page's
 /// is a guess, and search, the care cards and the outline would each take one.
 fn check_duplicate_sections(body: &Body, path: &str, diags: &mut Vec<Diagnostic>) {

@@ -364,6 +364,51 @@ registry! {
         bad: "content/conditions/gout.md  (empty, or a symlink to /etc/passwd)",
         good: "content/conditions/gout.md  (a UTF-8 Markdown file inside the site)",
     }
+    MissingString {
+        code: "missing-string",
+        level: Error,
+        lowerable: false,
+        summary: "a UI string (a button, a notice, a heading) has no text in one of the site's languages",
+        why: "Readers of that language would meet an empty or foreign-language notice, such as the emergency line or the review warning.",
+        bad: "strings/es.toml has no `skip_to_content`",
+        good: "strings/es.toml: skip_to_content = \"Saltar al contenido principal\"",
+    }
+    UnknownLanguage {
+        code: "unknown-language",
+        level: Error,
+        lowerable: false,
+        summary: "a translation in a language folder the site does not declare",
+        why: "A translator's finished pages would silently never reach readers; the site must declare the language (and its emergency wording) first.",
+        bad: "content/fr/conditions/gout.md   (site.toml has no [languages.fr])",
+        good: "[languages.fr]\nname = \"Français\"\ndisclaimer = \"…\"\n[languages.fr.care_cards]\nemergency = \"Appelez le 15 …\"",
+    }
+    TranslationStale {
+        code: "translation-stale",
+        level: Warning,
+        lowerable: true,
+        summary: "the original was reviewed again after the translation was made",
+        why: "Clinical advice may have changed in the original; readers of the translation would get the old advice. The page shows a notice linking the current original until the translation is updated.",
+        bad: "[translation]\nsource_reviewed = 2026-01-10   # the original now has last_reviewed = 2026-11-21",
+        good: "[translation]\nsource_reviewed = 2026-11-21   # updated from the current original",
+    }
+    TranslationFlags {
+        code: "translation-flags",
+        level: Error,
+        lowerable: false,
+        summary: "a translation's red flags differ in number or urgency from the original's",
+        why: "A warning sign dropped or made less urgent in translation sends a reader to the wrong care. Every red flag keeps its place and urgency.",
+        bad: "original: - emergency: …  - urgent: …\ntranslation: - urgente: …  - urgente: …",
+        good: "original: - emergency: …  - urgent: …\ntranslation: - emergencia: …  - urgente: …",
+    }
+    TranslationOrphan {
+        code: "translation-orphan",
+        level: Error,
+        lowerable: false,
+        summary: "a translation whose original page does not exist, or which lacks its [translation] record",
+        why: "A translation is published beside its original and checked against it; without the original (or without knowing which review it was translated from) nobody can tell whether its advice is current.",
+        bad: "content/es/conditions/gota.md   (there is no content/conditions/gota.md)",
+        good: "content/es/conditions/gout.md   with [translation] source_reviewed = 2026-11-21",
+    }
     UnpublishedFile {
         code: "unpublished-file",
         level: Warning,

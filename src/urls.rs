@@ -19,6 +19,21 @@ pub fn page(kind: PageKind, slug: &str) -> String {
     }
 }
 
+/// The address of `url` (one of the default language's) in the language `lang`:
+/// `/conditions/gout/` → `/es/conditions/gout/`. The default language (`None`) keeps
+/// today's addresses, so a one-language site's URLs never change.
+pub fn in_lang(lang: Option<&str>, url: &str) -> String {
+    match lang {
+        None => url.to_string(),
+        Some(code) => format!("/{code}{url}"),
+    }
+}
+
+/// The address of a page of `kind` called `slug` in the language `lang`.
+pub fn page_in(lang: Option<&str>, kind: PageKind, slug: &str) -> String {
+    in_lang(lang, &page(kind, slug))
+}
+
 /// The address of a body region's index page.
 pub fn region(slug: &str) -> String {
     format!("{REGIONS}{slug}/")
@@ -69,29 +84,36 @@ pub fn output_path(url: &str) -> String {
 /// What templates see as `site.urls`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteUrls {
-    pub home: &'static str,
+    pub home: String,
     pub about: String,
-    pub az: &'static str,
-    pub regions: &'static str,
-    pub conditions: &'static str,
-    pub guides: &'static str,
-    pub symptoms: &'static str,
-    pub feed: &'static str,
-    pub search: &'static str,
+    pub az: String,
+    pub regions: String,
+    pub conditions: String,
+    pub guides: String,
+    pub symptoms: String,
+    pub feed: String,
+    pub search: String,
 }
 
 impl SiteUrls {
     pub fn new() -> SiteUrls {
+        SiteUrls::in_lang(None)
+    }
+
+    /// The addresses of the site in the language `lang` (`None`: the default language).
+    pub fn in_lang(lang: Option<&str>) -> SiteUrls {
+        let at = |url: &str| in_lang(lang, url);
         SiteUrls {
-            home: HOME,
-            about: page(PageKind::About, "about"),
-            az: AZ,
-            regions: REGIONS,
-            conditions: CONDITIONS,
-            guides: GUIDES,
-            symptoms: SYMPTOMS,
-            feed: FEED,
-            search: SEARCH,
+            home: at(HOME),
+            about: at(&page(PageKind::About, "about")),
+            az: at(AZ),
+            regions: at(REGIONS),
+            conditions: at(CONDITIONS),
+            guides: at(GUIDES),
+            symptoms: at(SYMPTOMS),
+            feed: at(FEED),
+            // The search files of the reader's language: the browser loads no other.
+            search: at(SEARCH),
         }
     }
 }
@@ -115,6 +137,10 @@ mod tests {
         assert_eq!(output_path(AZ), "a-z/index.html");
         assert_eq!(output_path(&region("lower-leg")), "regions/lower-leg/index.html");
         assert_eq!(output_path(FEED), "atom.xml");
+        assert_eq!(page_in(Some("es"), PageKind::Condition, "gout"), "/es/conditions/gout/");
+        assert_eq!(page_in(Some("es"), PageKind::Home, "_index"), "/es/");
+        assert_eq!(output_path(&in_lang(Some("es"), AZ)), "es/a-z/index.html");
+        assert_eq!(SiteUrls::in_lang(Some("es")).feed, "/es/atom.xml");
         assert_eq!(output_path(REDIRECTS), "_redirects");
         assert_eq!(section(PageKind::Condition).as_deref(), Some(CONDITIONS));
         assert_eq!(section(PageKind::Guide).as_deref(), Some(GUIDES));

@@ -23,6 +23,7 @@ const FLOORS: &[&[&str]] = &[
     &["load"],
     &["config"],
     &["synonyms"],
+    &["vocab"],
     &["urls"],
     &["kind"],
     &["diag"],

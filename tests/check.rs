@@ -98,6 +98,11 @@ rules! {
     lints_invalid => "lints-invalid",
     lints_allow => "lints-allow",
     linked_folder => "linked-folder",
+    translation_stale => "translation-stale",
+    translation_flags => "translation-flags",
+    translation_orphan => "translation-orphan",
+    unknown_language => "unknown-language",
+    missing_string => "missing-string",
 }
 
 /// The registry is the one list of rules: each has a fixture whose snapshot shows it,

@@ -459,3 +459,41 @@ fn serve_honours_today_like_build() {
     assert!(built.status.success());
     assert!(std::fs::read_to_string(out.join("conditions/calf-strain/index.html")).unwrap().contains("This page is overdue for review"));
 }
+
+/// Issue 15: translations are served and rebuilt like any page, and saving an
+/// original that was reviewed again marks its translation stale at once: on the
+/// page and in the terminal.
+#[test]
+fn saving_a_re_reviewed_original_marks_its_translation_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("site");
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bilingual");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let dest = root.join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+    let server = Server::start_with(&root, &["--today", "2026-11-21"]);
+    let (status, html) = server.get("/es/conditions/calf-strain/");
+    assert_eq!(status, 200);
+    assert!(html.contains("<html lang=\"es\">") && !html.contains("notice--stale"));
+    let original = root.join("content/conditions/calf-strain.md");
+    let text = std::fs::read_to_string(&original).unwrap().replace("last_reviewed = 2026-01-10", "last_reviewed = 2026-11-01");
+    write_temp_rename(&original, &text);
+    let log = || std::fs::read_to_string(root.with_extension("serve.log")).unwrap_or_default();
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let stale_page = server.get("/es/conditions/calf-strain/").1.contains("notice--stale");
+        let said = log().contains("warning[translation-stale]");
+        if stale_page && said {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no stale notice within {WAIT:?} (page: {stale_page}); log:\n{}", log());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(log().contains("content/es/conditions/calf-strain.md"), "{}", log());
+}

@@ -17,19 +17,89 @@ use tantivy::tokenizer::{
     Tokenizer,
 };
 
-/// The name the analyzer is registered under in the index.
+/// The name the English analyzer is registered under in the index.
 pub const ANALYZER: &str = "medkb_en";
+
+/// The language an index is analysed in: it decides the stemmer, the spelling
+/// variants and the stop words. Each language a site publishes gets its own index;
+/// which one an index is in is recorded by its fields' tokenizer name, so a reader
+/// (the browser's too) analyses queries exactly as the index was built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Language {
+    #[default]
+    English,
+    Spanish,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::English, Language::Spanish];
+
+    /// The language of a language tag (`es`, `es-US` → Spanish); `None` when
+    /// medkb has no analyzer for it.
+    pub fn of_tag(tag: &str) -> Option<Language> {
+        match tag.split('-').next().unwrap_or(tag).to_ascii_lowercase().as_str() {
+            "en" => Some(Language::English),
+            "es" => Some(Language::Spanish),
+            _ => None,
+        }
+    }
+
+    /// The name its analyzer is registered under in an index.
+    pub fn tokenizer_name(self) -> &'static str {
+        match self {
+            Language::English => ANALYZER,
+            Language::Spanish => "medkb_es",
+        }
+    }
+
+    pub fn of_tokenizer_name(name: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.tokenizer_name() == name)
+    }
+
+    fn algorithm(self) -> frostem::Algorithm {
+        match self {
+            Language::English => frostem::Algorithm::English,
+            Language::Spanish => frostem::Algorithm::Spanish,
+        }
+    }
+}
+
+thread_local! {
+    /// The language this thread analyses in: set around a build or a search with
+    /// [`with_language`], so the helpers below ([`terms`], [`stem`], …) and the
+    /// registered analyzer agree without threading a parameter through every call.
+    static LANGUAGE: std::cell::Cell<Language> = const { std::cell::Cell::new(Language::English) };
+}
+
+/// The language this thread analyses in (English unless inside [`with_language`]).
+pub fn language() -> Language {
+    LANGUAGE.with(|l| l.get())
+}
+
+/// Runs `f` analysing in `lang`, then restores the previous language.
+pub fn with_language<R>(lang: Language, f: impl FnOnce() -> R) -> R {
+    let before = LANGUAGE.with(|l| l.replace(lang));
+    let out = f();
+    LANGUAGE.with(|l| l.set(before));
+    out
+}
 
 /// Tokens longer than this (in bytes) are dropped: they are never words.
 pub const MAX_TOKEN_LEN: usize = 40;
 
-/// The full analyzer used for every text field.
+/// The full analyzer used for every text field, in this thread's [`language`].
 pub fn analyzer() -> TextAnalyzer {
+    analyzer_for(language())
+}
+
+/// The full analyzer of `lang`. Folding comes before stemming, so accents typed or
+/// not meet (`fascítis` and `fascitis`, `rodilla` and `ródilla`).
+pub fn analyzer_for(lang: Language) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_LEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(EnglishStemmer)
+        .filter(EnglishStemmer(lang))
         .build()
 }
 
@@ -44,33 +114,35 @@ pub fn folding_analyzer() -> TextAnalyzer {
 
 /// Stems one already folded word.
 pub fn stemmer() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default()).filter(EnglishStemmer).build()
+    TextAnalyzer::builder(RawTokenizer::default()).filter(EnglishStemmer(language())).build()
 }
 
-/// English Snowball stemming, as Tantivy's `Stemmer::new(Language::English)`
-/// does (same crate, same algorithm, same terms), without compiling the
-/// other 17 languages into the browser module.
+/// Snowball stemming, as Tantivy's `Stemmer::new(Language::English)` (or
+/// `Spanish`) does (same crate, same algorithm, same terms), without compiling
+/// the other languages into the browser module. English also maps spelling
+/// variants (UK and US) before stemming.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct EnglishStemmer;
+pub struct EnglishStemmer(pub Language);
 
 impl TokenFilter for EnglishStemmer {
     type Tokenizer<T: Tokenizer> = EnglishStemmerFilter<T>;
 
     fn transform<T: Tokenizer>(self, tokenizer: T) -> EnglishStemmerFilter<T> {
-        EnglishStemmerFilter { inner: tokenizer }
+        EnglishStemmerFilter { inner: tokenizer, lang: self.0 }
     }
 }
 
 #[derive(Clone)]
 pub struct EnglishStemmerFilter<T> {
     inner: T,
+    lang: Language,
 }
 
 impl<T: Tokenizer> Tokenizer for EnglishStemmerFilter<T> {
     type TokenStream<'a> = EnglishStemmerStream<T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        EnglishStemmerStream { tail: self.inner.token_stream(text), stemmer: frostem::Stemmer::new(frostem::Algorithm::English) }
+        EnglishStemmerStream { tail: self.inner.token_stream(text), stemmer: frostem::Stemmer::new(self.lang.algorithm()), lang: self.lang }
     }
 }
 
@@ -78,12 +150,13 @@ impl<T: Tokenizer> Tokenizer for EnglishStemmerFilter<T> {
 const STEM_CACHE_WORDS: usize = 50_000;
 
 thread_local! {
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEMS: std::cell::RefCell<std::collections::HashMap<(Language, String), String>> = std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 pub struct EnglishStemmerStream<T> {
     tail: T,
     stemmer: frostem::Stemmer,
+    lang: Language,
 }
 
 impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
@@ -95,16 +168,21 @@ impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
         // Stemming was a quarter of a site build's CPU time, and running text repeats
         // the same few thousand words: remember each word's stem.
         let stemmer = &self.stemmer;
+        let lang = self.lang;
         token.text = STEMS.with(|cache| {
             let mut cache = cache.borrow_mut();
-            if let Some(stem) = cache.get(token.text.as_str()) {
+            let key = (lang, std::mem::take(&mut token.text));
+            if let Some(stem) = cache.get(&key) {
                 return stem.clone();
             }
             if cache.len() >= STEM_CACHE_WORDS {
                 cache.clear();
             }
-            let stem = stemmer.stem(&spelling(&token.text)).into_owned();
-            cache.insert(token.text.clone(), stem.clone());
+            let stem = match lang {
+                Language::English => stemmer.stem(&spelling(&key.1)).into_owned(),
+                _ => stemmer.stem(&key.1).into_owned(),
+            };
+            cache.insert(key, stem.clone());
             stem
         });
         true
@@ -275,6 +353,9 @@ fn collect(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// "why does my throat burn when I run". Kept in the index (phrases need
 /// them), ignored as stand-alone query words when other words are present.
 pub fn is_stop_word(folded: &str) -> bool {
+    if language() == Language::Spanish {
+        return ES_STOP.contains(&folded);
+    }
     const STOP: &[&str] = &[
         "a", "about", "after", "am", "an", "and", "any", "are", "as", "at", "be", "been", "before", "but", "by", "can", "could", "did",
         "do", "does", "doing", "during", "for", "from", "get", "gets", "got", "had", "has", "have", "having", "how", "i", "if", "im", "in",
@@ -284,6 +365,13 @@ pub fn is_stop_word(folded: &str) -> bool {
     ];
     STOP.contains(&folded)
 }
+
+/// Spanish function words, folded ("qué" → "que"), as [`is_stop_word`] uses them.
+const ES_STOP: &[&str] = &[
+    "a", "al", "algo", "como", "con", "cuando", "de", "del", "despues", "donde", "el", "ella", "en", "es", "esta", "este", "esto", "hay",
+    "la", "las", "le", "lo", "los", "me", "mi", "mis", "muy", "no", "o", "para", "pero", "por", "porque", "que", "se", "si", "sin", "su",
+    "sus", "tengo", "u", "un", "una", "y", "ya", "yo",
+];
 
 #[cfg(test)]
 mod tests {

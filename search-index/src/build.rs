@@ -9,9 +9,9 @@ use tantivy::{Directory, Index, IndexSettings, IndexWriter, TantivyDocument};
 
 use rayon::prelude::*;
 
-use crate::analysis::{analyzer, ANALYZER};
+use crate::analysis::{analyzer_for, with_language, Language};
 use crate::pages::{page_of, page_size_for, PageStore};
-use crate::schema::{encode_section, normalize_region, schema, Fields};
+use crate::schema::{encode_section, normalize_region, schema_in, Fields};
 use crate::synonyms::EXTRA;
 use crate::{pack, Document, Error, SearchIndex, SectionKind};
 
@@ -33,7 +33,22 @@ pub fn build_index(docs: &[Document]) -> Result<Vec<(String, Vec<u8>)>, Error> {
 /// [`build_index`] for documents already in slug order, made one at a time:
 /// a large site never holds all its search documents in memory at once.
 pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoIterator<Item = D>) -> Result<Vec<(String, Vec<u8>)>, Error> {
-    let schema = schema();
+    build_index_sorted_in(Language::English, docs)
+}
+
+/// [`build_index_sorted`] for pages written in `lang`, analysed with its stemmer.
+pub fn build_index_sorted_in<D: std::borrow::Borrow<Document>>(
+    lang: Language,
+    docs: impl IntoIterator<Item = D>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    with_language(lang, || build_sorted(lang, docs))
+}
+
+fn build_sorted<D: std::borrow::Borrow<Document>>(
+    lang: Language,
+    docs: impl IntoIterator<Item = D>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
+    let schema = schema_in(lang);
     let fields = Fields::from_schema(&schema)?;
     let settings = IndexSettings {
         // Uncompressed doc store: the pack is compressed as a whole for
@@ -45,7 +60,7 @@ pub fn build_index_sorted<D: std::borrow::Borrow<Document>>(docs: impl IntoItera
     };
     let dir = RamDirectory::create();
     let index = Index::builder().schema(schema).settings(settings).open_or_create(dir.clone())?;
-    index.tokenizers().register(ANALYZER, analyzer());
+    index.tokenizers().register(lang.tokenizer_name(), analyzer_for(lang));
 
     let mut count = 0usize;
     {

@@ -69,8 +69,9 @@ pub mod synonyms;
 
 use serde::{Deserialize, Serialize};
 
+pub use analysis::Language;
 #[cfg(feature = "write")]
-pub use build::{build_index, build_index_sorted};
+pub use build::{build_index, build_index_sorted, build_index_sorted_in};
 pub use search::{Answer, SearchIndex};
 pub use synonyms::Synonyms;
 

@@ -4,9 +4,6 @@ use tantivy::schema::{Field, Schema};
 #[cfg(feature = "write")]
 use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions, STORED, STRING};
 
-#[cfg(feature = "write")]
-use crate::analysis::ANALYZER;
-
 /// Field handles. Built from a schema by name so the reader does not depend
 /// on field order.
 #[derive(Clone, Copy, Debug)]
@@ -40,11 +37,13 @@ pub(crate) struct Fields {
 pub(crate) const TEXT_FIELDS: &[(&str, f32)] =
     &[("title", 8.0), ("aliases", 7.0), ("medical_name", 6.0), ("summary", 3.0), ("symptoms", 2.0), ("body", 1.0)];
 
+/// The schema of an index analysed in `lang`: its text fields name that language's analyzer.
 #[cfg(feature = "write")]
-pub(crate) fn schema() -> Schema {
+pub(crate) fn schema_in(lang: crate::analysis::Language) -> Schema {
+    let analyzer = lang.tokenizer_name();
     let mut b = Schema::builder();
     let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     b.add_text_field("slug", STRING | STORED);
     b.add_text_field("url", STORED);
@@ -59,7 +58,7 @@ pub(crate) fn schema() -> Schema {
     b.add_text_field("page_type", STRING | STORED);
     b.add_text_field("emergency", STORED);
     let flags = TextOptions::default()
-        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(ANALYZER).set_index_option(IndexRecordOption::WithFreqs));
+        .set_indexing_options(TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqs));
     b.add_text_field("emergency_terms", flags);
     b.build()
 }

@@ -47,7 +47,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{DocAddress, DocSet, Index, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::analysis::{self, analyzer, is_stop_word, ANALYZER};
+use crate::analysis::{self, analyzer, is_stop_word};
 use crate::directory::PackDirectory;
 use crate::emergency::{concepts_in, flag_stems, Concept};
 use crate::pages::{PageStore, PagedFile};
@@ -99,6 +99,8 @@ pub struct SearchIndex {
     text_fields: Vec<(Field, f32)>,
     /// Set when the index is read page by page (the browser).
     pages: Option<Arc<PageStore>>,
+    /// The language the index was analysed in; queries are analysed the same way.
+    lang: analysis::Language,
 }
 
 /// What [`SearchIndex::search_paged`] answers.
@@ -227,12 +229,24 @@ impl SearchIndex {
 
     fn open_directory(dir: PackDirectory, pages: Option<Arc<PageStore>>) -> Result<SearchIndex, Error> {
         let index = Index::open(dir)?;
-        index.tokenizers().register(ANALYZER, analyzer());
         let schema = index.schema();
         let fields = Fields::from_schema(&schema)?;
+        // The index says which language it was analysed in: its title field's analyzer.
+        let lang = match schema.get_field_entry(fields.title).field_type() {
+            tantivy::schema::FieldType::Str(o) => {
+                o.get_indexing_options().and_then(|i| analysis::Language::of_tokenizer_name(i.tokenizer())).unwrap_or_default()
+            }
+            _ => analysis::Language::default(),
+        };
+        index.tokenizers().register(lang.tokenizer_name(), analysis::analyzer_for(lang));
         let text_fields = fields.weighted_text(&schema);
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { searcher: reader.searcher(), fields, text_fields, pages })
+        Ok(SearchIndex { searcher: reader.searcher(), fields, text_fields, pages, lang })
+    }
+
+    /// The language the index was analysed in.
+    pub fn language(&self) -> analysis::Language {
+        self.lang
     }
 
     /// Number of pages in the index.
@@ -250,7 +264,7 @@ impl SearchIndex {
     /// the corrected query and (with `q.explain`) why each page ranks. Never
     /// fails: on any internal problem the answer is empty.
     pub fn answer(&self, q: &Query) -> Results {
-        self.try_search(q).unwrap_or_default()
+        analysis::with_language(self.lang, || self.try_search(q)).unwrap_or_default()
     }
 
     /// Answers `q` on a paged index: the hits, or the pages to add (with
@@ -258,7 +272,7 @@ impl SearchIndex {
     /// answers with hits. Never fails: on any other problem the answer is
     /// an empty list.
     pub fn search_paged(&self, q: &Query) -> Answer {
-        let result = self.try_search(q);
+        let result = analysis::with_language(self.lang, || self.try_search(q));
         let wanted = self.pages.as_ref().map(|p| p.take_wanted()).unwrap_or_default();
         match result {
             _ if !wanted.is_empty() => Answer::Need(wanted),

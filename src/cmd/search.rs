@@ -14,14 +14,40 @@ use crate::config::{CareCardWording, SiteConfig};
 use crate::term::visible;
 
 pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bool) -> anyhow::Result<ExitCode> {
+    run_in(root, output, None, q, json)
+}
+
+/// Searches the index of the language `lang` (`None`: the site's default language).
+pub fn run_in(root: &Path, output: Option<&Path>, lang: Option<&str>, q: &search_index::Query, json: bool) -> anyhow::Result<ExitCode> {
     let out_dir = output.map(Path::to_path_buf).unwrap_or_else(|| root.join("public"));
-    let index = crate::index::open_built(&out_dir)?;
+    let config = match SiteConfig::load(root) {
+        Ok((_, Ok(config))) => Some(config),
+        _ => None,
+    };
+    if let (Some(code), Some(config)) = (lang, &config) {
+        if config.language(Some(code)).is_none() {
+            let codes = config.language_codes();
+            anyhow::bail!(
+                "`{code}` is not one of the site's other languages\nhelp: {}",
+                if codes.is_empty() {
+                    "site.toml declares no [languages]; leave out --lang".to_string()
+                } else {
+                    format!("use one of: {}", codes.join(", "))
+                }
+            );
+        }
+    }
+    let index = crate::index::open_built_in(&out_dir, lang)?;
     let answer = index.answer(q);
     if json {
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let wording = emergency_wording(root);
+    let wording = match (&config, lang) {
+        (Some(c), Some(code)) => c.language(Some(code)).map(|l| l.care_cards.clone()).unwrap_or_else(|| c.care_cards.clone()),
+        (Some(c), None) => c.care_cards.clone(),
+        (None, _) => CareCardWording::for_locale("en-GB"),
+    };
     // Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let bold = |s: &str| if tty { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
@@ -69,14 +95,6 @@ pub fn run(root: &Path, output: Option<&Path>, q: &search_index::Query, json: bo
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The site's care-card wording (its locale's default when site.toml cannot be read).
-fn emergency_wording(root: &Path) -> CareCardWording {
-    match SiteConfig::load(root) {
-        Ok((_, Ok(config))) => config.care_cards,
-        _ => CareCardWording::for_locale("en-GB"),
-    }
 }
 
 /// The line every "no page" answer ends with: "Call 999 or go to A&E now if you think it is an emergency."

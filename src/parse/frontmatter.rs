@@ -75,6 +75,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "sources",
     "gather_red_flags",
     "review_history",
+    "translation",
     "aliases",
 ];
 
@@ -95,6 +96,7 @@ struct Typed {
     sources: Option<Spanned<Vec<RawSource>>>,
     gather_red_flags: Option<Spanned<bool>>,
     review_history: Option<Vec<Spanned<RawReview>>>,
+    translation: Option<Spanned<RawTranslation>>,
     aliases: Option<Vec<Spanned<String>>>,
 }
 
@@ -104,6 +106,31 @@ struct RawReview {
     date: Spanned<toml::value::Datetime>,
     by: Spanned<String>,
     scope: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTranslation {
+    source_reviewed: Option<Spanned<toml::value::Datetime>>,
+    translated: Option<Spanned<toml::value::Datetime>>,
+    #[serde(default)]
+    translated_by: Vec<Spanned<String>>,
+    source_hash: Option<Spanned<String>>,
+}
+
+/// A translation's provenance (`[translation]`): which review of the original it was
+/// made from, when, and by whom (never invented: empty when not recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Translation {
+    /// The original's `last_reviewed` when it was translated.
+    pub source_reviewed: Option<At<NaiveDate>>,
+    pub translated: Option<NaiveDate>,
+    pub translated_by: Vec<String>,
+    /// Optional: the fingerprint of the original's clinical sections it was translated
+    /// from (`medkb` prints the current one), so a change without a new review is seen too.
+    pub source_hash: Option<At<String>>,
+    /// Where the `[translation]` table is, for diagnostics about it.
+    pub span: (usize, usize),
 }
 
 #[derive(Debug, Deserialize)]
@@ -231,6 +258,8 @@ pub struct Frontmatter {
     pub gather_red_flags: bool,
     /// Recorded sign-offs, oldest first as written; empty when the page has none.
     pub review_history: Vec<ReviewRecord>,
+    /// A translation's provenance; `None` on pages of the default language.
+    pub translation: Option<Translation>,
     /// Slugs this page was published under before: each old address gets a redirect page.
     pub aliases: Vec<At<String>>,
 }
@@ -284,7 +313,16 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
     };
     require("title", typed.title.is_some(), "add a plain-English title, e.g. title = \"Shin splints\"");
     require("summary", typed.summary.is_some(), "add a one-sentence summary for lists and search results");
-    if needs.review_and_sources {
+    if needs.translation {
+        require(
+            "translation",
+            typed.translation.is_some(),
+            "add a [translation] table with source_reviewed = the original's last_reviewed date, translated = today's date and translated_by = []",
+        );
+        if typed.sources.is_none() && needs.review_and_sources {
+            require("sources", false, "copy the original's [[sources]] tables");
+        }
+    } else if needs.review_and_sources {
         require(
             "last_reviewed",
             typed.last_reviewed.is_some(),
@@ -492,6 +530,50 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         }
         review_history.push(ReviewRecord { date: day, by: by.to_string(), scope });
     }
+    let translation = match &typed.translation {
+        None => None,
+        Some(t) if !needs.translation => {
+            diags.push(
+                Diagnostic::new(
+                    Rule::InvalidField,
+                    path,
+                    Some(shift(t.span())),
+                    "only a translation (a page under content/<language>/) has a [translation] table",
+                )
+                .with_help("remove it, or move the page into the folder of its language"),
+            );
+            None
+        }
+        Some(t) => {
+            let raw = t.get_ref();
+            if raw.source_reviewed.is_none() {
+                diags.push(
+                    Diagnostic::new(Rule::MissingField, path, Some(shift(t.span())), "the [translation] table has no `source_reviewed`")
+                        .with_help("add source_reviewed = the original's last_reviewed date, so medkb can tell when the original changes"),
+                );
+            }
+            for v in &raw.translated_by {
+                if let Some(c) = crate::term::forbidden_char(v.get_ref()) {
+                    diags.push(Diagnostic::new(
+                        Rule::InvalidField,
+                        path,
+                        Some(shift(v.span())),
+                        format!("`translated_by` contains the control character U+{:04X}, which cannot be published", c as u32),
+                    ));
+                }
+            }
+            Some(Translation {
+                source_reviewed: raw
+                    .source_reviewed
+                    .as_ref()
+                    .and_then(|v| date(v, "source_reviewed", diags).map(|d| At { value: d, span: shift(v.span()) })),
+                translated: raw.translated.as_ref().and_then(|v| date(v, "translated", diags)),
+                translated_by: raw.translated_by.iter().map(|s| s.get_ref().trim().to_string()).filter(|s| !s.is_empty()).collect(),
+                source_hash: raw.source_hash.as_ref().map(|h| At { value: h.get_ref().trim().to_string(), span: shift(h.span()) }),
+                span: shift(t.span()),
+            })
+        }
+    };
     let fm = Frontmatter {
         title: typed.title.as_ref().map(|t| t.get_ref().trim().to_string()).unwrap_or_default(),
         title_span: typed.title.as_ref().map(|t| shift(t.span())).unwrap_or(whole),
@@ -511,6 +593,7 @@ pub fn parse(text: &str, split: Split, path: &str, needs: Needs, diags: &mut Vec
         sources,
         gather_red_flags: typed.gather_red_flags.map(|g| g.into_inner()).unwrap_or(false),
         review_history,
+        translation,
         aliases: typed.aliases.iter().flatten().map(|v| At { value: v.get_ref().trim().to_string(), span: shift(v.span()) }).collect(),
     };
     if fm.title.is_empty() && typed.title.is_some() {

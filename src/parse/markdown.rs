@@ -20,6 +20,7 @@ use super::links::markdown_options;
 use crate::diag::Diagnostic;
 
 pub use crate::kind::SectionKind;
+use crate::vocab::Vocabulary;
 
 /// How soon a reader needs help. Ordered most urgent first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -376,13 +377,19 @@ fn split_urgency(text: &str) -> Option<(Urgency, &str)> {
     let rest = text.trim_start_matches(['*', '_', '[']);
     let word_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic() || *b == b'-').count();
     let urgency = Urgency::parse(&rest[..word_len])?;
+    split_urgency_word(text, rest, word_len).map(|(_, after)| (urgency, after))
+}
+
+/// What follows an urgency word of `word_len` bytes at the start of `rest` (`text`
+/// without its leading emphasis): the colon or closing bracket, then the flag's text.
+fn split_urgency_word<'t>(text: &'t str, rest: &'t str, word_len: usize) -> Option<((), &'t str)> {
     let mut after = &rest[word_len..];
     let closers = |s: &str| s.trim_start_matches([']', '*', '_']).to_string();
     let trimmed = closers(after);
     after = &after[after.len() - trimmed.len()..];
     let after = after.strip_prefix(':').or_else(|| (text.trim_start().starts_with('[')).then_some(after))?;
     let after = after.trim_start_matches(['*', '_']).trim_start();
-    Some((urgency, after))
+    Some(((), after))
 }
 
 /// The span of a list item's text (its first line), or of its marker when the item
@@ -503,6 +510,36 @@ fn first_line_span(offset: usize, text: &str) -> (usize, usize) {
 
 /// Splits the body (which starts at byte `offset` of the file) into sections and reads them.
 pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnostic>) -> Body {
+    parse_body_in(body, offset, path, None, diags)
+}
+
+/// The section a `##` heading names: English, or a word of the page's language.
+fn section_kind(heading: &str, vocab: Option<&Vocabulary>) -> SectionKind {
+    match SectionKind::from_heading(heading) {
+        SectionKind::Other => vocab.and_then(|v| v.section(heading)).and_then(SectionKind::from_anchor).unwrap_or(SectionKind::Other),
+        kind => kind,
+    }
+}
+
+/// A red flag's urgency and text, with the urgency word in English or the page's language.
+fn split_urgency_in<'t>(text: &'t str, vocab: Option<&Vocabulary>) -> Option<(Urgency, &'t str)> {
+    split_urgency(text).or_else(|| {
+        let v = vocab?;
+        let rest = text.trim_start_matches(['*', '_', '[']);
+        let word_len: usize = rest.chars().take_while(|c| c.is_alphabetic() || *c == '-').map(char::len_utf8).sum();
+        let english = Urgency::parse(v.urgency(&rest[..word_len])?)?;
+        let (_, after) = split_urgency_word(text, rest, word_len)?;
+        Some((english, after))
+    })
+}
+
+/// A timeline phase label in English or the page's language.
+fn phase_label_in(label: &str, vocab: Option<&Vocabulary>) -> Option<(u32, Option<u32>, bool, TimeUnit)> {
+    parse_phase_label(label).or_else(|| parse_phase_label(&vocab?.timeline_label(label)))
+}
+
+/// Reads a page body with its language's vocabulary (`None`: English only).
+pub fn parse_body_in(body: &str, offset: usize, path: &str, vocab: Option<&Vocabulary>, diags: &mut Vec<Diagnostic>) -> Body {
     let markers = find_markers(body);
     let cut;
     let body = if markers.is_empty() {
@@ -568,7 +605,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
         let h = &heads[hi];
         let next_h2 = h2s.get(n + 1).copied().unwrap_or(heads.len());
         let end = h2s.get(n + 1).map(|&j| heads[j].start).unwrap_or(body.len());
-        let kind = SectionKind::from_heading(&h.text);
+        let kind = section_kind(&h.text, vocab);
         let anchor = unique(&h.text);
         out.all_headings.push((2, h.text.clone(), anchor.clone()));
         let mut sub_anchors = Vec::new();
@@ -588,7 +625,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                 for (s, e, closer, closed) in swallowing_html(content) {
                     let opener = &content[s..e];
                     let shown = opener.lines().next().unwrap_or("").trim();
-                    let flags = opener.lines().filter(|l| split_urgency(strip_marker(l).1).is_some()).count();
+                    let flags = opener.lines().filter(|l| split_urgency_in(strip_marker(l).1, vocab).is_some()).count();
                     if !closed || flags > 0 {
                         let what = if closed {
                             format!(
@@ -611,7 +648,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                 for &(s, e) in &b.items {
                     let (skip, text) = strip_marker(&content[s..e]);
                     let span = item_span(content_offset + s, skip, text);
-                    match split_urgency(text) {
+                    match split_urgency_in(text, vocab) {
                         Some((urgency, rest)) if !rest.replace(CITATION, "").trim().is_empty() => {
                             let (item_start, item_end) = (content_offset + s, content_offset + e);
                             let safety_netting = out.safety_nets.iter().map(|n| n.span).find(|&(ms, _)| item_start <= ms && ms < item_end);
@@ -637,7 +674,7 @@ pub fn parse_body(body: &str, offset: usize, path: &str, diags: &mut Vec<Diagnos
                     let span = item_span(content_offset + s, skip, text);
                     let parsed = text.split_once(':').and_then(|(label, rest)| {
                         let label = label.trim().trim_matches(['*', '_']).trim();
-                        parse_phase_label(label).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
+                        phase_label_in(label, vocab).map(|p| (label, rest.trim_start_matches(['*', '_']).trim(), p))
                     });
                     match parsed {
                         Some((label, rest, (from, to, open_ended, unit))) => {

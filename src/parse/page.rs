@@ -5,7 +5,7 @@ use chrono::{Months, NaiveDate};
 
 use super::frontmatter::{self, Frontmatter, Status};
 use super::links::{find_links, LinkRef};
-use super::markdown::{parse_body, Body, SectionKind};
+use super::markdown::{parse_body_in, Body, SectionKind};
 use crate::config::SiteConfig;
 use crate::diag::Diagnostic;
 pub use crate::kind::PageKind;
@@ -19,6 +19,8 @@ pub struct Page {
     /// Site-relative source path, e.g. `content/conditions/gout.md`.
     pub path: String,
     pub url: String,
+    /// The language of a translation (`es`); `None` for the default language.
+    pub lang: Option<String>,
     pub fm: Frontmatter,
     pub body: Body,
     pub links: Vec<LinkRef>,
@@ -69,7 +71,9 @@ pub fn parse_page(
             return None;
         }
     };
-    let fm = frontmatter::parse(text, split, path, kind.needs(), diags)?;
+    let language = config.language(file.lang.as_deref());
+    let needs = crate::kind::Needs { translation: file.lang.is_some(), ..kind.needs() };
+    let fm = frontmatter::parse(text, split, path, needs, diags)?;
     // Control characters are invisible in an editor and make the feed and sitemap
     // ill-formed; a handful of reports per file is enough to find them all.
     for (at, c) in text.char_indices().filter(|(_, c)| crate::term::forbidden_char(c.encode_utf8(&mut [0; 4])).is_some()).take(5) {
@@ -96,7 +100,7 @@ pub fn parse_page(
         );
         return None;
     }
-    let body = parse_body(body_text, split.body_start, path, diags);
+    let body = parse_body_in(body_text, split.body_start, path, language.map(|l| &l.vocabulary), diags);
     if let (depth, Some(at)) = super::markdown::nesting(body_text, super::markdown::MAX_NESTING) {
         let at = split.body_start + at;
         diags.push(
@@ -118,12 +122,14 @@ pub fn parse_page(
         fm.last_reviewed.and_then(|d| d.checked_add_months(Months::new(months)))
     });
     let (links, unresolved_links) = find_links(body_text, split.body_start, path, slug_of_path);
-    let grade = super::readability::grade(&page_prose(&fm, &body));
+    // The readability formula is English's; a translation is not scored by it.
+    let grade = if file.lang.is_none() { super::readability::grade(&page_prose(&fm, &body)) } else { None };
     Some(Page {
         slug: file.slug.clone(),
         kind,
         path: path.to_string(),
-        url: crate::urls::page(kind, &file.slug),
+        url: crate::urls::page_in(file.lang.as_deref(), kind, &file.slug),
+        lang: file.lang.clone(),
         fm,
         body,
         links,

@@ -103,24 +103,28 @@ impl Update {
 #[derive(Debug, Clone)]
 pub struct SearchJob {
     pub fingerprint: u64,
-    /// Shared with the engine's slots: making a job copies no text.
-    pub docs: Vec<Arc<search_index::Document>>,
-    /// The site's synonyms, applied to the documents when the job runs.
+    /// Shared with the engine's slots: making a job copies no text. Each with its page's language.
+    pub docs: Vec<(Option<String>, Arc<search_index::Document>)>,
+    /// The site's synonyms, applied to the default language's documents when the job runs.
     pub synonyms: search_index::Synonyms,
+    /// One index per language (see `index::search_languages`).
+    pub languages: Vec<(Option<String>, search_index::Language)>,
 }
 
 impl SearchJob {
     pub fn run(&self) -> anyhow::Result<Vec<Output>> {
-        let docs: Vec<search_index::Document> = self
+        let docs: Vec<(Option<String>, search_index::Document)> = self
             .docs
             .iter()
-            .map(|d| {
+            .map(|(lang, d)| {
                 let mut d = (**d).clone();
-                self.synonyms.apply(&mut d);
-                d
+                if lang.is_none() {
+                    self.synonyms.apply(&mut d);
+                }
+                (lang.clone(), d)
             })
             .collect();
-        crate::index::search_files_of(&docs)
+        crate::index::search_files_of(&docs, &self.languages)
     }
 }
 
@@ -183,6 +187,8 @@ pub struct Engine {
     graph: Option<(u64, LinkGraph)>,
     /// Diagnostics of the link graph; the rest stay with their files.
     graph_diags: Vec<Diagnostic>,
+    /// Translations checked against their originals, and UI strings the theme lacks: redone every refresh.
+    cross_diags: Vec<Diagnostic>,
     /// Alias and published-address problems, recomputed on every update.
     address_diags: Vec<Diagnostic>,
     /// Every published file's fingerprint (`offline::file_hash`), for the worker's version.
@@ -234,6 +240,7 @@ impl Engine {
             known_paths: HashMap::new(),
             graph: None,
             graph_diags: Vec::new(),
+            cross_diags: Vec::new(),
             address_diags: Vec::new(),
             record_file: None,
             file_hashes: BTreeMap::new(),
@@ -359,6 +366,7 @@ impl Engine {
             diags.retain(|d| stages::keeps(d, &|p| self.draft_paths.contains(p)));
         }
         diags.extend(self.graph_diags.iter());
+        diags.extend(self.cross_diags.iter());
         diags.extend(self.address_diags.iter());
         if let Ok(config) = &self.config {
             diags.extend(config.warnings.iter());
@@ -425,7 +433,10 @@ impl Engine {
         if changes.contains(&Change::Templates) || changes.contains(&Change::Static) || self.theme.is_none() {
             self.reload_theme()?;
         }
-        let mut rescan = changes.contains(&Change::ContentTree) || (self.slots.is_empty() && self.by_rel.is_empty());
+        // A change of site.toml may declare or drop a language: its content folder is read again.
+        let mut rescan = changes.contains(&Change::ContentTree)
+            || changes.contains(&Change::Config)
+            || (self.slots.is_empty() && self.by_rel.is_empty());
         let mut reread: Vec<usize> = Vec::new();
         for c in changes {
             if let Change::Page(rel) = c {
@@ -487,7 +498,8 @@ impl Engine {
 
     /// Walks `content/` again, keeping the parse of every file whose text is unchanged.
     fn rescan(&mut self) -> anyhow::Result<()> {
-        let loaded = load::load_content(&self.root)?;
+        let languages = self.config.as_ref().map(|c| c.language_codes()).unwrap_or_default();
+        let loaded = load::load_content_in(&self.root, &languages)?;
         let mut old: HashMap<String, Slot> = self.slots.drain(..).map(|s| (s.file.source.rel.clone(), s)).collect();
         let known = loaded.page_paths();
         // Pages whose relative links may name a file that appeared or went away are parsed again.
@@ -502,7 +514,12 @@ impl Engine {
             let rel = f.source.rel.clone();
             let is_symlink = f.source.abs.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
             let slot = match old.remove(&rel) {
-                Some(mut s) if s.file.source.text == f.source.text && s.file.placement == f.placement && s.file.slug == f.slug => {
+                Some(mut s)
+                    if s.file.source.text == f.source.text
+                        && s.file.placement == f.placement
+                        && s.file.slug == f.slug
+                        && s.file.lang == f.lang =>
+                {
                     s.is_symlink = is_symlink;
                     if moved.iter().any(|name| s.file.source.text.contains(name.as_str())) {
                         s.parsed = None;
@@ -601,6 +618,10 @@ impl Engine {
                 g
             }
         };
+        self.cross_diags = stages::cross_page_diagnostics(pages);
+        if let Some(theme) = &self.theme {
+            self.cross_diags.extend(stages::missing_strings(theme, config));
+        }
         // Cheap and reads published-urls.txt, which the watcher does not track: every update.
         self.address_diags = stages::address_diagnostics(&self.root, pages, config);
         // Quoted in the overlay like any source, when one of its lines is at fault.
@@ -629,6 +650,7 @@ impl Engine {
                 .iter()
                 .chain(self.slots.iter().flat_map(|s| s.parsed.iter().flat_map(|p| p.diags.iter())))
                 .chain(self.graph_diags.iter())
+                .chain(self.cross_diags.iter())
                 .chain(self.address_diags.iter()),
             &config.lints,
         );
@@ -666,7 +688,12 @@ impl Engine {
                 }
                 2u8.hash(&mut h);
                 for slug in &parsed(i).forward {
-                    graph.index_of(slug).map(|t| (t, publics[t])).hash(&mut h);
+                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| (t, publics[t])).hash(&mut h);
+                }
+                // The language switcher and a translation's notice read the page's other versions.
+                3u8.hash(&mut h);
+                for &c in &graph.counterparts[i] {
+                    (c, publics[c]).hash(&mut h);
                 }
                 if deps::reads_listings(&pages[i]) {
                     index_fp.hash(&mut h);
@@ -701,8 +728,13 @@ impl Engine {
         let started = Instant::now();
         let mut new_search = None;
         if search && self.background_search {
-            let docs = (0..pages.len()).filter_map(|i| parsed(i).doc.clone()).collect();
-            update.search_job = Some(SearchJob { fingerprint: search_fp, docs, synonyms: config.synonyms.clone() });
+            let docs = (0..pages.len()).filter_map(|i| parsed(i).doc.clone().map(|d| (pages[i].lang.clone(), d))).collect();
+            update.search_job = Some(SearchJob {
+                fingerprint: search_fp,
+                docs,
+                synonyms: config.synonyms.clone(),
+                languages: crate::index::search_languages(config),
+            });
         } else if search {
             new_search = Some(crate::index::search_files(pages, config)?);
             update.search = Some(started.elapsed());
@@ -888,6 +920,56 @@ mod tests {
             Change::Page(rel.to_string())
         };
         engine.apply(&[change].into_iter().collect()).unwrap()
+    }
+
+    /// The preview on a two-language site: translations rebuild like any page, and
+    /// saving an original with a newer review marks its translation stale at once.
+    #[test]
+    fn incremental_equals_full_build_on_a_bilingual_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bilingual");
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let dest = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&dest).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &dest).unwrap();
+            }
+        }
+        let mut e = Engine::new(dir.path(), false, today());
+        assert!(e.full().unwrap().ok, "{:#?}", e.diagnostics());
+        assert_same(&e, "initial");
+        let page_of = |e: &Engine, rel: &str| String::from_utf8(e.site()[rel].to_vec()).unwrap();
+        assert!(!page_of(&e, "es/conditions/calf-strain/index.html").contains("notice--stale"));
+
+        let original = "content/conditions/calf-strain.md";
+        let text = std::fs::read_to_string(dir.path().join(original)).unwrap();
+        let u = edit(&mut e, original, Some(&text.replace("last_reviewed = 2026-01-10", "last_reviewed = 2026-11-01")));
+        assert!(u.ok);
+        assert!(e.diagnostics().iter().any(|d| diag::render_human(d).contains("warning[translation-stale]")), "{:#?}", e.diagnostics());
+        assert!(page_of(&e, "es/conditions/calf-strain/index.html").contains("notice--stale"), "the translation says so at once");
+        assert!(u.changed.contains(&"es/conditions/calf-strain/index.html".to_string()), "{:?}", u.changed);
+        assert_same(&e, "original re-reviewed");
+
+        // A new translation: the original's switcher now goes to it.
+        let es_shin = "content/es/conditions/shin-splints.md";
+        let shin = std::fs::read_to_string(dir.path().join("content/conditions/shin-splints.md")).unwrap();
+        let translated = shin.replace("last_reviewed = 2026-01-10\n", "").replace(
+            "reviewed_by = [\"Dr Example Reviewer\"]\n",
+            "[translation]\nsource_reviewed = 2026-01-10\ntranslated = 2026-11-20\ntranslated_by = []\n",
+        );
+        edit(&mut e, es_shin, Some(&translated));
+        assert!(page_of(&e, "conditions/shin-splints/index.html").contains("href=\"/es/conditions/shin-splints/\" hreflang=\"es\""));
+        assert_same(&e, "translation added");
+
+        // A translated red flag made less urgent is an error, in the preview too.
+        let es_calf = "content/es/conditions/calf-strain.md";
+        let es_text = std::fs::read_to_string(dir.path().join(es_calf)).unwrap();
+        edit(&mut e, es_calf, Some(&es_text.replace("- urgente: no puede caminar", "- rutina: no puede caminar")));
+        assert!(e.has_errors());
+        assert!(e.errors().iter().any(|d| diag::render_human(d).contains("error[translation-flags]")));
+        assert_same(&e, "urgency changed in translation");
     }
 
     #[test]

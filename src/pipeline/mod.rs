@@ -110,7 +110,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     };
     config.warnings = crate::parse::emergency_terms::site_toml(&config_file, &config);
     let timer = StageTimer::new(opts.timings);
-    let mut loaded = load::load_content(&opts.root)?;
+    let mut loaded = load::load_content_in(&opts.root, &config.language_codes())?;
     timer.lap("load");
     let known_paths = loaded.page_paths();
     let mut diags: Vec<Diagnostic> = std::mem::take(&mut loaded.diagnostics);
@@ -138,6 +138,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         diags.retain(|d| stages::keeps(d, &|p| draft_paths.contains(p)));
     }
     let absent = Absent::of(drafts, &loaded.unreadable, known_paths.values(), &pages);
+    diags.extend(stages::cross_page_diagnostics(&pages));
     timer.lap("parse");
     let graph = LinkGraph::build(&pages, &absent, &mut diags);
     diags.extend(stages::address_diagnostics(&opts.root, &pages, &config));
@@ -152,6 +153,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
     // does not compile or render fails `check`, not only `build`.
     let theme = Theme::load(&opts.root)?;
     diags.extend(theme.problems.iter().cloned());
+    diags.extend(stages::missing_strings(&theme, &config));
     let content_errors = stages::has_errors(&diags, &config.lints);
     let renderer = match SiteRenderer::new(&config, &pages, &graph, &theme) {
         Ok(r) => Some(r),

@@ -31,6 +31,24 @@ pub fn parse_file(
     (page, diags)
 }
 
+/// Rules across pages that are not links: each translation against its original
+/// (see `page_rules::check_translations`).
+pub fn cross_page_diagnostics(pages: &[Page]) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    crate::page_rules::check_translations(pages, &mut diags);
+    diags
+}
+
+/// UI strings the theme lacks for the site's languages. A one-language site is not
+/// held to it (its theme's strings are the English ones it always had).
+pub fn missing_strings(theme: &crate::render::theme::Theme, config: &SiteConfig) -> Vec<Diagnostic> {
+    if config.languages.is_empty() {
+        return Vec::new();
+    }
+    let locales: Vec<&str> = std::iter::once(config.locale.as_str()).chain(config.languages.iter().map(|l| l.locale.as_str())).collect();
+    theme.missing_strings(&locales)
+}
+
 /// Whether a parsed page is part of this build (drafts only with `--drafts`).
 pub fn is_published(page: &Page, drafts: bool) -> bool {
     drafts || !page.is_draft()

@@ -73,6 +73,12 @@ pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page]) {
     }
 }
 
+/// Besides its links, related pages and backlinks, a page reads its versions in the
+/// site's other languages (`LinkGraph::counterparts`): the language switcher and
+/// hreflang alternates show their URLs, a translation's notice the original's review
+/// date and title. The engine hashes their public inputs into the page's fingerprint,
+/// and resolves a translation's links in its language (`LinkGraph::index_in`).
+///
 /// The slugs a page's text links to: their titles appear in the rendered page.
 pub fn forward_slugs(p: &Page) -> Vec<String> {
     let mut slugs: BTreeSet<String> = p.links.iter().map(|l| l.target.slug.clone()).collect();

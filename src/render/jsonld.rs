@@ -20,7 +20,7 @@ pub fn for_page(page: &Page, view: &PageView, config: &SiteConfig) -> String {
         "name": view.title,
         "url": view.permalink,
         "description": view.summary,
-        "inLanguage": config.locale,
+        "inLanguage": config.language(page.lang.as_deref()).map(|l| l.locale.as_str()).unwrap_or(config.locale.as_str()),
         "audience": { "@type": "MedicalAudience", "audienceType": "Patient" },
     });
     if let Some(d) = page.fm.last_reviewed {

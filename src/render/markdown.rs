@@ -17,13 +17,28 @@ pub fn source_anchor(n: usize) -> String {
     format!("source-{}", n + 1)
 }
 
-/// What a safety-netting citation says, on the item and in the Sources list.
+/// Marks a link title left in another language inside expanded wikilinks:
+/// `LANG_OPEN` tag `LANG_SEP` title `LANG_CLOSE` becomes `<span lang="tag">title</span>`
+/// (WCAG 3.1.2). Private-use characters: no author writes them, no Markdown reads them.
+const LANG_OPEN: char = '\u{E011}';
+const LANG_SEP: char = '\u{E012}';
+const LANG_CLOSE: char = '\u{E013}';
+
+/// What a safety-netting citation says, on the item and in the Sources list (the
+/// default language's `safety_netting_label` UI string replaces it in a site's pages).
 pub const SAFETY_NETTING_LABEL: &str = "Editors' safety-netting";
 
 pub struct MarkdownRenderer<'a> {
     pages: &'a [Page],
     graph: &'a LinkGraph,
     sanitizer: ammonia::Builder<'static>,
+    /// Language code → what a link to an untranslated page says after its text
+    /// ("(en inglés)"), so readers know the page they go to is in another language.
+    fallback_labels: std::collections::BTreeMap<String, String>,
+    /// Language code ("" for the default) → what a safety-netting citation says.
+    citation_labels: std::collections::BTreeMap<String, String>,
+    /// The `lang` of the default language's pages, for their titles in a translation.
+    original_lang: String,
 }
 
 impl<'a> MarkdownRenderer<'a> {
@@ -35,7 +50,32 @@ impl<'a> MarkdownRenderer<'a> {
         sanitizer.add_tags(&["mark"]);
         sanitizer.add_tag_attributes("sup", &["class"]);
         sanitizer.link_rel(None);
-        MarkdownRenderer { pages, graph, sanitizer }
+        MarkdownRenderer {
+            pages,
+            graph,
+            sanitizer,
+            fallback_labels: Default::default(),
+            citation_labels: Default::default(),
+            original_lang: String::new(),
+        }
+    }
+
+    /// Sets the `lang` of the default language's pages (see `original_lang`).
+    pub fn with_original_lang(mut self, lang: String) -> Self {
+        self.original_lang = lang;
+        self
+    }
+
+    /// Sets what safety-netting citations say in each language ("" for the default).
+    pub fn with_citation_labels(mut self, labels: std::collections::BTreeMap<String, String>) -> Self {
+        self.citation_labels = labels;
+        self
+    }
+
+    /// Sets what links from a translation to an untranslated page say (see `fallback_labels`).
+    pub fn with_fallback_labels(mut self, labels: std::collections::BTreeMap<String, String>) -> Self {
+        self.fallback_labels = labels;
+        self
     }
 
     /// Renders block Markdown from `page`. `heading_ids` are given to its headings in order.
@@ -62,12 +102,14 @@ impl<'a> MarkdownRenderer<'a> {
             .position(|s| s.kind == SourceKind::SafetyNetting)
             .map(source_anchor)
             .unwrap_or_else(|| "sources-heading".into());
-        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{SAFETY_NETTING_LABEL}</a></sup>")
+        // Theme and site strings are trusted like templates (a site writes both).
+        let label = self.citation_labels.get(page.lang.as_deref().unwrap_or("")).map(String::as_str).unwrap_or(SAFETY_NETTING_LABEL);
+        format!("<sup class=\"citation citation--safety-netting\"> <a href=\"#{target}\">{label}</a></sup>")
     }
 
     /// Plain text with no markup at all, HTML-escaped by the caller's template.
     fn render(&self, md: &str, page: &Page, heading_ids: &[String]) -> String {
-        let md = self.expand_wikilinks(md);
+        let md = self.expand_wikilinks(md, page);
         let (out, raw_html) = self.to_html(&md, page, heading_ids, false);
         // pulldown-cmark escapes all text and attributes itself, and `safe_url` has
         // defused link schemes, so only raw HTML needs the (costly) full sanitiser.
@@ -94,6 +136,7 @@ impl<'a> MarkdownRenderer<'a> {
         let cite = md.contains(CITATION).then(|| self.citation(page));
         let events = Parser::new_ext(md, markdown_options()).flat_map(|event| match event {
             Event::Text(t) if t.contains(CITATION) => with_citations(&t, cite.as_deref().unwrap_or_default()),
+            Event::Text(t) if t.contains([LANG_OPEN, LANG_CLOSE]) => with_lang_spans(&t),
             other => vec![self.event(other, page, &mut ids, raw_as_text, &mut raw_html)],
         });
         let mut out = String::with_capacity(md.len() * 3 / 2);
@@ -136,7 +179,7 @@ impl<'a> MarkdownRenderer<'a> {
     }
 
     /// `[[slug|label]]` → `[label](medkb:slug#anchor)`, which `link_url` resolves.
-    fn expand_wikilinks(&self, md: &str) -> String {
+    fn expand_wikilinks(&self, md: &str, page: &Page) -> String {
         let links = scan_wikilinks(md);
         if links.is_empty() {
             return md.to_string();
@@ -145,15 +188,28 @@ impl<'a> MarkdownRenderer<'a> {
         let mut last = 0;
         for w in links {
             out.push_str(&md[last..w.start]);
-            let label = w.label.clone().unwrap_or_else(|| {
-                match self.graph.resolve(self.pages, &PageRef { slug: w.target.slug.clone(), anchor: None }) {
-                    Some(r) => r.title,
-                    None => w.target.slug.clone(),
-                }
+            let lang = page.lang.as_deref();
+            let resolved = self.graph.resolve_in(self.pages, lang, &PageRef { slug: w.target.slug.clone(), anchor: None });
+            let fallback = resolved.as_ref().is_some_and(|r| r.fallback) && lang.is_some();
+            let label = w.label.clone().unwrap_or_else(|| match &resolved {
+                Some(r) => r.title.clone(),
+                None => w.target.slug.clone(),
             });
+            let mut label = escape_label(&label);
+            // A translation's link to a page not yet in its language says so in its text,
+            // and the original's own title says which language it is in.
+            if fallback {
+                if w.label.is_none() && !self.original_lang.is_empty() {
+                    label = format!("{LANG_OPEN}{}{LANG_SEP}{label}{LANG_CLOSE}", self.original_lang);
+                }
+                if let Some(suffix) = lang.and_then(|l| self.fallback_labels.get(l)).filter(|s| !s.is_empty()) {
+                    label.push(' ');
+                    label.push_str(&escape_label(suffix));
+                }
+            }
             let anchor = w.target.anchor.as_deref().map(|a| format!("#{a}")).unwrap_or_default();
             out.push('[');
-            out.push_str(&escape_label(&label));
+            out.push_str(&label);
             out.push_str("](medkb:");
             out.push_str(&w.target.slug);
             out.push_str(&anchor);
@@ -178,7 +234,7 @@ impl<'a> MarkdownRenderer<'a> {
             PageRef { slug, anchor: anchor.map(str::to_string) }
         };
         // An unresolvable link was reported by `check`; publish it as plain text's neighbour: the 404.
-        Some(self.graph.resolve(self.pages, &target).map(|r| r.url).unwrap_or_else(|| "/404.html".into()))
+        Some(self.graph.resolve_in(self.pages, page.lang.as_deref(), &target).map(|r| r.url).unwrap_or_else(|| "/404.html".into()))
     }
 }
 
@@ -204,6 +260,33 @@ fn safe_url(url: CowStr<'_>) -> CowStr<'_> {
 }
 
 /// Text with the parser's citation marks replaced by the citation superscript `cite`.
+/// Text holding [`LANG_OPEN`]…[`LANG_CLOSE`] marks as text and `<span lang>` tags (ours,
+/// so they stay when the author's raw HTML is shown as text). A tag is a language tag
+/// from site.toml, checked again here so nothing else reaches the attribute.
+fn with_lang_spans<'e>(text: &str) -> Vec<Event<'e>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find([LANG_OPEN, LANG_CLOSE]) {
+        if at > 0 {
+            out.push(Event::Text(CowStr::from(rest[..at].to_string())));
+        }
+        let mark = rest[at..].chars().next().unwrap_or(LANG_CLOSE);
+        rest = &rest[at + mark.len_utf8()..];
+        if mark == LANG_CLOSE {
+            out.push(Event::InlineHtml(CowStr::from("</span>")));
+            continue;
+        }
+        let (tag, after) = rest.split_once(LANG_SEP).unwrap_or(("", rest));
+        let tag: String = tag.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        out.push(Event::InlineHtml(CowStr::from(format!("<span lang=\"{tag}\">"))));
+        rest = after;
+    }
+    if !rest.is_empty() {
+        out.push(Event::Text(CowStr::from(rest.to_string())));
+    }
+    out
+}
+
 fn with_citations<'e>(text: &str, cite: &str) -> Vec<Event<'e>> {
     let mut out = Vec::new();
     let pieces: Vec<&str> = text.split(CITATION).collect();

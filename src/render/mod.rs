@@ -38,6 +38,10 @@ pub struct SiteRenderer<'a> {
     md: MarkdownRenderer<'a>,
     site: SiteView,
     review_changes: std::collections::HashMap<String, &'static str>,
+    /// The site as readers of each other language see it, by language code.
+    lang_sites: BTreeMap<String, SiteView>,
+    /// UI strings by language code ("" for the default language).
+    strings: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// Prints a Tera error with its whole cause chain: the useful part is usually last.
@@ -66,20 +70,58 @@ impl<'a> SiteRenderer<'a> {
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, s)| (n.as_str(), s.as_str())))
             .map_err(|e| anyhow::anyhow!("the theme's templates do not load: {}", chain(&e)))?;
-        let regions = config
-            .body_regions
+        let regions_in = |lang: Option<&str>, list: &[crate::config::BodyRegion]| -> Vec<RegionView> {
+            list.iter()
+                .map(|r| RegionView {
+                    slug: r.slug.clone(),
+                    name: r.name.clone(),
+                    url: crate::urls::in_lang(lang, &crate::urls::region(&r.slug)),
+                    // Counted over the default language's pages: every page is listed in
+                    // each language, translated or not (see `in_lang`).
+                    count: pages
+                        .iter()
+                        .filter(|p| p.lang.is_none() && p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug))
+                        .count(),
+                })
+                .collect()
+        };
+        let regions = regions_in(None, &config.body_regions);
+        let base_url = crate::url::publishable(&config.base_url, false).unwrap_or_default().to_string();
+        let lang_sites = config
+            .languages
             .iter()
-            .map(|r| RegionView {
-                slug: r.slug.clone(),
-                name: r.name.clone(),
-                url: crate::urls::region(&r.slug),
-                count: pages.iter().filter(|p| p.fm.body_region.as_ref().is_some_and(|b| b.value == r.slug)).count(),
+            .map(|l| {
+                let code = Some(l.code.as_str());
+                let view = SiteView {
+                    title: l.title.clone(),
+                    base_url: base_url.clone(),
+                    description: l.description.clone(),
+                    disclaimer: l.disclaimer.clone(),
+                    locale: l.locale.clone(),
+                    lang: l.locale.clone(),
+                    regions: regions_in(code, &l.body_regions),
+                    emergency_heading: l.care_cards.emergency.clone(),
+                    urls: crate::urls::SiteUrls::in_lang(code),
+                    search_strings: search_strings(theme.strings_for(&l.locale)),
+                    service_worker: config.offline.then_some(crate::urls::SERVICE_WORKER),
+                };
+                (l.code.clone(), view)
             })
+            .collect();
+        let mut strings = BTreeMap::new();
+        strings.insert(String::new(), theme.strings_for(&config.locale).clone());
+        for l in &config.languages {
+            strings.insert(l.code.clone(), theme.strings_for(&l.locale).clone());
+        }
+        let fallback_labels = config
+            .languages
+            .iter()
+            .map(|l| (l.code.clone(), strings[&l.code].get("fallback_suffix").cloned().unwrap_or_default()))
             .collect();
         let site = SiteView {
             title: config.title.clone(),
             // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
-            base_url: crate::url::publishable(&config.base_url, false).unwrap_or_default().to_string(),
+            base_url,
             description: config.description.clone(),
             disclaimer: config.disclaimer.clone(),
             locale: config.locale.clone(),
@@ -87,14 +129,53 @@ impl<'a> SiteRenderer<'a> {
             regions,
             emergency_heading: config.care_cards.emergency.clone(),
             urls: crate::urls::SiteUrls::new(),
+            search_strings: search_strings(theme.strings_for(&config.locale)),
             service_worker: config.offline.then_some(crate::urls::SERVICE_WORKER),
         };
-        Ok(SiteRenderer { config, pages, graph, tera, md: MarkdownRenderer::new(pages, graph), site, review_changes: Default::default() })
+        Ok(SiteRenderer {
+            config,
+            pages,
+            graph,
+            tera,
+            md: MarkdownRenderer::new(pages, graph)
+                .with_fallback_labels(fallback_labels)
+                .with_original_lang(config.locale.clone())
+                .with_citation_labels(
+                    strings.iter().map(|(l, t)| (l.clone(), t.get("safety_netting_label").cloned().unwrap_or_default())).collect(),
+                ),
+            site,
+            lang_sites,
+            strings,
+            review_changes: Default::default(),
+        })
+    }
+
+    /// The site as readers of `lang` see it (`None`: the default language).
+    fn site_in(&self, lang: Option<&str>) -> &SiteView {
+        lang.and_then(|l| self.lang_sites.get(l)).unwrap_or(&self.site)
+    }
+
+    /// The UI string `key` for readers of `lang` (empty if the theme lacks it: `check` reports that).
+    fn t(&self, lang: Option<&str>, key: &str) -> String {
+        self.strings.get(lang.unwrap_or("")).and_then(|t| t.get(key)).cloned().unwrap_or_default()
+    }
+
+    fn multilingual(&self) -> bool {
+        !self.config.languages.is_empty()
     }
 
     fn render(&self, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
+        self.render_in(None, template, extra)
+    }
+
+    /// Renders `template` for readers of `lang`: `site` and the UI strings `t` in that language.
+    fn render_in(&self, lang: Option<&str>, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
         let mut ctx = tera::Context::from_serialize(extra).context("building the template context")?;
-        ctx.insert("site", &self.site);
+        ctx.insert("site", self.site_in(lang));
+        ctx.insert("t", &self.strings[lang.unwrap_or("")]);
+        if !ctx.contains_key("lang_nav") {
+            ctx.insert("lang_nav", &Option::<LanguageNav>::None);
+        }
         self.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))
     }
 
@@ -106,11 +187,96 @@ impl<'a> SiteRenderer<'a> {
             summary: p.fm.summary.clone(),
             last_reviewed: p.fm.last_reviewed.map(human_date),
             last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+            fallback: false,
+            lang: String::new(),
         }
     }
 
-    fn card_heading(&self, u: Urgency) -> String {
-        let w = &self.config.care_cards;
+    /// A link for readers of `lang`, marked when it falls back to the original.
+    fn link_in(&self, lang: Option<&str>, i: usize) -> LinkView {
+        let fallback = lang.is_some() && self.pages[i].lang.as_deref() != lang;
+        let page_lang = if fallback { self.site_in(self.pages[i].lang.as_deref()).lang.clone() } else { String::new() };
+        LinkView { fallback, lang: page_lang, ..self.link(i) }
+    }
+
+    /// The pages readers of `lang` browse: each default-language page, or its
+    /// translation into `lang` when there is one (listed pages of other languages
+    /// are never mixed in). For the default language, exactly its own pages.
+    fn in_lang(&self, lang: Option<&str>) -> Vec<usize> {
+        (0..self.pages.len())
+            .filter(|&i| self.pages[i].lang.is_none())
+            .map(|i| match lang {
+                None => i,
+                Some(l) => self.graph.counterparts[i].iter().copied().find(|&j| self.pages[j].lang.as_deref() == Some(l)).unwrap_or(i),
+            })
+            .collect()
+    }
+
+    /// Every language's version of the page at `url_in(lang)`, for hreflang and the switcher:
+    /// `version(lang)` is the URL of the page in that language, if it has one.
+    fn language_nav(&self, current: Option<&str>, version: &dyn Fn(Option<&str>) -> Option<String>) -> Option<LanguageNav> {
+        if !self.multilingual() {
+            return None;
+        }
+        let base = &self.site.base_url;
+        let langs = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str())));
+        let alternates: Vec<Alternate> = langs
+            .map(|lang| {
+                let url = version(lang);
+                let t = &self.strings[lang.unwrap_or("")];
+                let site = self.site_in(lang);
+                let exists = url.is_some();
+                let url = url.unwrap_or_else(|| site.urls.home.clone());
+                Alternate {
+                    lang: site.lang.clone(),
+                    name: t.get("language_name").cloned().unwrap_or_default(),
+                    permalink: format!("{base}{url}"),
+                    url,
+                    exists,
+                    current: lang == current,
+                    missing_text: t.get("no_translation").cloned().unwrap_or_default(),
+                    missing_link: t.get("no_translation_link").cloned().unwrap_or_default(),
+                }
+            })
+            .collect();
+        let x_default = alternates[0].permalink.clone();
+        Some(LanguageNav { alternates, x_default })
+    }
+
+    /// The language nav of page `i`: its original and translations.
+    fn page_language_nav(&self, i: usize) -> Option<LanguageNav> {
+        let page = &self.pages[i];
+        let versions: Vec<usize> = std::iter::once(i).chain(self.graph.counterparts[i].iter().copied()).collect();
+        self.language_nav(page.lang.as_deref(), &|lang| {
+            versions.iter().find(|&&j| self.pages[j].lang.as_deref() == lang).map(|&j| self.pages[j].url.clone())
+        })
+    }
+
+    /// The language nav of an index page every language has (`url` in the default language).
+    fn index_language_nav(&self, lang: Option<&str>, url: &str) -> Option<LanguageNav> {
+        self.language_nav(lang, &|l| Some(crate::urls::in_lang(l, url)))
+    }
+
+    /// A translation's provenance for its page, with whether the original was re-reviewed since.
+    fn translation_view(&self, i: usize) -> Option<TranslationView> {
+        let page = &self.pages[i];
+        let tr = page.fm.translation.as_ref()?;
+        let lang = self.config.language(page.lang.as_deref())?;
+        let original = self.graph.counterparts[i].iter().map(|&j| &self.pages[j]).find(|p| p.lang.is_none())?;
+        let date = |d: NaiveDate| lang.vocabulary.format_date(d, &lang.date_format);
+        Some(TranslationView {
+            source_reviewed: tr.source_reviewed.as_ref().map(|d| date(d.value)),
+            translated: tr.translated.map(date),
+            translated_by: tr.translated_by.clone(),
+            stale: crate::page_rules::translation_is_stale(tr, original),
+            original_url: original.url.clone(),
+            original_lang: self.site.lang.clone(),
+            original_title: original.fm.title.clone(),
+        })
+    }
+
+    fn card_heading(&self, page: &Page, u: Urgency) -> String {
+        let w = self.config.language(page.lang.as_deref()).map(|l| &l.care_cards).unwrap_or(&self.config.care_cards);
         match u {
             Urgency::Emergency => w.emergency.clone(),
             Urgency::Urgent => w.urgent.clone(),
@@ -165,8 +331,9 @@ impl<'a> SiteRenderer<'a> {
             }
         }
         let care_cards = self.cards(page, page.body.red_flags.iter());
-        let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags() } else { Vec::new() };
-        let region = page.fm.body_region.as_ref().and_then(|r| self.site.regions.iter().find(|v| v.slug == r.value)).cloned();
+        let gathered_flags = if page.fm.gather_red_flags { self.gathered_flags(page) } else { Vec::new() };
+        let lang = page.lang.as_deref();
+        let region = page.fm.body_region.as_ref().and_then(|r| self.site_in(lang).regions.iter().find(|v| v.slug == r.value)).cloned();
         let mut toc: Vec<TocEntry> = Vec::new();
         if page.body.sections.len() >= 4 {
             if red_flags_anchor.is_some() {
@@ -183,6 +350,10 @@ impl<'a> SiteRenderer<'a> {
         let overdue = page.next_review_due.is_some_and(|d| d < today);
         let reviewers = page.reviewers();
         let permalink = format!("{}{}", self.site.base_url, page.url);
+        let date = |d: NaiveDate| match self.config.language(lang) {
+            Some(l) => l.vocabulary.format_date(d, &l.date_format),
+            None => d.format(crate::config::DEFAULT_DATE_FORMAT).to_string(),
+        };
         let permalink_for_view = permalink.clone();
         let mut view = PageView {
             slug: page.slug.clone(),
@@ -203,18 +374,18 @@ impl<'a> SiteRenderer<'a> {
             care_cards,
             red_flags_blocks,
             timeline,
-            related: self.graph.related[index].iter().map(|&i| self.link(i)).collect(),
+            related: self.graph.related[index].iter().map(|&i| self.link_in(lang, i)).collect(),
             backlinks: {
                 let mut b: Vec<LinkView> =
                     self.graph.backlinks[index].iter().filter(|&&i| self.pages[i].kind.listed()).map(|&i| self.link(i)).collect();
                 b.sort_by(|x, y| x.title.cmp(&y.title));
                 b
             },
-            sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s)).collect(),
+            sources: page.fm.sources.iter().enumerate().map(|(n, s)| SourceView::of(n, s, &self.t(lang, "safety_netting_label"))).collect(),
             review: ReviewView {
-                last_reviewed: page.fm.last_reviewed.map(human_date),
-                last_reviewed_label: if reviewers.is_empty() { "Last checked against sources" } else { "Page last reviewed" },
-                next_review_due: page.next_review_due.map(|d| d.format("%-d %B %Y").to_string()),
+                last_reviewed: page.fm.last_reviewed.map(date),
+                last_reviewed_label: self.t(lang, if reviewers.is_empty() { "review_last_checked" } else { "review_last_reviewed" }),
+                next_review_due: page.next_review_due.map(date),
                 awaiting_review: reviewers.is_empty(),
                 changed_since_review: if reviewers.is_empty() { None } else { self.review_changes.get(&page.slug).copied() },
                 reviewed_by: reviewers,
@@ -224,6 +395,8 @@ impl<'a> SiteRenderer<'a> {
             gathered_flags,
             leaflet: None,
             jsonld: String::new(),
+            lang: page.lang.clone(),
+            translation: self.translation_view(index),
         };
         if page.kind.listed() {
             view.leaflet = Some(LeafletView {
@@ -252,31 +425,45 @@ impl<'a> SiteRenderer<'a> {
                         }
                     })
                     .collect();
-                (!items.is_empty()).then(|| CareCardView { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items })
+                (!items.is_empty()).then(|| CareCardView {
+                    urgency: u,
+                    heading: self.card_heading(page, u),
+                    prefix: self.t(page.lang.as_deref(), urgency_prefix_key(u)),
+                    items,
+                })
             })
             .collect()
     }
 
-    /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides.
-    fn gathered_flags(&self) -> Vec<GatheredCard> {
+    /// Every emergency and urgent red flag of the site, for "when to see a doctor" guides
+    /// (in the guide's language: each condition's translation, else its original).
+    fn gathered_flags(&self, guide: &Page) -> Vec<GatheredCard> {
+        let lang = guide.lang.as_deref();
+        let pages: Vec<&Page> = self.in_lang(lang).into_iter().map(|i| &self.pages[i]).collect();
         [Urgency::Emergency, Urgency::Urgent]
             .iter()
             .map(|&u| {
-                let mut items: Vec<GatheredFlag> = self
-                    .pages
+                let mut items: Vec<GatheredFlag> = pages
                     .iter()
                     .filter(|p| p.kind == PageKind::Condition)
                     .flat_map(|p| {
+                        let other = if p.lang.as_deref() != lang { self.site_in(p.lang.as_deref()).lang.clone() } else { String::new() };
                         p.body.red_flags.iter().filter(move |f| f.urgency == u).map(move |f| GatheredFlag {
                             // Plain text: emergency items must carry no links, and the page link sits beside it.
                             html: escape_html(&f.plain),
                             page_title: p.fm.title.clone(),
                             page_url: p.url.clone(),
+                            lang: other.clone(),
                         })
                     })
                     .collect();
                 items.sort_by(|a, b| (&a.page_title, &a.html).cmp(&(&b.page_title, &b.html)));
-                GatheredCard { urgency: u, heading: self.card_heading(u), prefix: urgency_prefix(u), items }
+                GatheredCard {
+                    urgency: u,
+                    heading: self.card_heading(guide, u),
+                    prefix: self.t(guide.lang.as_deref(), urgency_prefix_key(u)),
+                    items,
+                }
             })
             .collect()
     }
@@ -315,10 +502,12 @@ impl<'a> SiteRenderer<'a> {
         let template = page.kind.template();
         let mut extra = tera::Context::new();
         extra.insert("page", &view);
+        extra.insert("lang_nav", &self.page_language_nav(i));
         if page.kind == PageKind::Home {
-            self.home_context(&mut extra);
+            self.home_context(page.lang.as_deref(), &mut extra);
         }
-        let bytes = self.render(template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
+        let bytes =
+            self.render_in(page.lang.as_deref(), template, extra.into_json()).with_context(|| format!("while rendering {}", page.path))?;
         Ok((crate::urls::output_path(&page.url), tidy(&bytes)))
     }
 
@@ -326,12 +515,20 @@ impl<'a> SiteRenderer<'a> {
     /// `content/_index.md`, the A–Z, regions, guides and symptoms indexes, 404 and feeds.
     pub fn render_indexes(&self) -> anyhow::Result<Vec<Output>> {
         let mut outputs = Vec::new();
-        if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
-            let mut extra = tera::Context::new();
-            self.home_context(&mut extra);
-            outputs.push(("index.html".into(), self.render("index.html", extra.into_json())?));
+        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
+        for &lang in &langs {
+            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
+                let mut extra = tera::Context::new();
+                self.home_context(lang, &mut extra);
+                extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
+                outputs.push((
+                    crate::urls::output_path(&crate::urls::in_lang(lang, crate::urls::HOME)),
+                    self.render_in(lang, "index.html", extra.into_json())?,
+                ));
+            }
+            outputs.extend(self.index_pages(lang)?);
         }
-        outputs.extend(self.index_pages()?);
+        outputs.extend(self.site_files()?);
         for (path, bytes) in outputs.iter_mut() {
             // Templates end up with ragged whitespace; readers and validators don't care, diffs do.
             if path.ends_with(".html") || path.ends_with(".xml") {
@@ -341,40 +538,52 @@ impl<'a> SiteRenderer<'a> {
         Ok(outputs)
     }
 
-    fn conditions(&self) -> impl Iterator<Item = (usize, &Page)> {
-        self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Condition)
+    /// The condition pages readers of `lang` browse (see [`SiteRenderer::in_lang`]).
+    fn conditions(&self, lang: Option<&str>) -> Vec<(usize, &Page)> {
+        self.in_lang(lang).into_iter().map(|i| (i, &self.pages[i])).filter(|(_, p)| p.kind == PageKind::Condition).collect()
     }
 
-    fn home_context(&self, ctx: &mut tera::Context) {
+    fn home_context(&self, lang: Option<&str>, ctx: &mut tera::Context) {
         let mut symptoms: Vec<LinkView> = self
-            .conditions()
+            .conditions(lang)
+            .into_iter()
             .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
-            .map(|(i, _)| self.link(i))
+            .map(|(i, _)| self.link_in(lang, i))
             .collect();
         symptoms.sort_by(|a, b| a.title.cmp(&b.title));
+        let browsed = self.in_lang(lang);
         let mut guides: Vec<LinkView> =
-            self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+            browsed.iter().copied().filter(|&i| self.pages[i].kind == PageKind::Guide).map(|i| self.link_in(lang, i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
+        // Recently reviewed: by the original's review date, whichever version is shown.
         let mut recent: Vec<(NaiveDate, usize)> = self
             .pages
             .iter()
             .enumerate()
-            .filter(|(_, p)| p.kind.listed())
+            .filter(|(_, p)| p.kind.listed() && p.lang.is_none())
             .filter_map(|(i, p)| p.fm.last_reviewed.map(|d| (d, i)))
             .collect();
         recent.sort_by(|a, b| b.0.cmp(&a.0).then(self.pages[a.1].fm.title.cmp(&self.pages[b.1].fm.title)));
-        let recent: Vec<LinkView> = recent.into_iter().take(8).map(|(_, i)| self.link(i)).collect();
+        let shown = |i: usize| match lang {
+            None => i,
+            Some(l) => self.graph.counterparts[i].iter().copied().find(|&j| self.pages[j].lang.as_deref() == Some(l)).unwrap_or(i),
+        };
+        let recent: Vec<LinkView> = recent.into_iter().take(8).map(|(_, i)| self.link_in(lang, shown(i))).collect();
         ctx.insert("symptoms", &symptoms);
         ctx.insert("guides", &guides);
         ctx.insert("recent", &recent);
-        ctx.insert("condition_count", &self.conditions().count());
+        ctx.insert("condition_count", &self.conditions(lang).len());
     }
 
-    fn index_pages(&self) -> anyhow::Result<Vec<Output>> {
+    /// The index pages of one language: A–Z, regions, guides, symptoms and its feed.
+    fn index_pages(&self, lang: Option<&str>) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
+        let at = |url: &str| crate::urls::in_lang(lang, url);
+        let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         let mut entries: Vec<AzEntry> = Vec::new();
-        for (_, p) in self.conditions() {
+        for (i, p) in self.conditions(lang) {
+            let LinkView { fallback, lang: page_lang, .. } = self.link_in(lang, i);
             entries.push(AzEntry {
                 letter: initial(&p.fm.title),
                 title: p.fm.title.clone(),
@@ -382,6 +591,8 @@ impl<'a> SiteRenderer<'a> {
                 last_reviewed: p.fm.last_reviewed.map(human_date),
                 last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
                 see: None,
+                fallback,
+                lang: page_lang.clone(),
             });
             for alias in &p.fm.also_called {
                 entries.push(AzEntry {
@@ -391,6 +602,8 @@ impl<'a> SiteRenderer<'a> {
                     last_reviewed: None,
                     last_reviewed_iso: None,
                     see: Some(p.fm.title.clone()),
+                    fallback,
+                    lang: page_lang.clone(),
                 });
             }
         }
@@ -400,33 +613,36 @@ impl<'a> SiteRenderer<'a> {
             letters.entry(e.letter.clone()).or_default().push(e);
         }
         let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
-        out.push((crate::urls::output_path(crate::urls::AZ), self.render("az.html", serde_json::json!({ "letters": letters }))?));
+        out.push((
+            crate::urls::output_path(&at(crate::urls::AZ)),
+            self.render_in(lang, "az.html", serde_json::json!({ "letters": letters, "lang_nav": nav(crate::urls::AZ) }))?,
+        ));
 
-        for region in &self.site.regions {
+        for region in &self.site_in(lang).regions {
             let mut pages: Vec<LinkView> = self
-                .conditions()
+                .conditions(lang)
+                .into_iter()
                 .filter(|(_, p)| p.fm.body_region.as_ref().is_some_and(|r| r.value == region.slug))
-                .map(|(i, _)| self.link(i))
+                .map(|(i, _)| self.link_in(lang, i))
                 .collect();
             pages.sort_by(|a, b| a.title.cmp(&b.title));
+            let url = crate::urls::region(&region.slug);
             out.push((
-                crate::urls::output_path(&crate::urls::region(&region.slug)),
-                self.render("region.html", serde_json::json!({ "region": region, "pages": pages }))?,
+                crate::urls::output_path(&at(&url)),
+                self.render_in(lang, "region.html", serde_json::json!({ "region": region, "pages": pages, "lang_nav": nav(&url) }))?,
             ));
         }
-        out.push((crate::urls::output_path(crate::urls::REGIONS), self.render("regions.html", serde_json::json!({}))?));
+        out.push((
+            crate::urls::output_path(&at(crate::urls::REGIONS)),
+            self.render_in(lang, "regions.html", serde_json::json!({ "lang_nav": nav(crate::urls::REGIONS) }))?,
+        ));
 
         let mut guides: Vec<LinkView> =
-            self.pages.iter().enumerate().filter(|(_, p)| p.kind == PageKind::Guide).map(|(i, _)| self.link(i)).collect();
+            self.in_lang(lang).into_iter().filter(|&i| self.pages[i].kind == PageKind::Guide).map(|i| self.link_in(lang, i)).collect();
         guides.sort_by(|a, b| a.title.cmp(&b.title));
-        out.push((crate::urls::output_path(crate::urls::GUIDES), self.render("guides.html", serde_json::json!({ "guides": guides }))?));
-
-        // The conditions folder answers too: a reader who trims a page's address lands on a list.
-        let mut conditions: Vec<LinkView> = self.conditions().map(|(i, _)| self.link(i)).collect();
-        conditions.sort_by_key(|l| l.title.to_lowercase());
         out.push((
-            crate::urls::output_path(crate::urls::CONDITIONS),
-            self.render("conditions.html", serde_json::json!({ "conditions": conditions }))?,
+            crate::urls::output_path(&at(crate::urls::GUIDES)),
+            self.render_in(lang, "guides.html", serde_json::json!({ "guides": guides, "lang_nav": nav(crate::urls::GUIDES) }))?,
         ));
 
         // Former addresses: a page that works without script, and the hosts' redirect file.
@@ -438,31 +654,82 @@ impl<'a> SiteRenderer<'a> {
         }
         out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
 
+        // The conditions folder answers too: a reader who trims a page's address lands on a list.
+        let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
+        conditions.sort_by_key(|l| l.title.to_lowercase());
+        out.push((
+            crate::urls::output_path(&at(crate::urls::CONDITIONS)),
+            self.render_in(
+                lang,
+                "conditions.html",
+                serde_json::json!({ "conditions": conditions, "lang_nav": nav(crate::urls::CONDITIONS) }),
+            )?,
+        ));
+
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
-        for (i, p) in self.conditions() {
+        for (i, p) in self.conditions(lang) {
             if let Some(s) = p.section(SectionKind::Symptoms) {
                 for item in &s.items {
                     let key = short_symptom(item);
                     if !key.is_empty() {
-                        by_symptom.entry(key).or_default().push(self.link(i));
+                        by_symptom.entry(key).or_default().push(self.link_in(lang, i));
                     }
                 }
             }
         }
         let mut hubs: Vec<LinkView> = self
-            .conditions()
+            .conditions(lang)
+            .into_iter()
             .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
-            .map(|(i, _)| self.link(i))
+            .map(|(i, _)| self.link_in(lang, i))
             .collect();
         hubs.sort_by(|a, b| a.title.cmp(&b.title));
         let symptoms: Vec<serde_json::Value> =
             by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
         out.push((
-            crate::urls::output_path(crate::urls::SYMPTOMS),
-            self.render("symptoms.html", serde_json::json!({ "hubs": hubs, "symptoms": symptoms }))?,
+            crate::urls::output_path(&at(crate::urls::SYMPTOMS)),
+            self.render_in(
+                lang,
+                "symptoms.html",
+                serde_json::json!({ "hubs": hubs, "symptoms": symptoms, "lang_nav": nav(crate::urls::SYMPTOMS) }),
+            )?,
         ));
 
+        // A language's feed lists its own pages: originals by review date, translations
+        // by the date they were translated.
+        let dated_by = |p: &Page| p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
+        let mut dated: Vec<&Page> = self.pages.iter().filter(|p| p.lang.as_deref() == lang).collect();
+        dated.sort_by(|a, b| dated_by(b).cmp(&dated_by(a)).then(a.fm.title.cmp(&b.fm.title)));
+        let feed: Vec<FeedEntry> = dated
+            .iter()
+            .filter(|p| p.kind.listed())
+            .take(self.config.feed_limit)
+            .map(|p| FeedEntry {
+                title: p.fm.title.clone(),
+                permalink: format!("{}{}", self.site.base_url, p.url),
+                id: match dated_by(p) {
+                    Some(d) => format!("{}{}#reviewed-{d}", self.site.base_url, p.url),
+                    None => format!("{}{}", self.site.base_url, p.url),
+                },
+                // Only a clinical review is called one: a translation has none of its own yet.
+                reviewed: p.fm.last_reviewed.map(human_date),
+                summary: p.fm.summary.clone(),
+                updated: dated_by(p).map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+            })
+            .collect();
+        let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+        out.push((
+            crate::urls::output_path(&at(crate::urls::FEED)),
+            self.render_in(lang, "atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?,
+        ));
+        Ok(out)
+    }
+
+    /// The files the site has once: 404, sitemap (every language's pages, each with
+    /// its alternates) and robots.txt.
+    fn site_files(&self) -> anyhow::Result<Vec<Output>> {
+        let mut out = Vec::new();
         out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
         if self.config.offline {
             // What the worker shows for a page it has not cached: the emergency line, and what it has.
@@ -478,50 +745,79 @@ impl<'a> SiteRenderer<'a> {
                 self.render("offline.html", serde_json::json!({ "precached": precached }))?,
             ));
         }
-
-        let mut dated: Vec<&Page> = self.pages.iter().collect();
-        dated.sort_by(|a, b| b.fm.last_reviewed.cmp(&a.fm.last_reviewed).then(a.fm.title.cmp(&b.fm.title)));
-        let feed: Vec<FeedEntry> = dated
-            .iter()
-            .filter(|p| p.kind.listed())
-            .take(self.config.feed_limit)
-            .map(|p| FeedEntry {
-                title: p.fm.title.clone(),
-                permalink: format!("{}{}", self.site.base_url, p.url),
-                id: match p.fm.last_reviewed {
-                    Some(d) => format!("{}{}#reviewed-{d}", self.site.base_url, p.url),
-                    None => format!("{}{}", self.site.base_url, p.url),
-                },
-                reviewed: p.fm.last_reviewed.map(human_date),
-                summary: p.fm.summary.clone(),
-                updated: p.fm.last_reviewed.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
-            })
-            .collect();
-        let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
-        out.push((
-            crate::urls::output_path(crate::urls::FEED),
-            self.render("atom.xml", serde_json::json!({ "entries": feed, "updated": updated }))?,
-        ));
-
+        // Former addresses: a page that works without script, and the hosts' redirect file.
+        let redirects = crate::addresses::redirects(self.pages);
+        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
+        for r in &redirects {
+            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        }
+        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
+        let base = &self.site.base_url;
+        let alternates = |nav: Option<LanguageNav>| -> serde_json::Value {
+            match nav {
+                None => serde_json::Value::Null,
+                Some(n) => serde_json::json!(n
+                    .alternates
+                    .iter()
+                    .filter(|a| a.exists)
+                    .map(|a| serde_json::json!({ "lang": a.lang, "href": a.permalink }))
+                    .chain(std::iter::once(serde_json::json!({ "lang": "x-default", "href": n.x_default })))
+                    .collect::<Vec<_>>()),
+            }
+        };
         let mut urls: Vec<serde_json::Value> = self
             .pages
             .iter()
-            .map(|p| serde_json::json!({ "loc": format!("{}{}", self.site.base_url, p.url), "lastmod": p.fm.last_reviewed.map(|d| d.to_string()) }))
+            .enumerate()
+            .map(|(i, p)| {
+                let nav = self.page_language_nav(i);
+                // A translation's last change is when it was translated (it has no review of its own yet).
+                let lastmod = p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
+                let mut u = serde_json::json!({ "loc": format!("{base}{}", p.url), "lastmod": lastmod.map(|d| d.to_string()) });
+                if self.multilingual() {
+                    u["alternates"] = alternates(nav);
+                }
+                u
+            })
             .collect();
-        for extra in crate::urls::INDEXES {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, extra), "lastmod": null }));
-        }
-        for r in &self.site.regions {
-            urls.push(serde_json::json!({ "loc": format!("{}{}", self.site.base_url, r.url), "lastmod": null }));
-        }
-        if !self.pages.iter().any(|p| p.kind == PageKind::Home) {
-            urls.push(serde_json::json!({ "loc": format!("{}/", self.site.base_url), "lastmod": null }));
+        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
+        let mut index_urls: Vec<String> = crate::urls::INDEXES.iter().map(|u| u.to_string()).collect();
+        index_urls.extend(self.site.regions.iter().map(|r| r.url.clone()));
+        for &lang in &langs {
+            for url in &index_urls {
+                let mut u = serde_json::json!({ "loc": format!("{base}{}", crate::urls::in_lang(lang, url)), "lastmod": null });
+                if self.multilingual() {
+                    u["alternates"] = alternates(self.index_language_nav(lang, url));
+                }
+                urls.push(u);
+            }
+            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
+                let mut u =
+                    serde_json::json!({ "loc": format!("{base}{}", crate::urls::in_lang(lang, crate::urls::HOME)), "lastmod": null });
+                if self.multilingual() {
+                    u["alternates"] = alternates(self.index_language_nav(lang, crate::urls::HOME));
+                }
+                urls.push(u);
+            }
         }
         urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
-        out.push((crate::urls::output_path(crate::urls::SITEMAP), self.render("sitemap.xml", serde_json::json!({ "urls": urls }))?));
+        out.push((
+            crate::urls::output_path(crate::urls::SITEMAP),
+            self.render("sitemap.xml", serde_json::json!({ "urls": urls, "multilingual": self.multilingual() }))?,
+        ));
         out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// The UI strings the search script uses, as JSON for its `data-strings`.
+fn search_strings(t: &BTreeMap<String, String>) -> String {
+    let picked: BTreeMap<&String, &String> = t
+        .iter()
+        .filter(|(k, _)| k.starts_with("js_") || ["care_heading_end", "care_heading_now", "emergency_footer"].contains(&k.as_str()))
+        .collect();
+    serde_json::to_string(&picked).unwrap_or_default()
 }
 
 /// A short fingerprint of what a page says (its words, care cards, sources and review),

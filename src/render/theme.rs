@@ -33,7 +33,15 @@ pub struct Theme {
     pub template_paths: BTreeMap<String, String>,
     /// Links refused or skipped, include cycles: reported by `check`, `build` and `serve`.
     pub problems: Vec<Diagnostic>,
+    /// UI strings by locale (`strings/<locale>.toml`): key → text. A site's file adds
+    /// to and overrides the theme's keys one by one.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Locale → the site-relative file its strings were last read from (absent: built in).
+    pub string_paths: BTreeMap<String, String>,
 }
+
+/// The locale whose strings every other locale must match key for key.
+pub const REFERENCE_STRINGS: &str = "en-GB";
 
 impl Theme {
     pub fn load(root: &Path) -> anyhow::Result<Theme> {
@@ -42,7 +50,7 @@ impl Theme {
             theme.add(rel, bytes.to_vec(), None);
         }
         let canonical_root = root.canonicalize().with_context(|| format!("cannot read the site folder {}", root.display()))?;
-        for (dir, prefix) in [("themes/default", ""), ("templates", "templates/"), ("static", "static/")] {
+        for (dir, prefix) in [("themes/default", ""), ("templates", "templates/"), ("static", "static/"), ("strings", "strings/")] {
             theme.overlay(root, &canonical_root, dir, prefix)?;
         }
         theme.break_include_cycles();
@@ -59,7 +67,83 @@ impl Theme {
             };
         } else if let Some(path) = rel.strip_prefix("static/") {
             self.statics.insert(path.to_string(), bytes);
+        } else if let Some(locale) = rel.strip_prefix("strings/").and_then(|r| r.strip_suffix(".toml")) {
+            let shown = from.clone().unwrap_or_else(|| format!("(built-in theme) strings/{locale}.toml"));
+            match toml::from_str::<BTreeMap<String, String>>(&String::from_utf8_lossy(&bytes)) {
+                Ok(table) => {
+                    self.strings.entry(locale.to_string()).or_default().extend(table);
+                    if let Some(p) = from {
+                        self.string_paths.insert(locale.to_string(), p);
+                    }
+                }
+                Err(e) => self.problems.push(
+                    Diagnostic::new(Rule::MissingString, &shown, None, format!("these UI strings cannot be read: {}", e.message().trim()))
+                        .with_help("write one `key = \"text\"` line per string"),
+                ),
+            }
         }
+    }
+
+    /// The UI strings for pages in `locale`: its own file, else its language's
+    /// (`es-US` → `es`), else the reference strings.
+    pub fn strings_for(&self, locale: &str) -> &BTreeMap<String, String> {
+        let primary = locale.split('-').next().unwrap_or(locale);
+        self.strings
+            .get(locale)
+            .or_else(|| self.strings.get(primary))
+            .or_else(|| self.strings.get(REFERENCE_STRINGS))
+            .expect("the built-in theme has reference strings")
+    }
+
+    /// Which locale's file serves `locale` (see [`Theme::strings_for`]), if any.
+    pub fn strings_locale(&self, locale: &str) -> Option<&str> {
+        let primary = locale.split('-').next().unwrap_or(locale);
+        [locale, primary]
+            .into_iter()
+            .find(|l| self.strings.contains_key(*l))
+            .and_then(|l| self.strings.get_key_value(l))
+            .map(|(k, _)| k.as_str())
+    }
+
+    /// A located error for every UI string the reference locale has and one of the
+    /// site's `locales` lacks (or for a locale with no strings at all).
+    pub fn missing_strings(&self, locales: &[&str]) -> Vec<Diagnostic> {
+        let reference = &self.strings[REFERENCE_STRINGS];
+        let mut out = Vec::new();
+        for &locale in locales {
+            let Some(found) = self.strings_locale(locale) else {
+                out.push(
+                    Diagnostic::new(
+                        Rule::MissingString,
+                        "site.toml",
+                        None,
+                        format!("the theme has no UI strings for `{locale}`, one of the site's languages"),
+                    )
+                    .with_help(format!(
+                        "write strings/{locale}.toml with every key of the theme's strings/{REFERENCE_STRINGS}.toml, translated"
+                    )),
+                );
+                continue;
+            };
+            let path = self.string_paths.get(found).cloned().unwrap_or_else(|| format!("strings/{found}.toml"));
+            let have = &self.strings[found];
+            let missing: Vec<&str> = reference.keys().filter(|k| !have.contains_key(*k)).map(String::as_str).collect();
+            for key in missing {
+                out.push(
+                    Diagnostic::new(
+                        Rule::MissingString,
+                        &path,
+                        None,
+                        format!("the UI string `{key}` has no {found} text, so {found} pages cannot show it"),
+                    )
+                    .with_help(format!(
+                        "add `{key} = \"…\"` to strings/{found}.toml (the {REFERENCE_STRINGS} text is \"{}\")",
+                        reference[key]
+                    )),
+                );
+            }
+        }
+        out
     }
 
     fn refuse_outside(&mut self, rel: &str, target: &Path) {

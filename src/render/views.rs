@@ -25,6 +25,55 @@ pub struct LinkView {
     pub last_reviewed: Option<String>,
     /// The same date as `2026-03-12`, for `<time datetime>`.
     pub last_reviewed_iso: Option<String>,
+    /// In a list for readers of another language: the page has no translation in
+    /// it yet, so the link goes to the original (templates say so).
+    pub fallback: bool,
+    /// The original's language (`lang` of its title) when `fallback`; empty otherwise.
+    pub lang: String,
+}
+
+/// The same page (or index page) in one of the site's languages, for `hreflang`
+/// alternates and the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternate {
+    /// The `hreflang` / `lang` value: `en-US`, `es`.
+    pub lang: String,
+    /// Its name in itself: "English", "Español".
+    pub name: String,
+    /// Where the page is in that language, or (when `exists` is false) that
+    /// language's home page.
+    pub url: String,
+    pub permalink: String,
+    /// Whether the page has a version in this language.
+    pub exists: bool,
+    /// Whether it is the language being shown.
+    pub current: bool,
+    /// What to say when the page has no version in this language, in that language.
+    pub missing_text: String,
+    /// The text of the link to that language's home page when the page is missing.
+    pub missing_link: String,
+}
+
+/// Every language's version of the page being shown; `None` on a one-language site.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageNav {
+    pub alternates: Vec<Alternate>,
+    /// The default language's version, for `hreflang="x-default"`.
+    pub x_default: String,
+}
+
+/// A translation's provenance as the page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationView {
+    /// The original's review date it was translated from, as readers write dates.
+    pub source_reviewed: Option<String>,
+    pub translated: Option<String>,
+    pub translated_by: Vec<String>,
+    /// The original has been reviewed again since: the page says so and links it.
+    pub stale: bool,
+    pub original_url: String,
+    pub original_lang: String,
+    pub original_title: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -41,7 +90,7 @@ pub struct CareCardView {
     /// "Call 911 or go to the emergency room now if:"
     pub heading: String,
     /// Hidden prefix for screen readers: "Immediate action required".
-    pub prefix: &'static str,
+    pub prefix: String,
     pub items: Vec<String>,
 }
 
@@ -63,13 +112,14 @@ pub struct SourceView {
     /// The list item's id, which citations link to: `source-1`, `source-2`, …
     pub anchor: String,
     /// What kind of source it is, in words, when it is not an article: "Editors' safety-netting".
-    pub label: Option<&'static str>,
+    pub label: Option<String>,
 }
 
 impl SourceView {
-    pub fn of(n: usize, source: &Source) -> SourceView {
+    /// The `n`th source; `safety_netting` is what the page's language calls the editors' additions.
+    pub fn of(n: usize, source: &Source, safety_netting: &str) -> SourceView {
         // Validated by `check`; dropped here too, so no path around validation publishes a script URL.
-        let label = (source.kind == SourceKind::SafetyNetting).then_some(super::markdown::SAFETY_NETTING_LABEL);
+        let label = (source.kind == SourceKind::SafetyNetting).then(|| safety_netting.to_string());
         let mut source = source.clone();
         source.url = source.url.filter(|u| crate::url::publishable(u, false).is_some());
         SourceView { source, anchor: super::markdown::source_anchor(n), label }
@@ -103,13 +153,15 @@ pub struct GatheredFlag {
     pub html: String,
     pub page_title: String,
     pub page_url: String,
+    /// The flag's language when it is not the guide's (an untranslated page's); empty otherwise.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GatheredCard {
     pub urgency: Urgency,
     pub heading: String,
-    pub prefix: &'static str,
+    pub prefix: String,
     pub items: Vec<GatheredFlag>,
 }
 
@@ -118,7 +170,7 @@ pub struct ReviewView {
     pub last_reviewed: Option<String>,
     /// "Page last reviewed" once a clinician has reviewed the page; until then
     /// "Last checked against sources", so nobody takes the date for clinical review.
-    pub last_reviewed_label: &'static str,
+    pub last_reviewed_label: String,
     pub next_review_due: Option<String>,
     pub reviewed_by: Vec<String>,
     pub awaiting_review: bool,
@@ -162,6 +214,10 @@ pub struct PageView {
     pub leaflet: Option<LeafletView>,
     /// schema.org JSON-LD, serialised and safe to place inside `<script>`.
     pub jsonld: String,
+    /// The page's language code for a translation (`es`); `None` in the default language.
+    pub lang: Option<String>,
+    /// A translation's provenance (`None` for originals).
+    pub translation: Option<TranslationView>,
 }
 
 /// The printed leaflet's footer: the page's address as a QR code and its version.
@@ -183,6 +239,10 @@ pub struct AzEntry {
     pub last_reviewed_iso: Option<String>,
     /// For "also called" entries: the page's own title.
     pub see: Option<String>,
+    /// The page has no translation in the reader's language yet (see [`LinkView::fallback`]).
+    pub fallback: bool,
+    /// The original's language when `fallback`; empty otherwise.
+    pub lang: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -203,6 +263,9 @@ pub struct SiteView {
     pub emergency_heading: String,
     /// The site's addresses (`site.urls.az` …), so templates never spell a URL.
     pub urls: crate::urls::SiteUrls,
+    /// The search script's strings in this language (JSON of the `js_*` UI strings and
+    /// the emergency-line pieces), sent to it on sites with several languages.
+    pub search_strings: String,
     /// The offline service worker's address, when the site publishes one.
     pub service_worker: Option<&'static str>,
 }
@@ -220,10 +283,11 @@ pub struct FeedEntry {
     pub updated: String,
 }
 
-pub fn urgency_prefix(u: Urgency) -> &'static str {
+/// The UI string key of a care card's hidden prefix ("Immediate action required").
+pub fn urgency_prefix_key(u: Urgency) -> &'static str {
     match u {
-        Urgency::Emergency => "Immediate action required",
-        Urgency::Urgent => "Urgent advice",
-        Urgency::Routine => "Non-urgent advice",
+        Urgency::Emergency => "care_prefix_emergency",
+        Urgency::Urgent => "care_prefix_urgent",
+        Urgency::Routine => "care_prefix_routine",
     }
 }

@@ -7,6 +7,16 @@
   var scrollKey = "medkb-scroll:" + location.pathname;
   var seenVersion = null;
   var host = null;
+  // The overlay's words in the page's language: the theme's js_overlay_* strings, which
+  // pages of a site with several languages carry on their search form (data-strings).
+  var T = { js_overlay_label: "medkb build errors", js_overlay_hide: "hide", js_overlay_error: "error", js_overlay_errors: "errors",
+    js_overlay_cannot_build: "the site cannot be built",
+    js_overlay_text: "This tab shows the last good version. Fix the file and save: this message goes away by itself." };
+  try {
+    var carrier = document.querySelector("form.site-search[data-strings]");
+    var given = carrier ? JSON.parse(carrier.getAttribute("data-strings")) : {};
+    for (var k in given) if (k.indexOf("js_overlay_") === 0) T[k] = given[k];
+  } catch (e) { /* keep English */ }
 
   // Back where the reader was after a reload.
   try {
@@ -57,16 +67,16 @@
     var bg = document.createElement("div");
     bg.className = "bg";
     bg.setAttribute("role", "alertdialog");
-    bg.setAttribute("aria-label", "medkb build errors");
+    bg.setAttribute("aria-label", T.js_overlay_label);
     var box = document.createElement("div");
     box.className = "box";
     var close = document.createElement("button");
-    close.textContent = "hide";
+    close.textContent = T.js_overlay_hide;
     close.onclick = hideOverlay;
     var h = document.createElement("h1");
-    h.textContent = "medkb: " + errors.length + " error" + (errors.length === 1 ? "" : "s") + " — the site cannot be built";
+    h.textContent = "medkb: " + errors.length + " " + (errors.length === 1 ? T.js_overlay_error : T.js_overlay_errors) + " — " + T.js_overlay_cannot_build;
     var p = document.createElement("p");
-    p.textContent = "This tab shows the last good version. Fix the file and save: this message goes away by itself.";
+    p.textContent = T.js_overlay_text;
     box.appendChild(close);
     box.appendChild(h);
     box.appendChild(p);

@@ -239,6 +239,20 @@ fn rebuild_loop(
     }
 }
 
+/// The `translation-stale` warnings about translations of the pages just saved.
+fn stale_translations_of(diags: &[crate::diag::Located], changes: &BTreeSet<Change>) -> Vec<crate::diag::Located> {
+    diags
+        .iter()
+        .filter(|d| d.code == crate::rules::Rule::TranslationStale)
+        .filter(|d| {
+            // content/<code>/conditions/x.md translates content/conditions/x.md.
+            let original = d.path.strip_prefix("content/").and_then(|r| r.split_once('/')).map(|(_, rest)| format!("content/{rest}"));
+            original.is_some_and(|o| changes.contains(&Change::Page(o)))
+        })
+        .cloned()
+        .collect()
+}
+
 /// Publishes the outcome of a build: new site version and tab events, terminal lines.
 fn report(
     engine: &Engine,
@@ -292,6 +306,13 @@ fn report(
             let warnings = engine.warning_count();
             if verbosity.first {
                 crate::diag::print_human(engine.diagnostics(), crate::diag::PrintOptions::default());
+            } else {
+                // Saving an original that was reviewed again makes its translations stale:
+                // say so at once, not only in the warning count.
+                let stale = stale_translations_of(engine.diagnostics(), changes);
+                if !stale.is_empty() {
+                    crate::diag::print_human(&stale, crate::diag::PrintOptions::default());
+                }
             }
             eprintln!(
                 "medkb: {what}{} pages, {} rendered, {} files changed in {} ms{}",
@@ -338,5 +359,36 @@ fn describe(changes: &BTreeSet<Change>) -> String {
         0 => "built: ".into(),
         1..=3 => format!("{}: ", names.join(", ")),
         n => format!("{n} changes: "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn saving_an_original_names_its_stale_translations() {
+        let d = |path: &str, code| crate::diag::Located {
+            path: path.into(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 2,
+            severity: crate::diag::Severity::Warning,
+            code,
+            message: "m".into(),
+            help: None,
+            source_line: None,
+            source_column: 1,
+        };
+        let diags = vec![
+            d("content/es/conditions/gout.md", crate::rules::Rule::TranslationStale),
+            d("content/es/conditions/calf-strain.md", crate::rules::Rule::TranslationStale),
+            d("content/conditions/gout.md", crate::rules::Rule::LongSummary),
+        ];
+        let saved: BTreeSet<Change> = [Change::Page("content/conditions/gout.md".into())].into_iter().collect();
+        let shown: Vec<String> = stale_translations_of(&diags, &saved).into_iter().map(|d| d.path).collect();
+        assert_eq!(shown, ["content/es/conditions/gout.md"]);
+        assert!(stale_translations_of(&diags, &BTreeSet::new()).is_empty());
     }
 }

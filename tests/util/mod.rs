@@ -24,6 +24,13 @@ impl Site {
         Site { dir }
     }
 
+    /// A copy of the fixture site `tests/fixtures/<name>/`.
+    pub fn named(name: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixtures().join(name), dir.path());
+        Site { dir }
+    }
+
     /// The base site with the files of `tests/fixtures/check/<name>/` laid over it.
     pub fn with_overlay(name: &str) -> Site {
         let site = Site::base();

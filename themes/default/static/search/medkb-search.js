@@ -37,6 +37,35 @@ const form = document.querySelector("form.site-search");
 const input = document.getElementById("search-input");
 const list = document.getElementById("search-results");
 
+// What the script says, in the page's language: the theme's js_* strings for that
+// language when the site has several (data-strings), else these English defaults.
+const T = Object.assign(
+  {
+    js_search_failed: "Search could not be loaded. Use the A–Z index instead.",
+    js_showing_results_for: "Showing results for",
+    js_search_instead: "Search instead for",
+    js_no_page_covers: "No page covers",
+    js_browse_the: "Browse the",
+    js_az_of_conditions: "A–Z of conditions",
+    js_or: "or",
+    js_regions: "conditions by body region",
+    js_regions_url: "/regions/",
+    js_not_exact: "Not an exact match",
+    js_no_page_covers_this: "No page covers this.",
+    js_partial_matches: "partial matches.",
+    js_result: "result",
+    js_results: "results",
+    js_choose: "use up and down arrows to choose",
+    js_search_results: "Search results",
+    js_highlighted: "Highlighted:",
+    js_remove_highlight: "Remove highlight",
+    care_heading_end: " if:",
+    care_heading_now: " now",
+    emergency_footer: "if you think it is an emergency.",
+  },
+  JSON.parse(form?.dataset.strings || "{}"),
+);
+
 if (form && input && list) setUp();
 highlightLanding();
 
@@ -51,7 +80,7 @@ function setUp() {
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
-  if (!list.getAttribute("aria-label")) list.setAttribute("aria-label", "Search results");
+  if (!list.getAttribute("aria-label")) list.setAttribute("aria-label", T.js_search_results);
 
   // Announces result counts and loading problems to screen readers.
   const status = document.createElement("div");
@@ -72,7 +101,7 @@ function setUp() {
       engine = loadEngine(wasmUrl, root).catch((err) => {
         engine = null; // allow a retry on next focus
         console.error("medkb search:", err);
-        status.textContent = "Search could not be loaded. Use the A–Z index instead.";
+        status.textContent = T.js_search_failed;
         throw err;
       });
     }
@@ -140,7 +169,7 @@ function setUp() {
 
   // The line shown with every "no page" answer, from the site's care-card wording.
   const emergencyLine = () =>
-    `${emergencyHeading.replace(" if:", "").replace(" now", "")} if you think it is an emergency.`;
+    `${emergencyHeading.replace(T.care_heading_end, "").replace(T.care_heading_now, "")} ${T.emergency_footer}`;
 
   function render(answer, text) {
     answer = answer || {};
@@ -175,9 +204,9 @@ function setUp() {
       list.append(card);
     }
     if (answer.corrected && hits.length) {
-      const p = el("p", "search-corrected", "Showing results for ");
+      const p = el("p", "search-corrected", `${T.js_showing_results_for} `);
       p.append(el("strong", null, answer.corrected), ". ");
-      const again = el("a", "search-original", `Search instead for "${text}"`);
+      const again = el("a", "search-original", `${T.js_search_instead} "${text}"`);
       again.href = "#";
       again.addEventListener("mousedown", (ev) => ev.preventDefault());
       again.addEventListener("click", (ev) => {
@@ -190,16 +219,16 @@ function setUp() {
     }
     if (open && results.length === 0) {
       const none = el("div", "search-empty");
-      none.append(el("p", "search-empty-title", `No page covers “${text ?? input.value}”.`));
-      const browse = el("p", null, "Browse the ");
-      const az = el("a", null, "A–Z of conditions");
-      az.href = "/a-z/";
-      const regions = el("a", null, "conditions by body region");
-      regions.href = "/regions/";
-      browse.append(az, " or ", regions, ".");
+      none.append(el("p", "search-empty-title", `${T.js_no_page_covers} “${text ?? input.value}”.`));
+      const browse = el("p", null, `${T.js_browse_the} `);
+      const az = el("a", null, T.js_az_of_conditions);
+      az.href = form.getAttribute("action") || "/a-z/";
+      const regions = el("a", null, T.js_regions);
+      regions.href = T.js_regions_url;
+      browse.append(az, ` ${T.js_or} `, regions, ".");
       none.append(browse, el("p", "search-emergency-line", emergencyLine()));
       list.append(none);
-      if (partial.length) list.append(el("p", "search-partial-heading", "Not an exact match"));
+      if (partial.length) list.append(el("p", "search-partial-heading", T.js_not_exact));
     }
     hits.forEach((hit, i) => list.appendChild(resultLink(hit, i)));
     list.hidden = !open;
@@ -207,8 +236,8 @@ function setUp() {
     status.textContent = open
       ? (emergency.length ? `${emergencyHeading} ${emergency.map((e) => e.text).join("; ")}. ` : "") +
         (results.length === 0
-          ? `No page covers this.${partial.length ? ` ${partial.length} partial matches.` : ""}`
-          : `${results.length} result${results.length === 1 ? "" : "s"}, use up and down arrows to choose`)
+          ? `${T.js_no_page_covers_this}${partial.length ? ` ${partial.length} ${T.js_partial_matches}` : ""}`
+          : `${results.length} ${results.length === 1 ? T.js_result : T.js_results}, ${T.js_choose}`)
       : "";
   }
 
@@ -435,10 +464,10 @@ function highlightLanding() {
   CSS.highlights.set("medkb-search", new Highlight(...ranges));
   const bar = document.createElement("p");
   bar.className = "search-highlight-bar";
-  bar.textContent = `Highlighted: ${words.join(", ")}. `;
+  bar.textContent = `${T.js_highlighted} ${words.join(", ")}. `;
   const clear = document.createElement("button");
   clear.type = "button";
-  clear.textContent = "Remove highlight";
+  clear.textContent = T.js_remove_highlight;
   clear.addEventListener("click", () => {
     CSS.highlights.delete("medkb-search");
     bar.remove();
