@@ -226,3 +226,22 @@ fn spanish_relevance() {
     assert!(report.mrr >= ES_MRR_FLOOR, "MRR {:.3} < {ES_MRR_FLOOR}\n{report}", report.mrr);
     assert!(weak.is_empty(), "{weak:?}\n{report}");
 }
+
+/// Spanish emergencies come first too: the Spanish index knows the emergency
+/// concepts in Spanish ("infarto", "no puedo respirar"), not only the pages' flags.
+#[test]
+fn spanish_emergencies_come_first() {
+    let docs = documents_in(Some("es"));
+    let mut sorted: Vec<&Document> = docs.iter().collect();
+    sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let files = search_index::build_index_sorted_in(search_index::Language::Spanish, sorted).expect("index builds");
+    let index = SearchIndex::open(files).expect("index opens");
+    let ask = |q: &str| index.answer(&search_index::Query { text: format!("{q} "), limit: 10, ..Default::default() });
+    let heart = ask("infarto");
+    assert_eq!(heart.emergency.first().map(|e| e.slug.as_str()), Some("chest-pain-while-running"), "{:?}", heart.emergency);
+    assert_eq!(heart.results.first().map(|h| h.slug.as_str()), Some("chest-pain-while-running"));
+    for q in ["no puedo respirar", "me desmayé después de correr", "dolor en el pecho", "ictus", "hemorragia"] {
+        assert!(!ask(q).emergency.is_empty(), "{q:?} has no emergency line");
+    }
+    assert!(ask("dolor de rodilla").emergency.is_empty());
+}

@@ -10,9 +10,11 @@
 //! on a running site) still gets its line, without a page: on a health
 //! site the emergency line must never depend on the content having it.
 //!
-//! The list is English and built in, because it must work on every site
-//! without setup; a site adds lay names for its own flags in its synonyms
-//! file ([`crate::Synonyms`]), which expands the flags at build time.
+//! The lists are built in, one per index language (English and Spanish),
+//! because they must work on every site without setup; a site adds lay names
+//! for its own flags in its synonyms file ([`crate::Synonyms`]), which expands
+//! the flags at build time. The Spanish list is the editors' own wording,
+//! awaiting clinical review like the Spanish pages.
 
 use crate::analysis;
 
@@ -96,9 +98,70 @@ pub const CONCEPTS: &[Concept] = &[
     },
 ];
 
+/// The same concepts for Spanish readers, matched with the Spanish analyzer.
+/// Bleeding names no flag words: "sangre" is also in "tose sangre", which is
+/// another emergency, so severe bleeding always gets its own line.
+pub const CONCEPTS_ES: &[Concept] = &[
+    Concept {
+        line: "tiene dolor, presión u opresión en el pecho, o cree que está teniendo un infarto",
+        triggers: &[
+            "infarto",
+            "ataque al corazón",
+            "ataque cardiaco",
+            "paro cardiaco",
+            "dolor de pecho",
+            "dolor en el pecho",
+            "opresión en el pecho",
+            "presión en el pecho",
+            "pecho apretado",
+            "angina de pecho",
+        ],
+        flag_words: &["pecho"],
+    },
+    Concept {
+        line: "cree que está teniendo un ictus (derrame cerebral): la cara caída, un brazo o una pierna débil, o el habla arrastrada o confusa",
+        triggers: &["ictus", "derrame cerebral", "accidente cerebrovascular", "embolia cerebral", "cara caída", "habla arrastrada"],
+        flag_words: &[],
+    },
+    Concept {
+        line: "no puede respirar, o le cuesta respirar incluso en reposo",
+        triggers: &["no puedo respirar", "no puede respirar", "no respira", "me ahogo", "se ahoga", "asfixia", "atragantado", "me falta el aire"],
+        flag_words: &["aire"],
+    },
+    Concept {
+        line: "alguien se desploma, se desmaya o pierde el conocimiento",
+        triggers: &[
+            "desmayo",
+            "desmayé",
+            "desmayó",
+            "desmayarse",
+            "desmayado",
+            "perdió el conocimiento",
+            "perder el conocimiento",
+            "inconsciente",
+            "se desplomó",
+            "colapso",
+        ],
+        flag_words: &["desmaya"],
+    },
+    Concept {
+        line: "hay un sangrado grave que no se detiene",
+        triggers: &["sangrado abundante", "sangrado grave", "sangra mucho", "hemorragia", "no para de sangrar"],
+        flag_words: &[],
+    },
+];
+
+/// The concepts of the language this thread analyses in ([`analysis::language`]).
+pub fn concepts() -> &'static [Concept] {
+    match analysis::language() {
+        analysis::Language::Spanish => CONCEPTS_ES,
+        analysis::Language::English => CONCEPTS,
+    }
+}
+
 /// The concepts named in `stems` (the query's stems, in order).
 pub fn concepts_in(stems: &[String]) -> Vec<&'static Concept> {
-    CONCEPTS
+    concepts()
         .iter()
         .filter(|c| {
             c.triggers.iter().any(|t| {
@@ -131,5 +194,19 @@ mod tests {
         assert_eq!(lines("Stroke?").len(), 1);
         assert!(lines("heart rate").is_empty());
         assert!(lines("attack of cramp").is_empty());
+    }
+
+    #[test]
+    fn spanish_readers_have_their_own_concepts() {
+        let es = |q: &str| analysis::with_language(analysis::Language::Spanish, || lines(q));
+        assert_eq!(es("¿estoy teniendo un infarto?").len(), 1);
+        assert_eq!(es("Infarto").len(), 1);
+        assert_eq!(es("dolor en el pécho").len(), 1, "accents typed or not");
+        assert_eq!(es("no puedo respirar").len(), 1);
+        assert_eq!(es("se desmayó al terminar").len(), 1);
+        assert_eq!(es("hemorragia").len(), 1);
+        assert!(es("dolor de rodilla").is_empty());
+        assert!(es("heart attack").is_empty(), "English words do not trigger Spanish concepts");
+        assert!(es("infarto")[0].starts_with("tiene dolor"), "the line is Spanish");
     }
 }
