@@ -438,3 +438,23 @@ fn recorded_urls_guard_against_renames_without_an_alias() {
     let record = site.read("published-urls.txt");
     assert!(record.lines().any(|l| l == "/conditions/calf-strain/") && record.lines().any(|l| l == "/conditions/calf-muscle-strain/"));
 }
+
+#[test]
+fn the_feed_has_one_entry_per_review() {
+    let site = Site::base();
+    let page = site.read("content/conditions/calf-strain.md");
+    let page = page.replacen(
+        "[[sources]]",
+        "[[review_history]]\ndate = 2025-06-01\nby = \"Dr Earlier Reviewer, GP\"\n\n[[review_history]]\ndate = 2026-01-10\nby = \"Dr Example Reviewer, GP\"\n\n[[sources]]",
+        1,
+    );
+    site.write("content/conditions/calf-strain.md", page);
+    let out = site.build();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let feed = site.read("public/atom.xml");
+    for day in ["2025-06-01", "2026-01-10"] {
+        let id = format!("<id>https://fixture.example/conditions/calf-strain/#reviewed-{day}</id>");
+        assert_eq!(feed.matches(&id).count(), 1, "one entry for the review of {day}:\n{feed}");
+    }
+    assert!(feed.contains("<title>Calf Strain: reviewed 1 June 2025</title>"), "{feed}");
+}

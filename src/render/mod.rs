@@ -696,26 +696,35 @@ impl<'a> SiteRenderer<'a> {
             )?,
         ));
 
-        // A language's feed lists its own pages: originals by review date, translations
-        // by the date they were translated.
-        let dated_by = |p: &Page| p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
-        let mut dated: Vec<&Page> = self.pages.iter().filter(|p| p.lang.as_deref() == lang).collect();
-        dated.sort_by(|a, b| dated_by(b).cmp(&dated_by(a)).then(a.fm.title.cmp(&b.fm.title)));
-        let feed: Vec<FeedEntry> = dated
-            .iter()
-            .filter(|p| p.kind.listed())
+        // A language's feed has one entry per review of each of its pages (every
+        // `review_history` date and `last_reviewed`), newest first; a translation's
+        // entry is dated when it was translated and is never called a review.
+        let translated = |p: &Page| p.fm.translation.as_ref().and_then(|t| t.translated);
+        let mut events: Vec<(Option<NaiveDate>, bool, &Page)> = Vec::new();
+        for p in self.pages.iter().filter(|p| p.lang.as_deref() == lang && p.kind.listed()) {
+            let mut days: Vec<NaiveDate> = p.fm.review_history.iter().map(|r| r.date).chain(p.fm.last_reviewed).collect();
+            days.sort();
+            days.dedup();
+            match (days.is_empty(), translated(p)) {
+                (false, _) => events.extend(days.into_iter().map(|d| (Some(d), true, p))),
+                (true, t) => events.push((t, false, p)),
+            }
+        }
+        events.sort_by(|(da, _, a), (db, _, b)| db.cmp(da).then(a.fm.title.cmp(&b.fm.title)));
+        let feed: Vec<FeedEntry> = events
+            .into_iter()
             .take(self.config.feed_limit)
-            .map(|p| FeedEntry {
+            .map(|(day, review, p)| FeedEntry {
                 title: p.fm.title.clone(),
                 permalink: format!("{}{}", self.site.base_url, p.url),
-                id: match dated_by(p) {
+                id: match day {
                     Some(d) => format!("{}{}#reviewed-{d}", self.site.base_url, p.url),
                     None => format!("{}{}", self.site.base_url, p.url),
                 },
                 // Only a clinical review is called one: a translation has none of its own yet.
-                reviewed: p.fm.last_reviewed.map(human_date),
+                reviewed: day.filter(|_| review).map(human_date),
                 summary: p.fm.summary.clone(),
-                updated: dated_by(p).map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+                updated: day.map(|d| format!("{d}T00:00:00Z")).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
             })
             .collect();
         let updated = feed.first().map(|f| f.updated.clone()).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
