@@ -196,7 +196,12 @@ impl<'a> SiteRenderer<'a> {
     fn link_in(&self, lang: Option<&str>, i: usize) -> LinkView {
         let fallback = lang.is_some() && self.pages[i].lang.as_deref() != lang;
         let page_lang = if fallback { self.site_in(self.pages[i].lang.as_deref()).lang.clone() } else { String::new() };
-        LinkView { fallback, lang: page_lang, ..self.link(i) }
+        let mut view = LinkView { fallback, lang: page_lang, ..self.link(i) };
+        // Dates in the reader's language ("21 de noviembre de 2026").
+        if let (Some(d), Some(l)) = (self.pages[i].fm.last_reviewed, self.config.language(lang)) {
+            view.last_reviewed = Some(l.vocabulary.format_date(d, &l.date_format));
+        }
+        view
     }
 
     /// The pages readers of `lang` browse: each default-language page, or its
