@@ -650,15 +650,6 @@ impl<'a> SiteRenderer<'a> {
             self.render_in(lang, "guides.html", serde_json::json!({ "guides": guides, "lang_nav": nav(crate::urls::GUIDES) }))?,
         ));
 
-        // Former addresses: a page that works without script, and the hosts' redirect file.
-        let redirects = crate::addresses::redirects(self.pages);
-        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
-        for r in &redirects {
-            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
-            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
-        }
-        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
-
         // The conditions folder answers too: a reader who trims a page's address lands on a list.
         let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
         conditions.sort_by_key(|l| l.title.to_lowercase());
