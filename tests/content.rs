@@ -129,8 +129,7 @@ fn check_is_clean_apart_from_review_notes() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     // Any warning or error fails, in every language: the Spanish summaries
     // (content/es/) now keep the same 160-character limit as the English ones.
-    let not_notes: Vec<&serde_json::Value> =
-        v["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] != "note").collect();
+    let not_notes: Vec<&serde_json::Value> = v["diagnostics"].as_array().unwrap().iter().filter(|d| d["severity"] != "note").collect();
     assert!(not_notes.is_empty(), "{not_notes:#?}");
     // Notes: pages await clinical review, and every editors' safety-netting addition is listed for it.
     let notes: HashSet<&str> =

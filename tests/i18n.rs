@@ -234,6 +234,14 @@ fn each_language_has_its_own_search_index_and_analyzer() {
     let bad = site.medkb(&["search", "x", "--lang", "fr"]);
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("`fr` is not one of the site's other languages"), "{}", stderr(&bad));
+    // The terminal answers in the index's language, from the theme's strings.
+    let none = site.medkb(&["search", "xyzzy plumbus", "--lang", "es"]);
+    assert!(none.status.success(), "{}", stderr(&none));
+    assert!(stderr(&none).contains("Ninguna página trata de `xyzzy plumbus`"), "{}", stderr(&none));
+    assert!(stderr(&none).contains("(/es/a-z/)") && stderr(&none).contains("si cree que es una emergencia."), "{}", stderr(&none));
+    assert!(!stderr(&none).contains("No page covers"), "{}", stderr(&none));
+    let none = site.medkb(&["search", "xyzzy plumbus"]);
+    assert!(stderr(&none).contains("No page covers `xyzzy plumbus`") && stderr(&none).contains("(/a-z/)"), "{}", stderr(&none));
 }
 
 #[test]
