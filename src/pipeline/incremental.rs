@@ -498,7 +498,7 @@ impl Engine {
     fn reload_theme(&mut self) -> anyhow::Result<()> {
         let theme = Theme::load(&self.root)?;
         // The UI strings render into every page as the templates do.
-        self.templates_hash = hash_of(&(&theme.templates, &theme.strings));
+        self.templates_hash = hash_of((&theme.templates, &theme.strings));
         self.theme = Some(theme);
         Ok(())
     }
