@@ -52,24 +52,27 @@ function pageUrls(pack, manifest) {
   return urls;
 }
 
-/** Fetches `urls` not yet saved, a few at a time, and saves those the host has. */
+/** Fetches `urls` not yet saved, a few at a time, and saves those the host has
+ * (404: a page number the head holds, not a file). True when none failed. */
 async function saveAll(cache, urls) {
   const todo = [];
   for (const u of urls) if (!(await cache.match(u))) todo.push(u);
+  let failed = 0;
   const worker = async () => {
     for (let u = todo.shift(); u !== undefined; u = todo.shift()) {
       if (superseded) return;
       const r = await fetch(fresh(u)).catch(() => null);
-      if (r && r.ok) await cache.put(u, r).catch(() => {});
+      if (r && r.ok && (await sameVersion(u, r))) await cache.put(u, r).catch(() => failed++);
+      else if (!r || r.status !== 404) failed++;
     }
   };
   await Promise.all([worker(), worker(), worker(), worker()]);
+  return failed === 0 && !superseded;
 }
 
 /** Saves the whole index of `pack`; marks it whole when nothing is missing. */
 async function saveIndex(cache, pack, manifest) {
-  await saveAll(cache, pageUrls(pack, manifest));
-  if (superseded) return;
+  if (!(await saveAll(cache, pageUrls(pack, manifest)))) return;
   await cache.put(pack.search + WHOLE, new Response(JSON.stringify({ version: manifest.version }), {
     headers: { "content-type": "application/json" },
   }));
@@ -92,7 +95,7 @@ function savePack(pack) {
       if (manifest && manifest.head) {
         const head = pack.search + manifest.head + "?v=" + encodeURIComponent(manifest.version || "");
         const r = await fetch(fresh(head));
-        if (r.ok) await cache.put(head, r);
+        if (r.ok && (await sameVersion(head, r))) await cache.put(head, r);
         if (manifest.pack_bytes <= INSTALL_BYTES && manifest.page_path) await saveIndex(cache, pack, manifest);
       }
       versions = null;
@@ -180,10 +183,32 @@ async function buildVersions(cache) {
   return versions;
 }
 
+// The comment field of a gzip header (RFC 1952): the search files' index version.
+function gzipComment(b) {
+  if (b[0] !== 0x1f || b[1] !== 0x8b || !(b[3] & 0x10)) return null;
+  let i = 10;
+  if (b[3] & 0x04) i += 2 + (b[i] | (b[i + 1] << 8));
+  if (b[3] & 0x08) while (i < b.length && b[i++] !== 0);
+  const start = i;
+  while (i < b.length && b[i] !== 0) i++;
+  return new TextDecoder("latin1").decode(b.subarray(start, i));
+}
+
+/** Whether a search file's bytes are of the version its address asks for. */
+async function sameVersion(url, response) {
+  const v = new URL(url, self.location.origin).searchParams.get("v");
+  const comment = gzipComment(new Uint8Array(await response.clone().arrayBuffer()));
+  return v === null || comment === null || comment === v;
+}
+
+/** Whether a response belongs in this build's cache. */
 async function cacheable(request, response, cache) {
   if (superseded || !response.ok || response.type !== "basic") return false;
   const v = new URL(request.url).searchParams.get("v");
-  return v === null || (await buildVersions(cache)).has(v);
+  if (v === null) return true;
+  if (!(await buildVersions(cache)).has(v)) return false;
+  // A search file at this build's version: unless the host already serves the next build's bytes.
+  return sameVersion(request.url, response);
 }
 
 async function page(request) {

@@ -335,8 +335,14 @@ export async function loadEngine(wasmUrl, root) {
   // The module does not depend on the manifest: start both at once.
   const module = instantiate(wasmUrl);
   module.catch(() => {}); // reported below, once
-  const manifest = await fetchManifest(root, "no-cache");
-  const [instance, head] = await Promise.all([module, fetchHead(manifest, root)]);
+  let manifest = await fetchManifest(root, "no-cache");
+  const headBytes = fetchHead(manifest, root).catch(async (err) => {
+    if (!(err instanceof StaleIndex)) throw err;
+    // A cached manifest of a build the host no longer serves: the server's current one.
+    manifest = await fetchManifest(root, "no-store");
+    return fetchHead(manifest, root);
+  });
+  const [instance, head] = await Promise.all([module, headBytes]);
   const ex = instance.exports;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
@@ -364,7 +370,7 @@ export async function loadEngine(wasmUrl, root) {
       const url = new URL(at.manifest.page_path.replace("{n}", String(n)) + at.v, root);
       at.pages.set(
         n,
-        fetchBytes(url).then(
+        fetchBytes(url, at.manifest.version).then(
           (bytes) => {
             if (index !== at) throw new StaleIndex(); // a newer index opened meanwhile
             // The host sent another build's page: the site was updated since this index was opened.
@@ -456,7 +462,7 @@ async function fetchManifest(root, cache) {
 }
 
 function fetchHead(manifest, root) {
-  return fetchBytes(new URL(`${manifest.head}?v=${encodeURIComponent(manifest.version || "")}`, root));
+  return fetchBytes(new URL(`${manifest.head}?v=${encodeURIComponent(manifest.version || "")}`, root), manifest.version);
 }
 
 async function instantiate(url) {
@@ -498,12 +504,31 @@ function loadXz(src) {
 }
 
 // A gzip file's bytes, inflated. Hosts that already sent it with
-// Content-Encoding: gzip hand over inflated bytes: those pass through.
-async function fetchBytes(url) {
-  const raw = new Uint8Array(await ok(await fetch(url)).arrayBuffer());
+// Content-Encoding: gzip hand over inflated bytes: those pass through. With
+// `version`, a file whose gzip comment names another index version (another
+// build's, served at the same address after a deploy) is refused.
+async function fetchBytes(url, version) {
+  const response = await fetch(url);
+  // A file the host no longer has: this index was replaced by a deploy.
+  if (version && response.status === 404) throw new StaleIndex();
+  const raw = new Uint8Array(await ok(response).arrayBuffer());
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  const comment = gzipComment(raw);
+  if (version && comment !== null && comment !== version) throw new StaleIndex();
   const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// The comment field of a gzip header (RFC 1952), or null when it has none.
+function gzipComment(b) {
+  const flags = b[3];
+  if (!(flags & 0x10)) return null;
+  let i = 10;
+  if (flags & 0x04) i += 2 + (b[i] | (b[i + 1] << 8)); // FEXTRA
+  if (flags & 0x08) while (i < b.length && b[i++] !== 0); // FNAME
+  const start = i;
+  while (i < b.length && b[i] !== 0) i++;
+  return new TextDecoder("latin1").decode(b.subarray(start, i));
 }
 
 function ok(response) {
