@@ -11,7 +11,7 @@
   function setUpPrinting() {
     var buttons = document.querySelectorAll("[data-print]");
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].hidden = false;
+      buttons[i].classList.remove("print-button--waiting");
       buttons[i].addEventListener("click", openPrintDialog);
     }
     // `?print` on a page with a leaflet (a link from a clinic system, say) opens the dialog once loaded.
