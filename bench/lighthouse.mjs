@@ -132,7 +132,7 @@ const body = [
   "`target/release/medkb` with the offline service worker on (`sw.js` registered by every page on load), served",
   "locally with gzip (as a static host would). Mobile is Lighthouse's default",
   "(simulated slow 4G, 4× CPU slowdown); desktop uses its desktop preset. Target: ≥ 95 in every category.",
-  "Rerun with `node bench/lighthouse.mjs`.",
+  "Rerun with `cd bench && npm ci && cd .. && node bench/lighthouse.mjs --runs 3` (after `cargo build --release`).",
   "",
   ...table,
 ].join("\n");
