@@ -532,6 +532,14 @@ impl<'a> SiteRenderer<'a> {
                 ));
             }
             outputs.extend(self.index_pages(lang)?);
+            if let Some(code) = lang {
+                // Each other language has its own 404 page (hosts that can serve one per
+                // folder are told how in `_redirects` and docs/deploying.md); the site-wide
+                // one links every language's home page.
+                let mut extra = tera::Context::new();
+                extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
+                outputs.push((format!("{code}/404.html"), self.render_in(lang, "404.html", extra.into_json())?));
+            }
         }
         outputs.extend(self.site_files()?);
         for (path, bytes) in outputs.iter_mut() {
@@ -735,7 +743,10 @@ impl<'a> SiteRenderer<'a> {
     /// its alternates) and robots.txt.
     fn site_files(&self) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
-        out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+        out.push((
+            "404.html".into(),
+            self.render("404.html", serde_json::json!({ "lang_nav": self.index_language_nav(None, crate::urls::HOME) }))?,
+        ));
         if let Some(plan) = offline::precache(self.pages, self.config) {
             // What the worker shows for a page it has not cached, in each language: the
             // emergency line, and what that language's readers have saved.
@@ -757,6 +768,11 @@ impl<'a> SiteRenderer<'a> {
         for r in &redirects {
             out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
             lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        }
+        // Netlify and Cloudflare Pages: an unknown address under /es/ gets the Spanish 404
+        // (a rule that only applies when no file answers, listed after the aliases).
+        for l in &self.config.languages {
+            lines.push_str(&format!("/{0}/* /{0}/404.html 404\n", l.code));
         }
         out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
         let base = &self.site.base_url;
