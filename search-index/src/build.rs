@@ -143,7 +143,10 @@ fn build_sorted<D: std::borrow::Borrow<Document>>(
 /// worker) holding one build's manifest can tell a page of another build,
 /// which a static host serves at the same address after a deploy.
 fn gzip(bytes: &[u8], version: &str) -> Result<Vec<u8>, Error> {
-    let mut gz = flate2::GzBuilder::new().mtime(0).comment(version.as_bytes()).write(Vec::with_capacity(bytes.len() / 2), flate2::Compression::new(6));
+    let mut gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .comment(version.as_bytes())
+        .write(Vec::with_capacity(bytes.len() / 2), flate2::Compression::new(6));
     gz.write_all(bytes)?;
     Ok(gz.finish()?)
 }

@@ -82,11 +82,11 @@ pub fn precache(pages: &[Page], config: &SiteConfig) -> Option<Plan> {
         format!("{}medkb_search.wasm.xz", urls::SEARCH),
         format!("{}xz-decompress.min.js", urls::SEARCH),
     ];
-    let wanted = |p: &Page| {
-        p.kind != PageKind::Home && (p.fm.gather_red_flags || p.body.red_flags.iter().any(|f| f.urgency == Urgency::Emergency))
-    };
+    let wanted =
+        |p: &Page| p.kind != PageKind::Home && (p.fm.gather_red_flags || p.body.red_flags.iter().any(|f| f.urgency == Urgency::Emergency));
     let published: std::collections::HashSet<&str> = pages.iter().map(|p| p.url.as_str()).collect();
-    let langs = std::iter::once((None, config.locale.clone())).chain(config.languages.iter().map(|l| (Some(l.code.as_str()), l.locale.clone())));
+    let langs =
+        std::iter::once((None, config.locale.clone())).chain(config.languages.iter().map(|l| (Some(l.code.as_str()), l.locale.clone())));
     let languages = langs
         .map(|(lang, locale)| {
             let at = |url: &str| urls::in_lang(lang, url);
@@ -104,12 +104,7 @@ pub fn precache(pages: &[Page], config: &SiteConfig) -> Option<Plan> {
             LanguagePack { lang: locale, prefix: at(urls::HOME), offline: at(urls::OFFLINE), search: at(urls::SEARCH), pages: list }
         })
         .collect();
-    Some(Plan {
-        shared,
-        languages,
-        install_bytes: config.offline_search_install_bytes,
-        idle_bytes: config.offline_search_idle_bytes,
-    })
+    Some(Plan { shared, languages, install_bytes: config.offline_search_install_bytes, idle_bytes: config.offline_search_idle_bytes })
 }
 
 /// The fingerprint of one output file, for [`version`].
@@ -153,8 +148,20 @@ mod tests {
         let plan = Plan {
             shared: vec![],
             languages: vec![
-                LanguagePack { lang: "en-US".into(), prefix: "/".into(), offline: "/offline/".into(), search: "/search/".into(), pages: vec![] },
-                LanguagePack { lang: "es".into(), prefix: "/es/".into(), offline: "/es/offline/".into(), search: "/es/search/".into(), pages: vec![] },
+                LanguagePack {
+                    lang: "en-US".into(),
+                    prefix: "/".into(),
+                    offline: "/offline/".into(),
+                    search: "/search/".into(),
+                    pages: vec![],
+                },
+                LanguagePack {
+                    lang: "es".into(),
+                    prefix: "/es/".into(),
+                    offline: "/es/offline/".into(),
+                    search: "/es/search/".into(),
+                    pages: vec![],
+                },
             ],
             install_bytes: 0,
             idle_bytes: 0,
