@@ -113,6 +113,23 @@ fn each_language_has_its_index_pages_and_feed() {
 }
 
 #[test]
+fn a_translation_renamed_redirects_in_its_language() {
+    let site = Site::named("bilingual");
+    let es = site.read("content/es/conditions/calf-strain.md").replacen("+++\n", "+++\naliases = [\"tiron-de-gemelo\"]\n", 1);
+    site.write("content/es/conditions/calf-strain.md", es);
+    built(&site);
+    let moved = site.html("es/conditions/tiron-de-gemelo/index.html");
+    assert_eq!(attrs(&moved, "html", "lang"), ["es"]);
+    assert_eq!(texts(&moved, "h1"), ["Esta página se ha trasladado"]);
+    assert_eq!(attrs(&moved, "main a", "href"), ["/es/conditions/calf-strain/"]);
+    assert!(site.read("public/_redirects").contains("/es/conditions/tiron-de-gemelo/ /es/conditions/calf-strain/ 301"));
+    // The English address of that slug is not taken by the Spanish page.
+    assert!(!site.root().join("public/conditions/tiron-de-gemelo").exists());
+    // Print button in Spanish on the translated leaflet.
+    assert_eq!(texts(&site.html("es/conditions/calf-strain/index.html"), ".print-button"), ["Imprimir esta página"]);
+}
+
+#[test]
 fn each_language_has_its_own_404_page() {
     let site = bilingual();
     let es = site.html("es/404.html");

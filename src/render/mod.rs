@@ -766,7 +766,10 @@ impl<'a> SiteRenderer<'a> {
         let redirects = crate::addresses::redirects(self.pages);
         let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
         for r in &redirects {
-            out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+            out.push((
+                crate::urls::output_path(&r.from),
+                self.render_in(r.lang.as_deref(), "redirect.html", serde_json::json!({ "redirect": r }))?,
+            ));
             lines.push_str(&format!("{} {} 301\n", r.from, r.to));
         }
         // Netlify and Cloudflare Pages: an unknown address under /es/ gets the Spanish 404
