@@ -449,7 +449,7 @@ impl SearchIndex {
             }
         }
         ordered.truncate(limit);
-        let covered = self.coverage(&plan.words, &ordered)?;
+        let covered = self.coverage(&plan.words, &ordered, &docs)?;
         let confident = !emergency_pages.is_empty() || covered.iter().any(|&c| c);
         let mut hits = Vec::with_capacity(ordered.len());
         for (score, addr) in &ordered {
@@ -486,7 +486,12 @@ impl SearchIndex {
     /// least half of them in a longer description. When no page matches,
     /// the hits are shown as partial ("Not an exact match") and `results`
     /// is empty.
-    fn coverage(&self, words: &[PlannedWord], pages: &[(f32, DocAddress)]) -> Result<Vec<bool>, Stop> {
+    fn coverage(
+        &self,
+        words: &[PlannedWord],
+        pages: &[(f32, DocAddress)],
+        docs: &HashMap<DocAddress, TantivyDocument>,
+    ) -> Result<Vec<bool>, Stop> {
         let n = words.len() - words.iter().filter(|w| w.joined).count();
         if n == 0 {
             return Ok(vec![false; pages.len()]);
@@ -561,7 +566,7 @@ impl SearchIndex {
                     if titled[p].iter().any(|&t| t != w) || self.is_rare(&words[w])? {
                         continue;
                     }
-                    if !self.near_another(words, w, *addr)? {
+                    if !docs.get(addr).is_some_and(|doc| self.near_another(words, w, doc)) {
                         ok = false;
                         break;
                     }
@@ -586,39 +591,24 @@ impl SearchIndex {
         Ok(!word.covering.is_empty())
     }
 
-    /// Whether word `w` stands within a few words of another query word in one of
-    /// the page's running-text fields (either order).
-    fn near_another(&self, words: &[PlannedWord], w: usize, addr: DocAddress) -> Result<bool, Stop> {
-        const NEAR: u32 = 5;
-        let texts = |word: &PlannedWord| -> Vec<String> {
-            let mut t: Vec<String> = word.covering.clone();
-            t.sort();
-            t.dedup();
-            t
-        };
-        let mine = texts(&words[w]);
-        let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-        for (j, other) in words.iter().enumerate() {
-            if j == w || other.joined {
-                continue;
-            }
-            for field in [self.fields.symptoms, self.fields.body] {
-                for a in &mine {
-                    for b in texts(other) {
-                        for (x, y) in [(a.as_str(), b.as_str()), (b.as_str(), a.as_str())] {
-                            let mut q = PhraseQuery::new(vec![Term::from_field_text(field, x), Term::from_field_text(field, y)]);
-                            q.set_slop(NEAR);
-                            alts.push((Occur::Should, Box::new(q)));
-                        }
-                    }
-                }
-            }
-        }
-        if alts.is_empty() {
-            return Ok(true);
-        }
-        let weight = BooleanQuery::new(alts).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
-        Ok(matches_doc(&*weight, &self.searcher, addr)?)
+    /// Whether word `w` stands within a few words of another query word in one
+    /// section of the page's stored text (either order). Read from the stored
+    /// sections, which the answer has already loaded, not from the index's
+    /// positions: a paged index in the browser would need another round for them.
+    fn near_another(&self, words: &[PlannedWord], w: usize, doc: &TantivyDocument) -> bool {
+        const NEAR: usize = 6;
+        let mine = &words[w].covering;
+        let others: Vec<&String> =
+            words.iter().enumerate().filter(|(j, o)| *j != w && !o.joined).flat_map(|(_, o)| o.covering.iter()).collect();
+        doc.get_all(self.fields.sections).filter_map(|v| v.as_str()).map(decode_section).any(|(_, _, _, text)| {
+            let terms = analysis::terms(text);
+            let at = |set: &dyn Fn(&String) -> bool| -> Vec<usize> {
+                terms.iter().enumerate().filter(|(_, t)| set(t)).map(|(i, _)| i).collect()
+            };
+            let a = at(&|t| mine.contains(t));
+            let b = at(&|t| others.contains(&t));
+            a.iter().any(|&i| b.iter().any(|&j| i.abs_diff(j) <= NEAR))
+        })
     }
 
     /// Which (word, field, term) matches a page has, with their boosts.
