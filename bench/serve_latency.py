@@ -165,6 +165,10 @@ def main():
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args()
 
+    if args.kind == "related" and not args.no_search:
+        # Related links are not in the search documents: the index does not change.
+        print("--kind related: related links are not searched; timing save -> reload only")
+        args.no_search = True
     site = args.site.resolve()
     tmp = None
     if args.copy:
@@ -201,6 +205,19 @@ def main():
         if not got:
             sys.exit("no hello event")
         seen = got[0]
+        if not args.no_search:
+            # The preview serves pages before its search index is built: edits start
+            # once search answers, so each one times its own re-index.
+            deadline = time.monotonic() + args.timeout
+            while time.monotonic() < deadline:
+                try:
+                    manifest(addr)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            else:
+                sys.exit("the search index was never served")
+            print(f"medkb serve: search ready {time.perf_counter() - t_start:.2f} s after launch")
         time.sleep(0.5)
         text = original.decode("utf-8")
         search_latencies = []

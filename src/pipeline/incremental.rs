@@ -46,7 +46,7 @@ use crate::graph::{Absent, LinkGraph};
 use crate::load::{self, ContentFile};
 use crate::parse::Page;
 use crate::render::deps::{self, debug_hash};
-use crate::render::{theme::Theme, SiteRenderer};
+use crate::render::{theme::Theme, IndexKey, SiteRenderer};
 
 /// What changed on disk, as far as a rebuild cares. Made by `serve::watch` from
 /// file-system events; paths are site-relative with `/` separators.
@@ -148,6 +148,8 @@ struct Parsed {
     /// What the link graph reads of it: slug, kind, links and related with their
     /// positions, anchors, the title's position.
     graph: u64,
+    /// What each kind of index page shows of it (see `deps::listing_faces`).
+    faces: deps::ListingFaces,
     /// Slugs its output may show something of: links, related, `[[...]]` anywhere.
     forward: Vec<String>,
     /// Its search document, when it is searchable (background-search mode only).
@@ -159,7 +161,8 @@ struct Rendered {
     order: Vec<String>,
     site: u64,
     pages: Vec<u64>,
-    indexes: u64,
+    /// Each index unit's fingerprint.
+    units: BTreeMap<IndexKey, u64>,
     search: u64,
 }
 
@@ -205,6 +208,8 @@ pub struct Engine {
     located: std::sync::OnceLock<Vec<Located>>,
     page_count: usize,
     rendered: Option<Rendered>,
+    /// The files each index unit made last, so a unit that makes fewer (redirects) drops the rest.
+    unit_outputs: HashMap<IndexKey, Vec<String>>,
     /// Rendered pages and index pages.
     /// The output layers (`stages::Layer`), lowest first; `site` is their stack.
     layers: [BTreeMap<String, Bytes>; 3],
@@ -250,6 +255,7 @@ impl Engine {
             located: std::sync::OnceLock::new(),
             page_count: 0,
             rendered: None,
+            unit_outputs: HashMap::new(),
             layers: Default::default(),
             site: BTreeMap::new(),
         }
@@ -267,6 +273,11 @@ impl Engine {
     pub fn background_search(mut self) -> Self {
         self.background_search = true;
         self
+    }
+
+    /// Whether a search job of this fingerprint is the one the current pages need.
+    pub fn wants_search(&self, fingerprint: u64) -> bool {
+        self.rendered.as_ref().is_some_and(|r| r.search == fingerprint)
     }
 
     /// Publishes the search files of a finished job, unless a newer one was made
@@ -702,6 +713,20 @@ impl Engine {
             })
             .collect();
 
+        // Each index unit from the face of every page it reads, and which page is a
+        // translation of which (the lists show a translation where there is one).
+        let counterparts_fp = hash_of(&graph.counterparts);
+        let face_fps: HashMap<deps::Face, u64> = deps::Face::ALL
+            .iter()
+            .map(|&f| (f, hash_of((0..pages.len()).map(|i| f.of(&parsed(i).faces, parsed(i).listing)).collect::<Vec<_>>())))
+            .collect();
+        let unit_fps: BTreeMap<IndexKey, u64> = crate::render::index_units(config, pages)
+            .into_iter()
+            .map(|k| {
+                let fp = hash_of((site_fp, counterparts_fp, &k, face_fps[&deps::index_inputs(k.unit)]));
+                (k, fp)
+            })
+            .collect();
         update.lap("fingerprints", &mut t);
         let previous = self.rendered.as_ref().filter(|r| r.order == order && r.site == site_fp);
         update.full_render = previous.is_none();
@@ -709,21 +734,39 @@ impl Engine {
             Some(r) => (0..pages.len()).filter(|&i| r.pages[i] != page_fps[i]).collect(),
             None => (0..pages.len()).collect(),
         };
-        let indexes = previous.is_none_or(|r| r.indexes != index_fp);
+        let dirty_units: Vec<IndexKey> =
+            unit_fps.iter().filter(|(k, fp)| previous.is_none_or(|r| r.units.get(*k) != Some(*fp))).map(|(k, _)| k.clone()).collect();
         let search = previous.is_none_or(|r| r.search != search_fp);
 
         // Render everything that needs it before touching any layer: a template
         // error half-way must leave the last good site whole.
         let mut new_pages: Vec<Output> = Vec::new();
-        if !dirty.is_empty() || indexes {
+        let mut new_units: Vec<(IndexKey, Vec<Output>)> = Vec::new();
+        if !dirty.is_empty() || !dirty_units.is_empty() {
             let mut renderer = SiteRenderer::new(config, pages, graph, theme)?;
             renderer.set_review_changes(stages::review_changes(&self.root, pages, dirty.iter().copied())?);
             let today = self.today;
-            new_pages = dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>()?;
-            if indexes {
-                new_pages.extend(renderer.render_indexes()?);
-            }
+            // Pages and index units side by side: the big lists take as long as many pages.
+            let (p, u) = rayon::join(
+                || dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>(),
+                || renderer.render_index_units(&dirty_units),
+            );
+            new_pages = p?;
+            new_units = u?;
         }
+        // A unit that made a file last time and not now (a redirect gone) drops it.
+        let mut dropped: Vec<String> = Vec::new();
+        for (key, files) in &new_units {
+            let made: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+            if let Some(before) = self.unit_outputs.get(key) {
+                dropped.extend(before.iter().filter(|p| !made.contains(p)).cloned());
+            }
+            self.unit_outputs.insert(key.clone(), made);
+        }
+        if previous.is_none() {
+            self.unit_outputs.retain(|k, _| unit_fps.contains_key(k));
+        }
+        new_pages.extend(new_units.into_iter().flat_map(|(_, files)| files));
         update.lap("render", &mut t);
         let started = Instant::now();
         let mut new_search = None;
@@ -752,6 +795,11 @@ impl Engine {
                 touched.insert(k);
             }
         }
+        for path in dropped {
+            if self.layers[Layer::Pages as usize].remove(&path).is_some() {
+                touched.insert(path);
+            }
+        }
         for (path, bytes) in new_pages {
             put(&mut self.layers[Layer::Pages as usize], &mut touched, path, bytes);
         }
@@ -763,7 +811,7 @@ impl Engine {
         update.lap("search documents", &mut t);
         update.changed = self.merge(touched);
         update.lap("publish", &mut t);
-        self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, indexes: index_fp, search: search_fp });
+        self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, units: unit_fps, search: search_fp });
         update.ok = true;
         Ok(())
     }
@@ -808,12 +856,14 @@ impl diag::SourceLookup for SlotSources<'_> {
 
 fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64, with_doc: bool) -> Parsed {
     let (mut public, mut listing, mut graph, mut forward, mut doc) = (0, 0, 0, Vec::new(), None);
+    let mut faces = deps::ListingFaces::default();
     if let Some(p) = &page {
         if with_doc {
             doc = crate::index::searchable(std::slice::from_ref(p)).next().map(|p| Arc::new(crate::index::document(p)));
         }
         public = deps::public_inputs(p);
         listing = deps::listing_inputs(p, public);
+        faces = deps::listing_faces(p);
         // What the link graph reads: links, related lists and anchors, not prose.
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (&p.slug, p.kind, &p.path, p.fm.title_span).hash(&mut h);
@@ -828,7 +878,7 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         graph = h.finish();
         forward = deps::forward_slugs(p);
     }
-    Parsed { generation, page, diags, public, listing, graph, forward, doc }
+    Parsed { generation, page, diags, public, listing, faces, graph, forward, doc }
 }
 
 #[cfg(test)]
@@ -1137,6 +1187,70 @@ mod tests {
         edit(&mut e, "site.toml", Some(&format!("{toml}\n[lints]\none-way-related = \"deny\"\n")));
         assert!(e.has_errors(), "a denied warning stops the preview's build too");
         assert_same(&e, "lint denied");
+    }
+
+    /// Issue 14, item 2: an edit re-renders only the index pages that show what it
+    /// changed, and the site still equals a full build after each.
+    #[test]
+    fn index_pages_re_render_only_for_what_they_show() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let mut e = Engine::new(dir.path(), false, today());
+        e.full().unwrap();
+        let calf = "content/conditions/calf-strain.md";
+        let base = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
+        let html = |u: &Update| u.changed.iter().filter(|p| p.ends_with(".html") || p.ends_with(".xml")).cloned().collect::<Vec<_>>();
+
+        let base = base.replace("A short summary of Calf strain.", "A pulled calf muscle.");
+        let u = edit(&mut e, calf, Some(&base));
+        assert_same(&e, "summary");
+        let changed = html(&u);
+        assert!(changed.contains(&"conditions/index.html".to_string()), "the conditions list shows summaries: {changed:?}");
+        assert!(changed.contains(&"atom.xml".to_string()), "{changed:?}");
+        assert!(!changed.contains(&"a-z/index.html".to_string()), "the A–Z shows no summaries: {changed:?}");
+        assert!(!changed.contains(&"symptoms/index.html".to_string()), "{changed:?}");
+        assert!(!changed.contains(&"sitemap.xml".to_string()), "{changed:?}");
+
+        let base = base.replace("\nsummary = ", "\nalso_called = [\"Pulled calf\"]\nsummary = ");
+        let u = edit(&mut e, calf, Some(&base));
+        assert_same(&e, "also_called");
+        assert!(u.ok, "{:#?}", e.errors());
+        assert!(html(&u).contains(&"a-z/index.html".to_string()), "{u:?}");
+        assert!(!html(&u).contains(&"conditions/index.html".to_string()), "{u:?}");
+
+        // Red flags and related links are in no list (the gathering guide reads red flags).
+        let u = edit(&mut e, calf, Some(&base.replace("- routine: no better", "- urgent: you cannot walk\n- routine: no better")));
+        assert_same(&e, "red flag");
+        let changed = html(&u);
+        assert!(changed.contains(&"guides/when-to-see-a-doctor/index.html".to_string()), "{changed:?}");
+        for list in ["a-z/index.html", "conditions/index.html", "symptoms/index.html", "atom.xml", "sitemap.xml", "index.html"] {
+            assert!(!changed.contains(&list.to_string()), "{list} re-rendered for a red flag: {changed:?}");
+        }
+        let u = edit(&mut e, calf, Some(&base.replace("related = [\"shin-splints\"]", "related = []")));
+        assert_same(&e, "related dropped");
+        for list in ["a-z/index.html", "conditions/index.html", "symptoms/index.html", "atom.xml", "sitemap.xml"] {
+            assert!(!html(&u).contains(&list.to_string()), "{list} re-rendered for a related link: {u:?}");
+        }
+
+        // Title: every list that shows it; then a review date (feed and sitemap).
+        let u = edit(&mut e, calf, Some(&page("Calf muscle strain", "lower-leg", &[], "Not [[shin-splints]].")));
+        assert_same(&e, "title");
+        for list in ["a-z/index.html", "conditions/index.html", "symptoms/index.html", "regions/lower-leg/index.html"] {
+            assert!(html(&u).contains(&list.to_string()), "{list} not re-rendered for a title: {u:?}");
+        }
+        let u = edit(
+            &mut e,
+            calf,
+            Some(&page("Calf muscle strain", "lower-leg", &[], "Not [[shin-splints]].").replace("2026-01-10", "2026-02-01")),
+        );
+        assert_same(&e, "review date");
+        assert!(html(&u).contains(&"sitemap.xml".to_string()), "{u:?}");
+
+        // A new page and a deleted one.
+        edit(&mut e, "content/conditions/runners-knee.md", Some(&page("Runner's knee", "thigh-knee", &[], "See [[calf-strain]].")));
+        assert_same(&e, "new page");
+        edit(&mut e, "content/conditions/runners-knee.md", None);
+        assert_same(&e, "deleted page");
     }
 
     #[test]

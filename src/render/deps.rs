@@ -92,3 +92,89 @@ pub fn forward_slugs(p: &Page) -> Vec<String> {
     }
     slugs.into_iter().collect()
 }
+
+/// What the index units show of a page, one hash per kind of list, so an edit
+/// re-renders only the index pages that show what it changed: a summary edit leaves
+/// the A–Z alone, and a red flag or a related link touches no list at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ListingFaces {
+    /// A link in a list: title, address, summary, review date, kind, type, region, language.
+    pub link: u64,
+    /// The A–Z entry: the link and each "also called" name.
+    pub az: u64,
+    /// The symptom index: the link and the Symptoms items.
+    pub symptoms: u64,
+    /// The feed: the link and every review and translation date.
+    pub feed: u64,
+    /// The sitemap: address and last change.
+    pub sitemap: u64,
+}
+
+pub fn listing_faces(p: &Page) -> ListingFaces {
+    let link = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&p.slug, &p.url, p.kind, &p.lang, &p.path, &p.fm.title, &p.fm.summary).hash(&mut h);
+        debug_hash(&mut h, &(&p.fm.last_reviewed, &p.fm.page_type, &p.fm.body_region));
+        h.finish()
+    };
+    let translated = p.fm.translation.as_ref().and_then(|t| t.translated);
+    let mut feed = std::collections::hash_map::DefaultHasher::new();
+    link.hash(&mut feed);
+    debug_hash(&mut feed, &(&p.fm.review_history, translated));
+    let mut sitemap = std::collections::hash_map::DefaultHasher::new();
+    (&p.url, &p.lang, p.kind).hash(&mut sitemap);
+    debug_hash(&mut sitemap, &(&p.fm.last_reviewed, translated));
+    ListingFaces {
+        link,
+        az: hash_of((link, &p.fm.also_called)),
+        symptoms: hash_of((link, p.section(SectionKind::Symptoms).map(|s| &s.items))),
+        feed: feed.finish(),
+        sitemap: sitemap.finish(),
+    }
+}
+
+/// Which of a page's faces an index unit reads. `None`: none (the unit reads only
+/// the site, e.g. 404 and robots.txt); `Listing`: everything an index may show (the
+/// offline page lists pages by their red flags; redirects read `aliases`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    Link,
+    Az,
+    Symptoms,
+    Feed,
+    Sitemap,
+    Listing,
+    None,
+}
+
+impl Face {
+    pub const ALL: [Face; 7] = [Face::Link, Face::Az, Face::Symptoms, Face::Feed, Face::Sitemap, Face::Listing, Face::None];
+
+    /// This face of one page (`listing`: its [`listing_inputs`]).
+    pub fn of(self, faces: &ListingFaces, listing: u64) -> u64 {
+        match self {
+            Face::Link => faces.link,
+            Face::Az => faces.az,
+            Face::Symptoms => faces.symptoms,
+            Face::Feed => faces.feed,
+            Face::Sitemap => faces.sitemap,
+            Face::Listing => listing,
+            Face::None => 0,
+        }
+    }
+}
+
+/// What an index unit reads of each page (besides the site inputs and which page
+/// is a translation of which, which every unit's fingerprint covers).
+pub fn index_inputs(unit: super::IndexUnit) -> Face {
+    use super::IndexUnit::*;
+    match unit {
+        Home | Region(_) | Regions | Guides | Conditions => Face::Link,
+        Az => Face::Az,
+        Symptoms => Face::Symptoms,
+        Feed => Face::Feed,
+        Sitemap => Face::Sitemap,
+        Offline | Redirects => Face::Listing,
+        NotFound | Robots => Face::None,
+    }
+}
