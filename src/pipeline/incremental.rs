@@ -158,9 +158,9 @@ struct Parsed {
 
 /// The state the current outputs were rendered from.
 struct Rendered {
-    order: Vec<String>,
     site: u64,
-    pages: Vec<u64>,
+    /// Each page's fingerprint, by its file.
+    pages: HashMap<String, u64>,
     /// Each index unit's fingerprint.
     units: BTreeMap<IndexKey, u64>,
     search: u64,
@@ -210,6 +210,8 @@ pub struct Engine {
     rendered: Option<Rendered>,
     /// The files each index unit made last, so a unit that makes fewer (redirects) drops the rest.
     unit_outputs: HashMap<IndexKey, Vec<String>>,
+    /// The file each page was rendered to, by the page's file.
+    page_outputs: HashMap<String, String>,
     /// Rendered pages and index pages.
     /// The output layers (`stages::Layer`), lowest first; `site` is their stack.
     layers: [BTreeMap<String, Bytes>; 3],
@@ -256,6 +258,7 @@ impl Engine {
             page_count: 0,
             rendered: None,
             unit_outputs: HashMap::new(),
+            page_outputs: HashMap::new(),
             layers: Default::default(),
             site: BTreeMap::new(),
         }
@@ -674,9 +677,8 @@ impl Engine {
 
         // Fingerprints of what each output is made from.
         let parsed = |i: usize| self.slots[owners[i]].parsed.as_ref().expect("parsed");
-        let order: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
         let mut site_h = std::collections::hash_map::DefaultHasher::new();
-        deps::site_inputs(&mut site_h, config, pages);
+        deps::site_inputs(&mut site_h, config, pages, &theme.templates);
         self.templates_hash.hash(&mut site_h);
         self.today.hash(&mut site_h);
         let site_fp = site_h.finish();
@@ -690,21 +692,23 @@ impl Engine {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 site_fp.hash(&mut h);
                 self.slots[owners[i]].text_hash.hash(&mut h);
+                // Neighbours by their public face (which names them), not their position:
+                // a new or deleted page moves positions, not what a page shows.
                 for &t in &graph.related[i] {
-                    (t, publics[t]).hash(&mut h);
+                    publics[t].hash(&mut h);
                 }
                 1u8.hash(&mut h);
                 for &b in &graph.backlinks[i] {
-                    (b, publics[b]).hash(&mut h);
+                    publics[b].hash(&mut h);
                 }
                 2u8.hash(&mut h);
                 for slug in &parsed(i).forward {
-                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| (t, publics[t])).hash(&mut h);
+                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| publics[t]).hash(&mut h);
                 }
                 // The language switcher and a translation's notice read the page's other versions.
                 3u8.hash(&mut h);
                 for &c in &graph.counterparts[i] {
-                    (c, publics[c]).hash(&mut h);
+                    publics[c].hash(&mut h);
                 }
                 if deps::reads_listings(&pages[i]) {
                     index_fp.hash(&mut h);
@@ -715,7 +719,8 @@ impl Engine {
 
         // Each index unit from the face of every page it reads, and which page is a
         // translation of which (the lists show a translation where there is one).
-        let counterparts_fp = hash_of(&graph.counterparts);
+        let counterparts_fp =
+            hash_of(graph.counterparts.iter().map(|cs| cs.iter().map(|&c| &pages[c].path).collect::<Vec<_>>()).collect::<Vec<_>>());
         let face_fps: HashMap<deps::Face, u64> = deps::Face::ALL
             .iter()
             .map(|&f| (f, hash_of((0..pages.len()).map(|i| f.of(&parsed(i).faces, parsed(i).listing)).collect::<Vec<_>>())))
@@ -728,10 +733,11 @@ impl Engine {
             })
             .collect();
         update.lap("fingerprints", &mut t);
-        let previous = self.rendered.as_ref().filter(|r| r.order == order && r.site == site_fp);
+        // Pages by their file: a page added or deleted leaves the others' fingerprints as they were.
+        let previous = self.rendered.as_ref().filter(|r| r.site == site_fp);
         update.full_render = previous.is_none();
         let dirty: Vec<usize> = match previous {
-            Some(r) => (0..pages.len()).filter(|&i| r.pages[i] != page_fps[i]).collect(),
+            Some(r) => (0..pages.len()).filter(|&i| r.pages.get(&pages[i].path) != Some(&page_fps[i])).collect(),
             None => (0..pages.len()).collect(),
         };
         let dirty_units: Vec<IndexKey> =
@@ -766,6 +772,23 @@ impl Engine {
         if previous.is_none() {
             self.unit_outputs.retain(|k, _| unit_fps.contains_key(k));
         }
+        // A page that is gone (or moved to another address) drops its old file.
+        let mut page_outputs: HashMap<String, String> = HashMap::with_capacity(pages.len());
+        for (&i, (out, _)) in dirty.iter().zip(&new_pages) {
+            page_outputs.insert(pages[i].path.clone(), out.clone());
+        }
+        for p in pages {
+            if !page_outputs.contains_key(&p.path) {
+                if let Some(out) = self.page_outputs.get(&p.path) {
+                    page_outputs.insert(p.path.clone(), out.clone());
+                }
+            }
+        }
+        if previous.is_some() {
+            let now: HashSet<&String> = page_outputs.values().collect();
+            dropped.extend(self.page_outputs.values().filter(|o| !now.contains(o)).cloned());
+        }
+        self.page_outputs = page_outputs;
         new_pages.extend(new_units.into_iter().flat_map(|(_, files)| files));
         update.lap("render", &mut t);
         let started = Instant::now();
@@ -811,7 +834,8 @@ impl Engine {
         update.lap("search documents", &mut t);
         update.changed = self.merge(touched);
         update.lap("publish", &mut t);
-        self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, units: unit_fps, search: search_fp });
+        let pages_fps = pages.iter().map(|p| p.path.clone()).zip(page_fps).collect();
+        self.rendered = Some(Rendered { site: site_fp, pages: pages_fps, units: unit_fps, search: search_fp });
         update.ok = true;
         Ok(())
     }
@@ -1246,11 +1270,31 @@ mod tests {
         assert_same(&e, "review date");
         assert!(html(&u).contains(&"sitemap.xml".to_string()), "{u:?}");
 
-        // A new page and a deleted one.
-        edit(&mut e, "content/conditions/runners-knee.md", Some(&page("Runner's knee", "thigh-knee", &[], "See [[calf-strain]].")));
+        // A new page and a deleted one: not every page again (the default theme shows
+        // region counts only on the home page and the regions index).
+        let knee = "content/conditions/runners-knee.md";
+        let u = edit(&mut e, knee, Some(&page("Runner's knee", "thigh-knee", &[], "See [[calf-strain]].")));
         assert_same(&e, "new page");
-        edit(&mut e, "content/conditions/runners-knee.md", None);
+        assert!(!u.full_render && !html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        assert!(html(&u).contains(&"regions/index.html".to_string()), "the count changed: {u:?}");
+        let u = edit(&mut e, knee, None);
         assert_same(&e, "deleted page");
+        assert!(!u.full_render && !html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        assert!(!e.site().contains_key("conditions/runners-knee/index.html"));
+
+        // A site whose page template shows the counts: then every page follows them.
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let condition = std::fs::read_to_string(repo.join("themes/default/templates/condition.html")).unwrap();
+        let counted =
+            condition.replacen("{% endblock kind %}", " ({% for r in site.regions %}{{ r.count }} {% endfor %}){% endblock kind %}", 1);
+        assert_ne!(counted, condition);
+        edit(&mut e, "templates/condition.html", Some(&counted));
+        assert_same(&e, "condition template shows counts");
+        let u = edit(&mut e, knee, Some(&page("Runner's knee", "lower-leg", &[], "See [[calf-strain]].")));
+        assert_same(&e, "new page, counted");
+        assert!(html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        edit(&mut e, knee, None);
+        assert_same(&e, "deleted page, counted");
     }
 
     #[test]

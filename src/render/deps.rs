@@ -8,7 +8,7 @@
 //! the numbers. The "incremental equals full build" tests catch a declaration that
 //! falls behind.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use crate::config::SiteConfig;
@@ -58,10 +58,13 @@ pub fn reads_listings(p: &Page) -> bool {
     p.fm.gather_red_flags || p.kind == PageKind::Home
 }
 
-/// Site-wide inputs every page reads: the configuration and the page count per body
-/// region (the body map and region navigation show them).
-pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page]) {
+/// Site-wide inputs every page reads: the configuration, and the page count per body
+/// region when a page template can show it (see [`pages_read_region_counts`]).
+pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page], templates: &BTreeMap<String, String>) {
     debug_hash(h, config);
+    if !pages_read_region_counts(templates) {
+        return;
+    }
     let mut region_counts: HashMap<&str, usize> = HashMap::new();
     for p in pages {
         if let Some(r) = &p.fm.body_region {
@@ -71,6 +74,16 @@ pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page]) {
     for r in &config.body_regions {
         region_counts.get(r.slug.as_str()).copied().unwrap_or(0).hash(h);
     }
+}
+
+/// Whether a page's template can show how many pages each body region has. The
+/// default theme shows the counts on the home page and the regions index only: index
+/// units, whose fingerprints cover every page's region, and a content home page, which
+/// reads the listings. Then a new or deleted page re-renders neither every page nor
+/// every list. A site template anywhere else that mentions `count` makes the counts
+/// an input of every page (over-cautious, never wrong).
+pub fn pages_read_region_counts(templates: &BTreeMap<String, String>) -> bool {
+    templates.iter().any(|(name, text)| !["index.html", "regions.html"].contains(&name.as_str()) && text.contains("count"))
 }
 
 /// Besides its links, related pages and backlinks, a page reads its versions in the
