@@ -162,6 +162,7 @@ def main():
     ap.add_argument("--copy", action="store_true", help="work on a temporary copy of the site")
     ap.add_argument("--pause", type=float, default=0.4, help="seconds between edits")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the first build")
+    ap.add_argument("--edit-timeout", type=float, default=30.0, help="seconds to wait for each edit's reload event")
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args()
 
@@ -232,7 +233,7 @@ def main():
                 target = page.with_name(f"latency-bench-{n}.md")
                 target.write_text(text)
                 added.append(target)
-                got = events.wait(lambda ev, d: ev == "reload", events.count(), 30)
+                got = events.wait(lambda ev, d: ev == "reload", events.count(), args.edit_timeout)
                 if not got:
                     sys.exit(f"edit {n}: the page to delete was never built")
                 time.sleep(args.pause)
@@ -257,9 +258,9 @@ def main():
                 want = lambda ev, d: ev == "reload"
             else:
                 want = lambda ev, d: ev in ("reload", "errors")
-            got = events.wait(want, seen, 30)
+            got = events.wait(want, seen, args.edit_timeout)
             if not got:
-                sys.exit(f"edit {n}: no reload event within 30 s\n" + "\n".join(log_lines[-20:]))
+                sys.exit(f"edit {n}: no reload event within {args.edit_timeout} s\n" + "\n".join(log_lines[-20:]))
             if got[2] == "errors":
                 sys.exit(f"edit {n}: the edit broke the build: {got[3][:300]}")
             latencies.append((got[1] - t0) * 1000.0)

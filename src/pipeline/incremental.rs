@@ -754,11 +754,26 @@ impl Engine {
             let today = self.today;
             // Pages and index units side by side: the big lists take as long as many pages.
             let (p, u) = rayon::join(
-                || dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>(),
-                || renderer.render_index_units(&dirty_units),
+                || {
+                    let started = Instant::now();
+                    dirty
+                        .par_iter()
+                        .map(|&i| renderer.render_page(i, today))
+                        .collect::<anyhow::Result<Vec<_>>>()
+                        .map(|v| (v, started.elapsed()))
+                },
+                || {
+                    let started = Instant::now();
+                    renderer.render_index_units(&dirty_units).map(|v| (v, started.elapsed()))
+                },
             );
-            new_pages = p?;
-            new_units = u?;
+            let (p, pages_took) = p?;
+            let (u, units_took) = u?;
+            // Side by side, so each is its own wall time (they overlap).
+            update.timings.push(("of which pages", pages_took));
+            update.timings.push(("of which index pages", units_took));
+            new_pages = p;
+            new_units = u;
         }
         // A unit that made a file last time and not now (a redirect gone) drops it.
         let mut dropped: Vec<String> = Vec::new();

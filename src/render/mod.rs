@@ -625,7 +625,7 @@ impl<'a> SiteRenderer<'a> {
                     });
                 }
             }
-            entries.sort_by_key(|a| a.title.to_lowercase());
+            entries.sort_by_cached_key(|a| a.title.to_lowercase());
             let mut letters: BTreeMap<String, Vec<AzEntry>> = BTreeMap::new();
             for e in entries {
                 letters.entry(e.letter.clone()).or_default().push(e);
@@ -674,7 +674,7 @@ impl<'a> SiteRenderer<'a> {
         // The conditions folder answers too: a reader who trims a page's address lands on a list.
         if unit == IndexUnit::Conditions {
             let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
-            conditions.sort_by_key(|l| l.title.to_lowercase());
+            conditions.sort_by_cached_key(|l| l.title.to_lowercase());
             out.push((
                 crate::urls::output_path(&at(crate::urls::CONDITIONS)),
                 self.render_in(
@@ -690,10 +690,12 @@ impl<'a> SiteRenderer<'a> {
             let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
             for (i, p) in self.conditions(lang) {
                 if let Some(s) = p.section(SectionKind::Symptoms) {
+                    // One link per page, copied under each of its symptoms.
+                    let link = self.link_in(lang, i);
                     for item in &s.items {
                         let key = short_symptom(item);
                         if !key.is_empty() {
-                            by_symptom.entry(key).or_default().push(self.link_in(lang, i));
+                            by_symptom.entry(key).or_default().push(link.clone());
                         }
                     }
                 }
