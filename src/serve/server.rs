@@ -365,9 +365,15 @@ async fn serve_file(State(state): State<Arc<AppState>>, headers: HeaderMap, uri:
     }
 }
 
-/// Whether a request path is in a search folder (`/search/`, `/<lang>/search/`).
+/// Whether a request path is in a search folder (`/search/`, `/<lang>/search/`; a
+/// language code is short, a folder of pages is not).
 fn is_search_file(path: &str) -> bool {
-    path.trim_start_matches('/').split('/').take(2).any(|s| s == "search")
+    let mut segments = path.trim_start_matches('/').split('/');
+    match (segments.next(), segments.next()) {
+        (Some("search"), _) => true,
+        (Some(lang), Some("search")) => (2..=5).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-'),
+        _ => false,
+    }
 }
 
 fn file_response(status: StatusCode, path: &str, entry: &Entry) -> Response {
