@@ -113,7 +113,7 @@ pub fn forward_slugs(p: &Page) -> Vec<String> {
 pub struct ListingFaces {
     /// A link in a list: title, address, summary, review date, kind, type, region, language.
     pub link: u64,
-    /// The A–Z entry: the link and each "also called" name.
+    /// The A–Z entry: title, address, review date and each "also called" name (no summary).
     pub az: u64,
     /// The symptom index: the link and the Symptoms items.
     pub symptoms: u64,
@@ -139,7 +139,12 @@ pub fn listing_faces(p: &Page) -> ListingFaces {
     debug_hash(&mut sitemap, &(&p.fm.last_reviewed, translated));
     ListingFaces {
         link,
-        az: hash_of((link, &p.fm.also_called)),
+        az: {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&p.slug, &p.url, p.kind, &p.lang, &p.path, &p.fm.title, &p.fm.also_called).hash(&mut h);
+            debug_hash(&mut h, &p.fm.last_reviewed);
+            h.finish()
+        },
         symptoms: hash_of((link, p.section(SectionKind::Symptoms).map(|s| &s.items))),
         feed: feed.finish(),
         sitemap: sitemap.finish(),
