@@ -231,11 +231,17 @@ def main():
                 added.append(target)
             elif args.kind == "delete":
                 target = page.with_name(f"latency-bench-{n}.md")
+                pre = None if args.no_search else manifest(addr)
+                t_made = time.perf_counter()
                 target.write_text(text)
                 added.append(target)
                 got = events.wait(lambda ev, d: ev == "reload", events.count(), args.edit_timeout)
                 if not got:
                     sys.exit(f"edit {n}: the page to delete was never built")
+                # Its search index too: deleting it restores the last manifest, which must
+                # not be mistaken for "unchanged".
+                if pre is not None and wait_manifest_change(addr, pre, t_made) is None:
+                    sys.exit(f"edit {n}: the page to delete was never indexed")
                 time.sleep(args.pause)
                 delete = True
             else:
