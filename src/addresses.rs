@@ -27,6 +27,8 @@ pub struct Redirect {
     pub to: String,
     /// The title of the page it leads to, for the redirect page's visible link.
     pub title: String,
+    /// The language of that page (`None`: the default), which the redirect page speaks.
+    pub lang: Option<String>,
 }
 
 /// Every redirect the pages ask for, sorted by old address. Aliases the check
@@ -39,9 +41,10 @@ pub fn redirects(pages: &[Page]) -> Vec<Redirect> {
             if !crate::slug::is_slug(&a.value) || !p.kind.listed() {
                 continue;
             }
-            let from = urls::page(p.kind, &a.value);
+            // A translation's former slug was a former address in its language.
+            let from = urls::page_in(p.lang.as_deref(), p.kind, &a.value);
             if taken.insert(from.clone()) {
-                out.insert(from.clone(), Redirect { from, to: p.url.clone(), title: p.fm.title.clone() });
+                out.insert(from.clone(), Redirect { from, to: p.url.clone(), title: p.fm.title.clone(), lang: p.lang.clone() });
             }
         }
     }
@@ -158,7 +161,7 @@ fn check_aliases(pages: &[Page], diags: &mut Vec<Diagnostic>) {
                 );
                 continue;
             }
-            let from = urls::page(p.kind, &a.value);
+            let from = urls::page_in(p.lang.as_deref(), p.kind, &a.value);
             if let Some(owner) = owners.get(from.as_str()) {
                 let message = if owner.path == p.path {
                     format!("the alias `{}` is this page's own slug", a.value)

@@ -530,6 +530,19 @@ impl SiteConfig {
     }
 
     /// Reads `<root>/site.toml`.
+    /// The text of every file [`SiteConfig::load`] reads besides `site.toml`
+    /// (`synonyms.toml`, `vocabulary/*.toml`), by path: the preview loads the
+    /// configuration again when any of them changes, not only site.toml.
+    pub fn other_inputs(root: &Path) -> Vec<(String, String)> {
+        let mut files = vec![crate::synonyms::FILE.to_string()];
+        if let Ok(dir) = std::fs::read_dir(root.join("vocabulary")) {
+            let mut names: Vec<String> = dir.flatten().map(|e| format!("vocabulary/{}", e.file_name().to_string_lossy())).collect();
+            names.sort();
+            files.extend(names);
+        }
+        files.into_iter().filter_map(|rel| std::fs::read_to_string(root.join(&rel)).ok().map(|t| (rel, t))).collect()
+    }
+
     pub fn load(root: &Path) -> anyhow::Result<(SourceFile, Result<SiteConfig, Vec<Diagnostic>>)> {
         let abs = root.join("site.toml");
         let bytes = std::fs::read(&abs).map_err(|e| {

@@ -113,6 +113,42 @@ fn each_language_has_its_index_pages_and_feed() {
 }
 
 #[test]
+fn a_translation_renamed_redirects_in_its_language() {
+    let site = Site::named("bilingual");
+    let es = site.read("content/es/conditions/calf-strain.md").replacen("+++\n", "+++\naliases = [\"tiron-de-gemelo\"]\n", 1);
+    site.write("content/es/conditions/calf-strain.md", es);
+    built(&site);
+    let moved = site.html("es/conditions/tiron-de-gemelo/index.html");
+    assert_eq!(attrs(&moved, "html", "lang"), ["es"]);
+    assert_eq!(texts(&moved, "h1"), ["Esta página se ha trasladado"]);
+    assert_eq!(attrs(&moved, "main a", "href"), ["/es/conditions/calf-strain/"]);
+    assert!(site.read("public/_redirects").contains("/es/conditions/tiron-de-gemelo/ /es/conditions/calf-strain/ 301"));
+    // The English address of that slug is not taken by the Spanish page.
+    assert!(!site.root().join("public/conditions/tiron-de-gemelo").exists());
+    // Print button in Spanish on the translated leaflet.
+    assert_eq!(texts(&site.html("es/conditions/calf-strain/index.html"), ".print-button"), ["Imprimir esta página"]);
+}
+
+#[test]
+fn each_language_has_its_own_404_page() {
+    let site = bilingual();
+    let es = site.html("es/404.html");
+    assert_eq!(attrs(&es, "html", "lang"), ["es"]);
+    assert_eq!(attrs(&es, "meta[name=robots]", "content"), ["noindex"]);
+    assert_eq!(attrs(&es, "form.site-search", "data-search-root"), ["/es/search/"], "it searches the Spanish index");
+    assert!(attrs(&es, "a", "href").contains(&"/es/a-z/".to_string()));
+    assert_eq!(texts(&es, ".notice--emergency strong").len(), 1);
+    assert!(texts(&es, ".notice--emergency").iter().any(|t| t.contains("911")), "{:?}", texts(&es, ".notice--emergency"));
+    // The site-wide one (the only one some hosts serve) links the Spanish home page.
+    let en = site.html("404.html");
+    assert_eq!(attrs(&en, "html", "lang"), ["en-US"]);
+    assert_eq!(attrs(&en, ".lang-switcher a", "href"), ["/es/"]);
+    // Hosts that read `_redirects` serve it for unknown addresses under /es/, after the aliases.
+    let redirects = site.read("public/_redirects");
+    assert_eq!(redirects.lines().last(), Some("/es/* /es/404.html 404"), "{redirects}");
+}
+
+#[test]
 fn sitemap_lists_every_language_with_alternates() {
     let site = bilingual();
     let sitemap = site.read("public/sitemap.xml");
@@ -153,6 +189,7 @@ fn one_language_site_has_no_language_machinery() {
     assert!(!html.contains("lang-switcher"));
     assert!(!site.read("public/sitemap.xml").contains("xhtml"));
     assert!(!site.root().join("public/es").exists());
+    assert!(!site.read("public/_redirects").contains("404"));
 }
 
 #[test]
@@ -234,6 +271,14 @@ fn each_language_has_its_own_search_index_and_analyzer() {
     let bad = site.medkb(&["search", "x", "--lang", "fr"]);
     assert!(!bad.status.success());
     assert!(stderr(&bad).contains("`fr` is not one of the site's other languages"), "{}", stderr(&bad));
+    // The terminal answers in the index's language, from the theme's strings.
+    let none = site.medkb(&["search", "xyzzy plumbus", "--lang", "es"]);
+    assert!(none.status.success(), "{}", stderr(&none));
+    assert!(stderr(&none).contains("Ninguna página trata de `xyzzy plumbus`"), "{}", stderr(&none));
+    assert!(stderr(&none).contains("(/es/a-z/)") && stderr(&none).contains("si cree que es una emergencia."), "{}", stderr(&none));
+    assert!(!stderr(&none).contains("No page covers"), "{}", stderr(&none));
+    let none = site.medkb(&["search", "xyzzy plumbus"]);
+    assert!(stderr(&none).contains("No page covers `xyzzy plumbus`") && stderr(&none).contains("(/a-z/)"), "{}", stderr(&none));
 }
 
 #[test]

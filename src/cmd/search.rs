@@ -5,7 +5,9 @@
 //! when the query names an emergency, "Showing results for …" when words
 //! were corrected, then the results, or, when no page covers the query, a
 //! plain "No page covers …" with the weak partial matches under "Not an
-//! exact match".
+//! exact match". Every word comes from the theme's strings for the index's
+//! language (the same `js_*` strings the search box uses), so `--lang es` answers
+//! in Spanish and a site that overrides a string sees it here too.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -43,11 +45,18 @@ pub fn run_in(root: &Path, output: Option<&Path>, lang: Option<&str>, q: &search
         println!("{}", serde_json::to_string_pretty(&answer)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let wording = match (&config, lang) {
-        (Some(c), Some(code)) => c.language(Some(code)).map(|l| l.care_cards.clone()).unwrap_or_else(|| c.care_cards.clone()),
-        (Some(c), None) => c.care_cards.clone(),
-        (None, _) => CareCardWording::for_locale("en-GB"),
+    let (wording, locale) = match (&config, lang) {
+        (Some(c), Some(code)) => c
+            .language(Some(code))
+            .map(|l| (l.care_cards.clone(), l.locale.clone()))
+            .unwrap_or_else(|| (c.care_cards.clone(), c.locale.clone())),
+        (Some(c), None) => (c.care_cards.clone(), c.locale.clone()),
+        (None, _) => (CareCardWording::for_locale("en-GB"), "en-GB".to_string()),
     };
+    let theme = crate::render::theme::Theme::load(root).unwrap_or_default();
+    let strings = theme.strings_for(&locale);
+    let say = |key: &str| strings.get(key).map(String::as_str).unwrap_or(key).to_string();
+    let urls = crate::urls::SiteUrls::in_lang(lang);
     // Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     let tty = std::io::IsTerminal::is_terminal(&std::io::stdout()) && std::env::var_os("NO_COLOR").is_none();
     let bold = |s: &str| if tty { format!("\x1b[1m{s}\x1b[0m") } else { s.to_string() };
@@ -63,16 +72,26 @@ pub fn run_in(root: &Path, output: Option<&Path>, lang: Option<&str>, q: &search
         println!();
     }
     if let Some(corrected) = &answer.corrected {
-        println!("Showing results for {}  (search instead for: {})", bold(corrected), q.text);
+        println!("{} {}  ({}: {})", say("js_showing_results_for"), bold(corrected), say("js_search_instead"), q.text);
     }
     let mut shown = &answer.results;
     if answer.results.is_empty() {
-        eprintln!("medkb: no page covers `{}`; browse the A–Z (/a-z/) or body regions (/regions/)", q.text);
+        eprintln!(
+            "medkb: {} `{}`. {} {} ({}) {} {} ({})",
+            say("js_no_page_covers"),
+            q.text,
+            say("js_browse_the"),
+            say("js_az_of_conditions"),
+            urls.az,
+            say("js_or"),
+            say("js_regions"),
+            urls.regions
+        );
         if answer.emergency.is_empty() {
-            eprintln!("{}", emergency_line(&wording));
+            eprintln!("{}", emergency_line(&wording, &say("care_heading_end"), &say("emergency_footer")));
         }
         if !answer.partial.is_empty() {
-            println!("Not an exact match:");
+            println!("{}:", say("js_not_exact"));
             shown = &answer.partial;
         }
     }
@@ -97,11 +116,13 @@ pub fn run_in(root: &Path, output: Option<&Path>, lang: Option<&str>, q: &search
     Ok(ExitCode::SUCCESS)
 }
 
-/// The line every "no page" answer ends with: "Call 999 or go to A&E now if you think it is an emergency."
-pub fn emergency_line(wording: &CareCardWording) -> String {
-    let heading = wording.emergency.trim().trim_end_matches(':').trim();
-    let heading = heading.strip_suffix(" if").unwrap_or(heading);
-    format!("{heading} if you think it is an emergency.")
+/// The line every "no page" answer ends with, as the pages' footer words it: the
+/// emergency heading without its " if:" ("Call 999 or go to A&E now") and the
+/// footer string ("if you think it is an emergency.").
+pub fn emergency_line(wording: &CareCardWording, heading_end: &str, footer: &str) -> String {
+    let heading = wording.emergency.trim();
+    let heading = heading.strip_suffix(heading_end.trim_start()).unwrap_or(heading).trim_end();
+    format!("{heading} {footer}")
 }
 
 fn html_unescape(s: &str) -> String {

@@ -174,6 +174,7 @@ pub struct Engine {
     follow_clock: bool,
     /// Hand the search index to the caller as a [`SearchJob`] instead of building it inline.
     background_search: bool,
+    /// site.toml's text and the other configuration files' (see [`SiteConfig::other_inputs`]).
     config_text: Option<String>,
     config_file: Option<SourceFile>,
     config: Result<SiteConfig, Vec<Diagnostic>>,
@@ -491,8 +492,13 @@ impl Engine {
 
     fn reload_config(&mut self) -> anyhow::Result<()> {
         let (file, mut config) = SiteConfig::load(&self.root)?;
-        if self.config_text.as_deref() != Some(file.text.as_str()) {
-            self.config_text = Some(file.text.clone());
+        // site.toml and the files that travel with it (synonyms, vocabularies).
+        let mut inputs = file.text.clone();
+        for (rel, text) in SiteConfig::other_inputs(&self.root) {
+            inputs.push_str(&format!("\0{rel}\0{text}"));
+        }
+        if self.config_text.as_deref() != Some(inputs.as_str()) {
+            self.config_text = Some(inputs);
             if let Ok(c) = &mut config {
                 c.warnings = crate::parse::emergency_terms::site_toml(&file, c);
             }
@@ -505,7 +511,8 @@ impl Engine {
 
     fn reload_theme(&mut self) -> anyhow::Result<()> {
         let theme = Theme::load(&self.root)?;
-        self.templates_hash = hash_of(&theme.templates);
+        // The UI strings render into every page as the templates do.
+        self.templates_hash = hash_of((&theme.templates, &theme.strings));
         self.theme = Some(theme);
         Ok(())
     }
@@ -999,9 +1006,9 @@ mod tests {
             }
             None => std::fs::remove_file(&path).unwrap(),
         }
-        let change = if rel == "site.toml" {
+        let change = if rel == "site.toml" || rel == "synonyms.toml" || rel.starts_with("vocabulary/") {
             Change::Config
-        } else if rel.starts_with("templates/") {
+        } else if rel.starts_with("templates/") || rel.starts_with("strings/") {
             Change::Templates
         } else if rel.starts_with("static/") {
             Change::Static
@@ -1059,6 +1066,20 @@ mod tests {
         assert!(e.has_errors());
         assert!(e.errors().iter().any(|d| diag::render_human(d).contains("error[translation-flags]")));
         assert_same(&e, "urgency changed in translation");
+        edit(&mut e, es_calf, Some(&es_text));
+        assert!(!e.has_errors());
+
+        // The files read with site.toml and the theme: a vocabulary, the UI strings, the synonyms.
+        edit(&mut e, es_calf, Some(&es_text.replace("## Síntomas", "## Qué se nota")));
+        assert!(e.errors().iter().any(|d| diag::render_human(d).contains("error[missing-section]")), "a heading Spanish does not know");
+        edit(&mut e, "vocabulary/es.toml", Some("[sections]\n\"Qué se nota\" = \"symptoms\"\n"));
+        assert!(!e.has_errors(), "the site's vocabulary teaches it, without a save of the page: {:#?}", e.errors());
+        assert_same(&e, "vocabulary added");
+        edit(&mut e, "strings/es.toml", Some("search_label = \"Busque aquí\"\n"));
+        assert!(page_of(&e, "es/conditions/calf-strain/index.html").contains("Busque aquí"), "a site's string shows at once");
+        assert_same(&e, "string overridden");
+        edit(&mut e, "synonyms.toml", Some("[[synonyms]]\nterms = [\"tennis leg\", \"calf strain\"]\n"));
+        assert_same(&e, "synonyms added");
     }
 
     #[test]

@@ -540,6 +540,14 @@ impl<'a> SiteRenderer<'a> {
                     self.render_in(lang, "index.html", extra.into_json())?,
                 )]
             }
+            IndexUnit::NotFound if lang.is_some() => {
+                // Each other language has its own 404 page (hosts that can serve one per
+                // folder are told how in `_redirects` and docs/deploying.md); the site-wide
+                // one links every language's home page.
+                let mut extra = tera::Context::new();
+                extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
+                vec![(format!("{}/404.html", lang.unwrap_or_default()), self.render_in(lang, "404.html", extra.into_json())?)]
+            }
             IndexUnit::NotFound | IndexUnit::Offline | IndexUnit::Redirects | IndexUnit::Sitemap | IndexUnit::Robots => {
                 self.site_files(key.unit)?
             }
@@ -766,7 +774,10 @@ impl<'a> SiteRenderer<'a> {
     fn site_files(&self, unit: IndexUnit) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
         if unit == IndexUnit::NotFound {
-            out.push(("404.html".into(), self.render("404.html", serde_json::json!({}))?));
+            out.push((
+                "404.html".into(),
+                self.render("404.html", serde_json::json!({ "lang_nav": self.index_language_nav(None, crate::urls::HOME) }))?,
+            ));
         }
         if unit == IndexUnit::Offline && self.config.offline {
             // What the worker shows for a page it has not cached: the emergency line, and what it has.
@@ -790,8 +801,16 @@ impl<'a> SiteRenderer<'a> {
             let redirects = crate::addresses::redirects(self.pages);
             let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
             for r in &redirects {
-                out.push((crate::urls::output_path(&r.from), self.render("redirect.html", serde_json::json!({ "redirect": r }))?));
+                out.push((
+                    crate::urls::output_path(&r.from),
+                    self.render_in(r.lang.as_deref(), "redirect.html", serde_json::json!({ "redirect": r }))?,
+                ));
                 lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+            }
+            // Netlify and Cloudflare Pages: an unknown address under /es/ gets the Spanish 404
+            // (a rule that only applies when no file answers, listed after the aliases).
+            for l in &self.config.languages {
+                lines.push_str(&format!("/{0}/* /{0}/404.html 404\n", l.code));
             }
             out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
         }
@@ -870,6 +889,7 @@ pub enum IndexUnit {
     Conditions,
     Symptoms,
     Feed,
+    /// The site-wide 404 page (no language), or a language's own.
     NotFound,
     Offline,
     /// The redirect pages of former addresses and the `_redirects` file.
@@ -902,6 +922,10 @@ pub fn index_units(config: &SiteConfig, pages: &[Page]) -> Vec<IndexKey> {
         units.extend((0..regions).map(|n| key(IndexUnit::Region(n))));
         for unit in [IndexUnit::Regions, IndexUnit::Guides, IndexUnit::Conditions, IndexUnit::Symptoms, IndexUnit::Feed] {
             units.push(key(unit));
+        }
+        if lang.is_some() {
+            // Each other language's own 404 page.
+            units.push(key(IndexUnit::NotFound));
         }
     }
     for unit in [IndexUnit::NotFound, IndexUnit::Offline, IndexUnit::Redirects, IndexUnit::Sitemap, IndexUnit::Robots] {

@@ -366,8 +366,8 @@ fn describe(changes: &BTreeSet<Change>) -> String {
         .map(|c| match c {
             Change::Page(p) => p.clone(),
             Change::ContentTree => "content/".into(),
-            Change::Config => "site.toml".into(),
-            Change::Templates => "templates".into(),
+            Change::Config => "site.toml (or synonyms, vocabulary)".into(),
+            Change::Templates => "templates (or strings)".into(),
             Change::Static => "static files".into(),
         })
         .collect();

@@ -314,6 +314,13 @@ pub fn resolve(raw: &str, query: Option<&str>, exists: impl Fn(&str) -> bool) ->
     Target::NotFound
 }
 
+/// The 404 page for an unknown `path`: the one in its first folder when there is one
+/// (`/es/x` → `es/404.html`, a language's own), else the site's.
+fn not_found_page(path: &str, exists: impl Fn(&str) -> bool) -> Option<String> {
+    let folder = path.trim_start_matches('/').split('/').next().filter(|f| !f.is_empty() && !f.starts_with('.'));
+    folder.map(|f| format!("{f}/404.html")).into_iter().chain(std::iter::once("404.html".to_string())).find(|p| exists(p))
+}
+
 /// The script tag added before `</body>`, naming the output file so the tab knows
 /// whether a rebuild touched it.
 fn with_script(bytes: &[u8], page: &str) -> Vec<u8> {
@@ -355,8 +362,8 @@ async fn serve_file(State(state): State<Arc<AppState>>, headers: HeaderMap, uri:
             "medkb serve is still building the search index; pages are ready\n",
         )
             .into_response(),
-        Target::NotFound => match site.files.get("404.html") {
-            Some(entry) => file_response(StatusCode::NOT_FOUND, "404.html", entry),
+        Target::NotFound => match not_found_page(uri.path(), |p| site.files.contains_key(p)).and_then(|p| site.files.get_key_value(&p)) {
+            Some((path, entry)) => file_response(StatusCode::NOT_FOUND, path, entry),
             None => {
                 let body = with_script(b"<!DOCTYPE html><title>Not found</title><h1>Not found</h1></body>", "404.html");
                 (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
@@ -408,6 +415,17 @@ mod tests {
         assert_eq!(r("/conditions%2Fgout/"), Target::File("conditions/gout/index.html".into()));
         assert_eq!(r("/nothing/"), Target::NotFound);
         assert_eq!(r("/conditions//gout/"), Target::NotFound);
+    }
+
+    #[test]
+    fn a_language_folder_has_its_own_404() {
+        let files = ["404.html", "es/404.html"];
+        let nf = |p: &str| not_found_page(p, |f| files.contains(&f));
+        assert_eq!(nf("/es/conditions/nope/").as_deref(), Some("es/404.html"));
+        assert_eq!(nf("/es").as_deref(), Some("es/404.html"));
+        assert_eq!(nf("/conditions/nope/").as_deref(), Some("404.html"));
+        assert_eq!(nf("/").as_deref(), Some("404.html"));
+        assert_eq!(not_found_page("/x/", |_| false), None);
     }
 
     #[test]

@@ -33,6 +33,13 @@ pub fn classify(root: &Path, path: &Path) -> Option<Change> {
     let looks_like_dir = !name.contains('.');
     match parts.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
         ["site.toml"] => Some(Change::Config),
+        // Read with site.toml: the site's synonyms and its languages' vocabularies.
+        ["synonyms.toml"] => Some(Change::Config),
+        ["vocabulary"] => Some(Change::Config),
+        ["vocabulary", ..] if name.ends_with(".toml") => Some(Change::Config),
+        // The site's UI strings are part of the theme.
+        ["strings"] => Some(Change::Templates),
+        ["strings", ..] if name.ends_with(".toml") => Some(Change::Templates),
         ["content"] => Some(Change::ContentTree),
         ["content", ..] if name.ends_with(".md") => Some(Change::Page(parts.join("/"))),
         // A folder created, removed or renamed under content/ (its pages get no events of their own).
@@ -63,10 +70,11 @@ pub fn changes_of(root: &Path, events: &[DebouncedEvent]) -> BTreeSet<Change> {
     events.iter().filter(|e| changes_bytes(&e.event.kind)).flat_map(|e| e.event.paths.iter()).filter_map(|p| classify(root, p)).collect()
 }
 
-/// The folders watched: content/, templates/, static/ and themes/ recursively,
-/// the root itself without recursion (for site.toml, and to see those folders appear).
+/// The folders watched: content/, templates/, static/, themes/, strings/ and
+/// vocabulary/ recursively, the root itself without recursion (for site.toml and
+/// synonyms.toml, and to see those folders appear).
 fn watch_dirs(root: &Path) -> Vec<PathBuf> {
-    ["content", "templates", "static", "themes"].iter().map(|d| root.join(d)).collect()
+    ["content", "templates", "static", "themes", "strings", "vocabulary"].iter().map(|d| root.join(d)).collect()
 }
 
 pub struct Watcher {
@@ -137,6 +145,10 @@ mod tests {
         assert_eq!(c("content"), Some(Change::ContentTree));
         assert_eq!(c("content/conditions/photo.png"), None);
         assert_eq!(c("site.toml"), Some(Change::Config));
+        assert_eq!(c("synonyms.toml"), Some(Change::Config));
+        assert_eq!(c("vocabulary/es.toml"), Some(Change::Config));
+        assert_eq!(c("strings/es.toml"), Some(Change::Templates));
+        assert_eq!(c("strings/notes.txt"), None);
         assert_eq!(c("templates/condition.html"), Some(Change::Templates));
         assert_eq!(c("templates/partials/search.html"), Some(Change::Templates));
         assert_eq!(c("static/style.css"), Some(Change::Static));

@@ -101,6 +101,11 @@ test("headers: content types, gzip files sent as stored, cache lifetimes, 404", 
   assert.equal(missing.status, 404);
   const text = await missing.text();
   assert.ok(text.includes('role="search"') && text.includes("notice--emergency"), "the 404 page keeps search and the emergency line");
+  // A Spanish reader's unknown address gets the Spanish 404 page (its own block in nginx.conf).
+  const missingEs = await fetch(base + "/es/conditions/no-such-page/");
+  assert.equal(missingEs.status, 404);
+  const textEs = await missingEs.text();
+  assert.ok(textEs.includes('<html lang="es">') && textEs.includes('data-search-root="/es/search/"'), "the Spanish 404 page");
   assert.equal((await fetch(base + "/conditions/")).status, 200);
 });
 
