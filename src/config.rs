@@ -79,6 +79,10 @@ struct RawConfig {
     feed_limit: usize,
     #[serde(default = "default_offline")]
     offline: bool,
+    #[serde(default = "default_offline_install_bytes")]
+    offline_search_install_bytes: u64,
+    #[serde(default = "default_offline_idle_bytes")]
+    offline_search_idle_bytes: u64,
     /// Rule code → level; see [`Lints`].
     #[serde(default)]
     lints: BTreeMap<String, toml::Spanned<String>>,
@@ -168,6 +172,14 @@ fn default_feed_limit() -> usize {
 fn default_offline() -> bool {
     true
 }
+/// A search index this small is saved whole on a reader's first visit (2 MiB).
+fn default_offline_install_bytes() -> u64 {
+    2 * 1024 * 1024
+}
+/// A larger index, up to this size, is saved later while the reader is idle and online (8 MiB).
+fn default_offline_idle_bytes() -> u64 {
+    8 * 1024 * 1024
+}
 
 /// A well-formed language tag such as `en`, `en-GB` or `pt-BR` (BCP 47's common shape).
 fn is_language_tag(s: &str) -> bool {
@@ -195,6 +207,11 @@ pub struct SiteConfig {
     pub feed_limit: usize,
     /// Publish the offline service worker (`offline = false` turns it off).
     pub offline: bool,
+    /// The largest search index (bytes, uncompressed) the worker saves whole on a first visit.
+    pub offline_search_install_bytes: u64,
+    /// The largest search index it saves whole later, while the reader is idle and online
+    /// (0: never); a larger one is saved only as far as the reader's own searches fetch it.
+    pub offline_search_idle_bytes: u64,
     /// The site's own levels for rules (`[lints]`).
     pub lints: Lints,
     /// `[review]`: the review policy gates.
@@ -519,6 +536,8 @@ impl SiteConfig {
             readability_target_grade,
             feed_limit: raw.feed_limit,
             offline: raw.offline,
+            offline_search_install_bytes: raw.offline_search_install_bytes,
+            offline_search_idle_bytes: raw.offline_search_idle_bytes,
             lints,
             review: raw.review,
             description_span: description.map(|d| d.0),

@@ -393,3 +393,29 @@ fn the_language_of_a_fallback_title_survives_the_sanitiser() {
     assert_eq!(texts(&doc, ".lead b"), ["mismo"]);
     assert_eq!(attrs(&doc, ".lead a span", "lang"), ["en-US"]);
 }
+
+/// The offline worker saves each reader's own language: the Spanish pack has the Spanish
+/// home, offline page and search files, and the original of an emergency page not yet
+/// translated; the English pack has nothing under /es/. Each language has its offline page.
+#[test]
+fn each_language_has_its_offline_pack_and_offline_page() {
+    let site = bilingual();
+    let worker = site.read("public/sw.js");
+    let line = worker.lines().find_map(|l| l.strip_prefix("const LANGUAGES = ")).expect("the worker lists its language packs");
+    let packs: serde_json::Value = serde_json::from_str(line.trim_end_matches(';')).unwrap();
+    let pack = |prefix: &str| packs.as_array().unwrap().iter().find(|p| p["prefix"] == prefix).cloned().unwrap();
+    let pages =
+        |p: &serde_json::Value| -> Vec<String> { p["pages"].as_array().unwrap().iter().map(|u| u.as_str().unwrap().to_string()).collect() };
+    let (en, es) = (pack("/"), pack("/es/"));
+    assert_eq!((en["search"].as_str(), es["search"].as_str()), (Some("/search/"), Some("/es/search/")));
+    assert_eq!((en["offline"].as_str(), es["offline"].as_str()), (Some("/offline/"), Some("/es/offline/")));
+    assert!(!pages(&en).iter().any(|u| u.starts_with("/es/")), "{:?}", pages(&en));
+    for u in ["/es/", "/es/offline/", "/conditions/shin-splints/"] {
+        assert!(pages(&es).contains(&u.to_string()), "the Spanish pack lacks {u}: {:?}", pages(&es));
+    }
+    let offline = site.html("es/offline/index.html");
+    assert_eq!(attrs(&offline, "html", "lang"), ["es"]);
+    assert_eq!(texts(&offline, "h1"), ["No tiene conexión"]);
+    assert!(texts(&offline, ".notice--emergency").iter().any(|t| t.contains("911")), "{:?}", texts(&offline, ".notice--emergency"));
+    assert!(attrs(&offline, "main a", "href").contains(&"/conditions/shin-splints/".to_string()));
+}

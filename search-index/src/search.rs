@@ -493,11 +493,21 @@ impl SearchIndex {
         }
         let need = if n <= 3 { n } else { n.div_ceil(2) };
         let mut counts = vec![0usize; pages.len()];
+        // Per page, the single words found only in running text (symptoms, body),
+        // with their covering terms: checked for proximity below.
+        let mut loose: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+        // Per page, the words in its title or medical name: what the page is about.
+        let mut titled: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+        let named = [self.fields.title, self.fields.aliases, self.fields.medical_name, self.fields.summary];
+        let titles = [self.fields.title, self.fields.medical_name];
         let mut i = 0;
         while i < words.len() {
             let w = &words[i];
+            let at = i;
             i += 1;
             let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            let mut in_names: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            let mut in_title: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
             if w.joined && i < words.len() {
                 // A split word counts only where its halves stand together
                 // ("shin splints", not "sun" … "burn").
@@ -511,21 +521,104 @@ impl SearchIndex {
                 for m in &w.matches {
                     if w.covering.contains(&m.text) {
                         alts.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
+                        if named.contains(&m.term.field()) {
+                            in_names.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
+                        }
+                        if titles.contains(&m.term.field()) {
+                            in_title.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
+                        }
                     }
                 }
             }
             if alts.is_empty() {
                 continue;
             }
-            let query = BooleanQuery::new(alts);
-            let weight = query.weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
-            for (count, (_, addr)) in counts.iter_mut().zip(pages) {
+            let weight = BooleanQuery::new(alts).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+            let names_weight = BooleanQuery::new(in_names).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+            let title_weight = BooleanQuery::new(in_title).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+            for (p, (_, addr)) in pages.iter().enumerate() {
                 if matches_doc(&*weight, &self.searcher, *addr)? {
-                    *count += 1;
+                    counts[p] += 1;
+                    if !w.joined && !matches_doc(&*names_weight, &self.searcher, *addr)? {
+                        loose[p].push(at);
+                    }
+                    if w.joined || matches_doc(&*title_weight, &self.searcher, *addr)? {
+                        titled[p].push(at);
+                    }
                 }
             }
         }
-        Ok(counts.into_iter().map(|c| c >= need).collect())
+        let mut out = Vec::with_capacity(pages.len());
+        for (p, (_, addr)) in pages.iter().enumerate() {
+            let mut ok = counts[p] >= need;
+            // In a short query, a word the page has only in its running text counts
+            // when another of the query's words is in the page's title ("calf
+            // haematoma" on Calf Strain) or stands near it there: "ear infection"
+            // is not a page that says "infection" in one place and "ear" in another,
+            // nor is "pulled shoulder" a neck page whose text says "pulled".
+            if ok && (2..=3).contains(&n) {
+                for &w in &loose[p] {
+                    if titled[p].iter().any(|&t| t != w) || self.is_rare(&words[w])? {
+                        continue;
+                    }
+                    if !self.near_another(words, w, *addr)? {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            out.push(ok);
+        }
+        Ok(out)
+    }
+
+    /// Whether a word is specific on its own: every term it is covered by is in few
+    /// pages' text ("haematoma", "oesophagus"), unlike "pulled" or "head", which a
+    /// page can say about anything.
+    fn is_rare(&self, word: &PlannedWord) -> Result<bool, Stop> {
+        let few = (self.searcher.num_docs() / 20).max(2);
+        for t in &word.covering {
+            let term = Term::from_field_text(self.fields.body, t);
+            if self.searcher.doc_freq(&term)? > few {
+                return Ok(false);
+            }
+        }
+        Ok(!word.covering.is_empty())
+    }
+
+    /// Whether word `w` stands within a few words of another query word in one of
+    /// the page's running-text fields (either order).
+    fn near_another(&self, words: &[PlannedWord], w: usize, addr: DocAddress) -> Result<bool, Stop> {
+        const NEAR: u32 = 5;
+        let texts = |word: &PlannedWord| -> Vec<String> {
+            let mut t: Vec<String> = word.covering.clone();
+            t.sort();
+            t.dedup();
+            t
+        };
+        let mine = texts(&words[w]);
+        let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+        for (j, other) in words.iter().enumerate() {
+            if j == w || other.joined {
+                continue;
+            }
+            for field in [self.fields.symptoms, self.fields.body] {
+                for a in &mine {
+                    for b in texts(other) {
+                        for (x, y) in [(a.as_str(), b.as_str()), (b.as_str(), a.as_str())] {
+                            let mut q = PhraseQuery::new(vec![Term::from_field_text(field, x), Term::from_field_text(field, y)]);
+                            q.set_slop(NEAR);
+                            alts.push((Occur::Should, Box::new(q)));
+                        }
+                    }
+                }
+            }
+        }
+        if alts.is_empty() {
+            return Ok(true);
+        }
+        let weight = BooleanQuery::new(alts).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+        Ok(matches_doc(&*weight, &self.searcher, addr)?)
     }
 
     /// Which (word, field, term) matches a page has, with their boosts.

@@ -413,3 +413,17 @@ mod fuzz {
         }
     }
 }
+
+/// Every gzip file of the index names the index version in its header's comment, so a
+/// reader can tell a page of another build (the browser reads it before inflating).
+#[test]
+fn every_gzip_file_carries_the_index_version() {
+    let files = build_index(&fixture::docs()).unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&files[0].1).unwrap();
+    let version = manifest["version"].as_str().unwrap().to_string();
+    for (name, bytes) in files.iter().filter(|(n, _)| n.ends_with(".gz")) {
+        let decoder = flate2::read::GzDecoder::new(&bytes[..]);
+        let comment = decoder.header().and_then(|h| h.comment()).map(|c| String::from_utf8_lossy(c).into_owned());
+        assert_eq!(comment.as_deref(), Some(version.as_str()), "{name}");
+    }
+}

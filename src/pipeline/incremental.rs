@@ -198,7 +198,7 @@ pub struct Engine {
     /// Every published file's fingerprint (`offline::file_hash`), for the worker's version.
     file_hashes: BTreeMap<String, u64>,
     /// What the offline worker pre-caches; `None` when the site turned it off.
-    worker_precache: Option<Vec<String>>,
+    worker_precache: Option<crate::render::offline::Plan>,
     /// `published-urls.txt` while a diagnostic points into it.
     record_file: Option<SourceFile>,
     /// Files of draft pages, whose warnings and notes are left out.
@@ -828,7 +828,7 @@ impl Engine {
             update.search = Some(started.elapsed());
         }
         update.rendered = new_pages.len();
-        self.worker_precache = config.offline.then(|| crate::render::offline::precache(pages, config));
+        self.worker_precache = crate::render::offline::precache(pages, config);
 
         let mut touched: BTreeSet<String> = BTreeSet::new();
         if previous.is_none() {

@@ -119,11 +119,9 @@ impl crate::built::OutputSink for Fingerprinting<'_> {
 /// whichever engine made the files. `None` when the site turned it off.
 pub fn service_worker(pages: &[Page], config: &SiteConfig, files: &std::collections::BTreeMap<String, u64>) -> Option<Output> {
     use crate::render::offline;
-    if !config.offline {
-        return None;
-    }
+    let plan = offline::precache(pages, config)?;
     let version = offline::version(files.iter().map(|(p, h)| (p.as_str(), *h)));
-    Some((offline::output_path(), offline::script(&offline::precache(pages, config), &version)))
+    Some((offline::output_path(), offline::script(&plan, &version)))
 }
 
 /// The search files of the published pages.

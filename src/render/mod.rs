@@ -779,19 +779,20 @@ impl<'a> SiteRenderer<'a> {
                 self.render("404.html", serde_json::json!({ "lang_nav": self.index_language_nav(None, crate::urls::HOME) }))?,
             ));
         }
-        if unit == IndexUnit::Offline && self.config.offline {
-            // What the worker shows for a page it has not cached: the emergency line, and what it has.
-            let precached: Vec<LinkView> = {
-                let wanted = offline::precache(self.pages, self.config);
-                let mut v: Vec<LinkView> =
-                    (0..self.pages.len()).filter(|&i| wanted.contains(&self.pages[i].url)).map(|i| self.link(i)).collect();
-                v.sort_by(|a, b| a.title.cmp(&b.title));
-                v
-            };
-            out.push((
-                crate::urls::output_path(crate::urls::OFFLINE),
-                self.render("offline.html", serde_json::json!({ "precached": precached }))?,
-            ));
+        if let (IndexUnit::Offline, Some(plan)) = (unit, offline::precache(self.pages, self.config)) {
+            // What the worker shows for a page it has not cached, in each language: the
+            // emergency line, and what that language's readers have saved.
+            let langs = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str())));
+            for lang in langs {
+                let Some(pack) = plan.pack(lang) else { continue };
+                let mut precached: Vec<LinkView> =
+                    (0..self.pages.len()).filter(|&i| pack.pages.contains(&self.pages[i].url)).map(|i| self.link_in(lang, i)).collect();
+                precached.sort_by(|a, b| a.title.cmp(&b.title));
+                out.push((
+                    crate::urls::output_path(&pack.offline),
+                    self.render_in(lang, "offline.html", serde_json::json!({ "precached": precached }))?,
+                ));
+            }
         }
         if unit == IndexUnit::Robots {
             out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));

@@ -1,7 +1,8 @@
 // medkb: reader features that need script, none of which a page depends on.
 // - "Print this page" and `?print`: open the print dialog (the leaflet layout is print CSS).
 // - The offline service worker (registered in the built site only, see below), and
-//   the offline page's list of the pages this device has saved.
+//   the offline page's list of the pages this device has saved; when the reader is idle
+//   and online it tells the worker, which may then save the rest of the search index.
 (function () {
   "use strict";
 
@@ -10,7 +11,7 @@
   function setUpPrinting() {
     var buttons = document.querySelectorAll("[data-print]");
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].hidden = false;
+      buttons[i].classList.remove("print-button--waiting");
       buttons[i].addEventListener("click", openPrintDialog);
     }
     // `?print` on a page with a leaflet (a link from a clinic system, say) opens the dialog once loaded.
@@ -29,6 +30,16 @@
     navigator.serviceWorker.register(worker, { scope: "/", updateViaCache: "none" }).catch(function (e) {
       console.warn("medkb: offline reading is not available:", e);
     });
+    // Once the worker runs and the reader is idle and online (and not saving data), it may
+    // save the rest of this language's search index for offline use (up to the site's cap).
+    navigator.serviceWorker.ready.then(function (registration) {
+      var idle = window.requestIdleCallback || function (f) { setTimeout(f, 2000); };
+      idle(function () {
+        var saveData = navigator.connection && navigator.connection.saveData;
+        if (!navigator.onLine || saveData || !registration.active) return;
+        registration.active.postMessage({ medkb: "idle", path: location.pathname });
+      }, { timeout: 10000 });
+    });
   }
 
   // On the offline page: the other pages this device has saved, by title.
@@ -44,7 +55,7 @@
       return caches.open(mine[0]).then(function (cache) {
         return cache.keys().then(function (requests) {
           var pages = requests.map(function (r) { return new URL(r.url); })
-            .filter(function (u) { return /\/$/.test(u.pathname) && !listed[u.pathname] && u.pathname.indexOf("/offline/") !== 0; });
+            .filter(function (u) { return /\/$/.test(u.pathname) && !listed[u.pathname] && !/\/offline\/$/.test(u.pathname); });
           return Promise.all(pages.map(function (u) {
             return cache.match(u.href).then(function (r) { return r ? r.text() : ""; }).then(function (html) {
               var m = /<title>([^<|]*)/.exec(html);

@@ -26,7 +26,12 @@
 // index is pages (p/<n>.gz): a query that needs pages it does not have
 // answers {"need": [...]}; they are fetched in parallel, handed to the
 // module, and the query asked again (at most three rounds, usually one or
-// two; a page is fetched once). The module exports a tiny C ABI (see
+// two; a page is fetched once). A page of another build (the site was
+// redeployed since the manifest was read: the module refuses it) makes the
+// box read the server's current manifest and head and ask again, so answers
+// always come from one build's index; if that fails it says to reload.
+// Offline, when the worker has not saved the whole index, it says that
+// results cover only what this device has saved. The module exports a tiny C ABI (see
 // search-index/wasm/src/lib.rs): bytes in through medkb_alloc, JSON out at
 // medkb_result_ptr.
 
@@ -60,6 +65,8 @@ const T = Object.assign(
     js_search_results: "Search results",
     js_highlighted: "Highlighted:",
     js_remove_highlight: "Remove highlight",
+    js_offline_partial: "You are offline: search covers only the part of the index this device has saved, so some pages may be missing.",
+    js_search_updated: "This site was updated while the page was open. Reload the page to search the new version.",
     care_heading_end: " if:",
     care_heading_now: " now",
     emergency_footer: "if you think it is an emergency.",
@@ -236,7 +243,9 @@ function setUp() {
       p.append(again);
       list.append(p);
     }
-    if (open && results.length === 0) {
+    if (answer.stale) list.append(el("p", "search-note search-note--stale", T.js_search_updated));
+    if (answer.offline_partial) list.append(el("p", "search-note search-note--offline", T.js_offline_partial));
+    if (open && results.length === 0 && !answer.stale && !answer.incomplete) {
       const none = el("div", "search-empty");
       none.append(el("p", "search-empty-title", `${T.js_no_page_covers} “${text ?? input.value}”.`));
       const browse = el("p", null, `${T.js_browse_the} `);
@@ -253,8 +262,12 @@ function setUp() {
     list.hidden = !open;
     input.setAttribute("aria-expanded", String(open));
     status.textContent = open
-      ? (emergency.length ? `${emergencyHeading} ${emergency.map((e) => e.text).join("; ")}. ` : "") +
-        (results.length === 0
+      ? (answer.stale ? `${T.js_search_updated} ` : "") +
+        (answer.offline_partial ? `${T.js_offline_partial} ` : "") +
+        (emergency.length ? `${emergencyHeading} ${emergency.map((e) => e.text).join("; ")}. ` : "") +
+        (answer.stale || answer.incomplete
+          ? ""
+          : results.length === 0
           ? `${T.js_no_page_covers_this}${partial.length ? ` ${partial.length} ${T.js_partial_matches}` : ""}`
           : `${results.length} ${results.length === 1 ? T.js_result : T.js_results}, ${T.js_choose}`)
       : "";
@@ -341,18 +354,14 @@ export async function loadEngine(wasmUrl, root) {
   // The module does not depend on the manifest: start both at once.
   const module = instantiate(wasmUrl);
   module.catch(() => {}); // reported below, once
-  const res = await fetch(new URL("manifest.json", root), { cache: "no-cache" });
-  if (res.status === 503) {
-    // The preview is still building the index (a static host never answers 503 here).
-    const err = new Error("the search index is still being built");
-    err.indexing = true;
-    err.retryAfter = Math.min(Math.max(Number(res.headers.get("Retry-After")) || 1, 0.2), 10);
-    throw err;
-  }
-  const manifest = await ok(res).json();
-  if (manifest.format !== "medkb-search/2") throw new Error(`unsupported search index ${manifest.format}`);
-  const v = `?v=${encodeURIComponent(manifest.version || "")}`;
-  const [instance, head] = await Promise.all([module, fetchBytes(new URL(manifest.head + v, root))]);
+  let manifest = await fetchManifest(root, "no-cache");
+  const headBytes = fetchHead(manifest, root).catch(async (err) => {
+    if (!(err instanceof StaleIndex)) throw err;
+    // A cached manifest of a build the host no longer serves: the server's current one.
+    manifest = await fetchManifest(root, "no-store");
+    return fetchHead(manifest, root);
+  });
+  const [instance, head] = await Promise.all([module, headBytes]);
   const ex = instance.exports;
   const enc = new TextEncoder();
   const dec = new TextDecoder();
@@ -364,46 +373,123 @@ export async function loadEngine(wasmUrl, root) {
   };
   const result = (len) => dec.decode(new Uint8Array(ex.memory.buffer, ex.medkb_result_ptr(), len));
 
-  const errLen = ex.medkb_open(put(head), head.length);
-  if (errLen !== 0) throw new Error(result(errLen));
+  // One build's index at a time: its manifest, head and pages, never mixed with another's.
+  let index = null;
+  const open = (m, headBytes) => {
+    const errLen = ex.medkb_open(put(headBytes), headBytes.length);
+    if (errLen !== 0) throw new Error(result(errLen));
+    index = { manifest: m, v: `?v=${encodeURIComponent(m.version || "")}`, pages: new Map() };
+  };
+  open(manifest, head);
 
-  // One fetch per page per session, shared by queries that need it at once.
-  const pages = new Map();
+  // One fetch per page per index, shared by queries that need it at once.
   const loadPage = (n) => {
-    if (!pages.has(n)) {
-      const url = new URL(manifest.page_path.replace("{n}", String(n)) + v, root);
-      pages.set(
+    const at = index;
+    if (!at.pages.has(n)) {
+      const url = new URL(at.manifest.page_path.replace("{n}", String(n)) + at.v, root);
+      at.pages.set(
         n,
-        fetchBytes(url).then(
+        fetchBytes(url, at.manifest.version).then(
           (bytes) => {
-            if (!ex.medkb_add_page(n, put(bytes), bytes.length)) throw new Error(`${url}: not a page of this index`);
+            if (index !== at) throw new StaleIndex(); // a newer index opened meanwhile
+            // The host sent another build's page: the site was updated since this index was opened.
+            if (!ex.medkb_add_page(n, put(bytes), bytes.length)) throw new StaleIndex();
           },
           (err) => {
-            pages.delete(n); // let a later query retry
-            throw err;
+            at.pages.delete(n); // let a later query retry
+            throw err instanceof TypeError ? new Unreachable(url) : err;
           },
         ),
       );
     }
-    return pages.get(n);
+    return at.pages.get(n);
+  };
+
+  // The site was redeployed while this page was open: open the current build's manifest
+  // and head together. False when the server has no other version (then only a reload helps).
+  const reopen = async () => {
+    const m = await fetchManifest(root, "no-store");
+    if (m.version === index.manifest.version) return false;
+    open(m, await fetchHead(m, root));
+    // The worker should move to the new build too (it takes over once installed).
+    navigator.serviceWorker?.getRegistration?.().then((r) => r?.update()).catch(() => {});
+    return true;
+  };
+
+  // Offline, results can miss pages whose index files this device has not saved, unless
+  // the offline worker saved the whole index of this version (it writes offline-saved.json).
+  const savedWhole = async () => {
+    try {
+      const r = await caches.match(new URL("offline-saved.json", root).href);
+      return !!r && (await r.json()).version === index.manifest.version;
+    } catch {
+      return false;
+    }
   };
 
   return {
     async search(query) {
       const bytes = enc.encode(JSON.stringify(query));
-      try {
-        for (let round = 0; round < 6; round++) {
-          const answer = JSON.parse(result(ex.medkb_search(put(bytes), bytes.length)));
-          if (!answer.need) return answer;
-          await Promise.all(answer.need.map(loadPage));
+      let reopened = 0;
+      for (;;) {
+        try {
+          for (let round = 0; round < 6; round++) {
+            const answer = JSON.parse(result(ex.medkb_search(put(bytes), bytes.length)));
+            if (!answer.need) {
+              if (navigator.onLine === false && !(await savedWhole())) answer.offline_partial = true;
+              return answer;
+            }
+            await Promise.all(answer.need.map(loadPage));
+          }
+          throw new Error("the search index kept asking for pages");
+        } catch (err) {
+          if (err instanceof Unreachable) return { offline_partial: true, incomplete: true };
+          if (err instanceof StaleIndex) {
+            // At most twice (a deploy during the reopen): after that, say so.
+            const again = reopened++ < 2 && (await reopen().catch(() => false));
+            if (again) continue;
+            return { stale: true };
+          }
+          console.error("medkb search:", err);
+          return {};
         }
-        throw new Error("the search index kept asking for pages");
-      } catch (err) {
-        console.error("medkb search:", err);
-        return {};
       }
     },
+    /** The version of the index the answers come from. */
+    version: () => index.manifest.version,
   };
+}
+
+/** A page of the index that did not match it: another build's. */
+class StaleIndex extends Error {
+  constructor() {
+    super("the search index changed on the server");
+  }
+}
+
+/** A page of the index that could not be fetched at all (offline, not saved). */
+class Unreachable extends Error {
+  constructor(url) {
+    super(`${url}: no connection and not saved on this device`);
+  }
+}
+
+async function fetchManifest(root, cache) {
+  const res = await fetch(new URL("manifest.json", root), { cache });
+  if (res.status === 503) {
+    // The preview is still building the index (a static host never answers 503 here).
+    const err = new Error("the search index is still being built");
+    err.indexing = true;
+    err.retryAfter = Math.min(Math.max(Number(res.headers.get("Retry-After")) || 1, 0.2), 10);
+    throw err;
+  }
+  const manifest = await ok(res).json();
+  if (manifest.format !== "medkb-search/2") throw new Error(`unsupported search index ${manifest.format}`);
+  return manifest;
+}
+
+function fetchHead(manifest, root) {
+  return fetchBytes(new URL(`${manifest.head}?v=${encodeURIComponent(manifest.version || "")}`, root), manifest.version);
 }
 
 async function instantiate(url) {
@@ -445,12 +531,31 @@ function loadXz(src) {
 }
 
 // A gzip file's bytes, inflated. Hosts that already sent it with
-// Content-Encoding: gzip hand over inflated bytes: those pass through.
-async function fetchBytes(url) {
-  const raw = new Uint8Array(await ok(await fetch(url)).arrayBuffer());
+// Content-Encoding: gzip hand over inflated bytes: those pass through. With
+// `version`, a file whose gzip comment names another index version (another
+// build's, served at the same address after a deploy) is refused.
+async function fetchBytes(url, version) {
+  const response = await fetch(url);
+  // A file the host no longer has: this index was replaced by a deploy.
+  if (version && response.status === 404) throw new StaleIndex();
+  const raw = new Uint8Array(await ok(response).arrayBuffer());
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw;
+  const comment = gzipComment(raw);
+  if (version && comment !== null && comment !== version) throw new StaleIndex();
   const stream = new Blob([raw]).stream().pipeThrough(new DecompressionStream("gzip"));
   return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// The comment field of a gzip header (RFC 1952), or null when it has none.
+function gzipComment(b) {
+  const flags = b[3];
+  if (!(flags & 0x10)) return null;
+  let i = 10;
+  if (flags & 0x04) i += 2 + (b[i] | (b[i + 1] << 8)); // FEXTRA
+  if (flags & 0x08) while (i < b.length && b[i++] !== 0); // FNAME
+  const start = i;
+  while (i < b.length && b[i] !== 0) i++;
+  return new TextDecoder("latin1").decode(b.subarray(start, i));
 }
 
 function ok(response) {
