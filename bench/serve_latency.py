@@ -162,9 +162,14 @@ def main():
     ap.add_argument("--copy", action="store_true", help="work on a temporary copy of the site")
     ap.add_argument("--pause", type=float, default=0.4, help="seconds between edits")
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the first build")
+    ap.add_argument("--edit-timeout", type=float, default=30.0, help="seconds to wait for each edit's reload event")
     ap.add_argument("--json", type=Path, help="write the figures here")
     args = ap.parse_args()
 
+    if args.kind == "related" and not args.no_search:
+        # Related links are not in the search documents: the index does not change.
+        print("--kind related: related links are not searched; timing save -> reload only")
+        args.no_search = True
     site = args.site.resolve()
     tmp = None
     if args.copy:
@@ -201,6 +206,19 @@ def main():
         if not got:
             sys.exit("no hello event")
         seen = got[0]
+        if not args.no_search:
+            # The preview serves pages before its search index is built: edits start
+            # once search answers, so each one times its own re-index.
+            deadline = time.monotonic() + args.timeout
+            while time.monotonic() < deadline:
+                try:
+                    manifest(addr)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            else:
+                sys.exit("the search index was never served")
+            print(f"medkb serve: search ready {time.perf_counter() - t_start:.2f} s after launch")
         time.sleep(0.5)
         text = original.decode("utf-8")
         search_latencies = []
@@ -213,11 +231,17 @@ def main():
                 added.append(target)
             elif args.kind == "delete":
                 target = page.with_name(f"latency-bench-{n}.md")
+                pre = None if args.no_search else manifest(addr)
+                t_made = time.perf_counter()
                 target.write_text(text)
                 added.append(target)
-                got = events.wait(lambda ev, d: ev == "reload", events.count(), 30)
+                got = events.wait(lambda ev, d: ev == "reload", events.count(), args.edit_timeout)
                 if not got:
                     sys.exit(f"edit {n}: the page to delete was never built")
+                # Its search index too: deleting it restores the last manifest, which must
+                # not be mistaken for "unchanged".
+                if pre is not None and wait_manifest_change(addr, pre, t_made) is None:
+                    sys.exit(f"edit {n}: the page to delete was never indexed")
                 time.sleep(args.pause)
                 delete = True
             else:
@@ -240,9 +264,9 @@ def main():
                 want = lambda ev, d: ev == "reload"
             else:
                 want = lambda ev, d: ev in ("reload", "errors")
-            got = events.wait(want, seen, 30)
+            got = events.wait(want, seen, args.edit_timeout)
             if not got:
-                sys.exit(f"edit {n}: no reload event within 30 s\n" + "\n".join(log_lines[-20:]))
+                sys.exit(f"edit {n}: no reload event within {args.edit_timeout} s\n" + "\n".join(log_lines[-20:]))
             if got[2] == "errors":
                 sys.exit(f"edit {n}: the edit broke the build: {got[3][:300]}")
             latencies.append((got[1] - t0) * 1000.0)

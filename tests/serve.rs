@@ -66,11 +66,16 @@ impl Server {
     }
 
     fn start_with(root: &Path, extra: &[&str]) -> Server {
+        Server::start_env(root, extra, &[])
+    }
+
+    fn start_env(root: &Path, extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let log = root.with_extension("serve.log");
         let mut child = Command::new(env!("CARGO_BIN_EXE_medkb"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(extra)
+            .envs(env.iter().map(|(k, v)| (*k, *v)))
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).unwrap())
             .spawn()
@@ -496,4 +501,49 @@ fn saving_a_re_reviewed_original_marks_its_translation_stale() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(log().contains("content/es/conditions/calf-strain.md"), "{}", log());
+}
+
+/// Issue 14, item 5: the preview serves its pages before the search index is built.
+/// Until the index is there, a search file answers 503 (the search box then says it
+/// is still being prepared and retries); then the index appears whole, with the bytes
+/// `medkb build` writes.
+#[test]
+fn pages_are_served_before_the_search_index_is_ready() {
+    let site = fixture();
+    let hold = site.path().with_extension("hold-search");
+    std::fs::write(&hold, "").unwrap();
+    let server = Server::start_env(site.path(), &["--today", "2026-11-21"], &[("MEDKB_SERVE_HOLD_SEARCH", &hold)]);
+    let (status, html) = server.get("/conditions/calf-strain/");
+    assert_eq!(status, 200, "pages are served while the index is held back");
+    assert!(html.contains("data-search-root=\"/search/\""), "{html}");
+    let head = server.raw_response("/search/manifest.json", "");
+    assert!(head.starts_with("HTTP/1.1 503"), "{head}");
+    assert!(head.to_ascii_lowercase().contains("retry-after: 1"), "{head}");
+    assert_eq!(server.raw_status("/search/no-such-file"), 503);
+    // Other missing files are still plain 404s.
+    assert_eq!(server.raw_status("/no/such/page/"), 404);
+
+    std::fs::remove_file(&hold).unwrap();
+    let deadline = Instant::now() + WAIT;
+    let manifest = loop {
+        let (status, body) = server.get("/search/manifest.json");
+        if status == 200 {
+            break body;
+        }
+        assert_eq!(status, 503, "{body}");
+        assert!(Instant::now() < deadline, "no search index within {WAIT:?}; log:\n{}", server.log());
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let out = site.path().join("out");
+    let built = Command::new(env!("CARGO_BIN_EXE_medkb"))
+        .args(["build", "--today", "2026-11-21", "--root"])
+        .arg(site.path())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    assert_eq!(manifest, std::fs::read_to_string(out.join("search/manifest.json")).unwrap());
+    // Once the index is there, a search file it does not have is a 404 again.
+    assert_eq!(server.raw_status("/search/no-such-file"), 404);
 }

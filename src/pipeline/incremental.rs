@@ -46,7 +46,7 @@ use crate::graph::{Absent, LinkGraph};
 use crate::load::{self, ContentFile};
 use crate::parse::Page;
 use crate::render::deps::{self, debug_hash};
-use crate::render::{theme::Theme, SiteRenderer};
+use crate::render::{theme::Theme, IndexKey, SiteRenderer};
 
 /// What changed on disk, as far as a rebuild cares. Made by `serve::watch` from
 /// file-system events; paths are site-relative with `/` separators.
@@ -148,6 +148,8 @@ struct Parsed {
     /// What the link graph reads of it: slug, kind, links and related with their
     /// positions, anchors, the title's position.
     graph: u64,
+    /// What each kind of index page shows of it (see `deps::listing_faces`).
+    faces: deps::ListingFaces,
     /// Slugs its output may show something of: links, related, `[[...]]` anywhere.
     forward: Vec<String>,
     /// Its search document, when it is searchable (background-search mode only).
@@ -156,10 +158,11 @@ struct Parsed {
 
 /// The state the current outputs were rendered from.
 struct Rendered {
-    order: Vec<String>,
     site: u64,
-    pages: Vec<u64>,
-    indexes: u64,
+    /// Each page's fingerprint, by its file.
+    pages: HashMap<String, u64>,
+    /// Each index unit's fingerprint.
+    units: BTreeMap<IndexKey, u64>,
     search: u64,
 }
 
@@ -206,6 +209,10 @@ pub struct Engine {
     located: std::sync::OnceLock<Vec<Located>>,
     page_count: usize,
     rendered: Option<Rendered>,
+    /// The files each index unit made last, so a unit that makes fewer (redirects) drops the rest.
+    unit_outputs: HashMap<IndexKey, Vec<String>>,
+    /// The file each page was rendered to, by the page's file.
+    page_outputs: HashMap<String, String>,
     /// Rendered pages and index pages.
     /// The output layers (`stages::Layer`), lowest first; `site` is their stack.
     layers: [BTreeMap<String, Bytes>; 3],
@@ -251,6 +258,8 @@ impl Engine {
             located: std::sync::OnceLock::new(),
             page_count: 0,
             rendered: None,
+            unit_outputs: HashMap::new(),
+            page_outputs: HashMap::new(),
             layers: Default::default(),
             site: BTreeMap::new(),
         }
@@ -268,6 +277,11 @@ impl Engine {
     pub fn background_search(mut self) -> Self {
         self.background_search = true;
         self
+    }
+
+    /// Whether a search job of this fingerprint is the one the current pages need.
+    pub fn wants_search(&self, fingerprint: u64) -> bool {
+        self.rendered.as_ref().is_some_and(|r| r.search == fingerprint)
     }
 
     /// Publishes the search files of a finished job, unless a newer one was made
@@ -670,9 +684,8 @@ impl Engine {
 
         // Fingerprints of what each output is made from.
         let parsed = |i: usize| self.slots[owners[i]].parsed.as_ref().expect("parsed");
-        let order: Vec<String> = pages.iter().map(|p| p.path.clone()).collect();
         let mut site_h = std::collections::hash_map::DefaultHasher::new();
-        deps::site_inputs(&mut site_h, config, pages);
+        deps::site_inputs(&mut site_h, config, pages, &theme.templates);
         self.templates_hash.hash(&mut site_h);
         self.today.hash(&mut site_h);
         let site_fp = site_h.finish();
@@ -686,21 +699,23 @@ impl Engine {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 site_fp.hash(&mut h);
                 self.slots[owners[i]].text_hash.hash(&mut h);
+                // Neighbours by their public face (which names them), not their position:
+                // a new or deleted page moves positions, not what a page shows.
                 for &t in &graph.related[i] {
-                    (t, publics[t]).hash(&mut h);
+                    publics[t].hash(&mut h);
                 }
                 1u8.hash(&mut h);
                 for &b in &graph.backlinks[i] {
-                    (b, publics[b]).hash(&mut h);
+                    publics[b].hash(&mut h);
                 }
                 2u8.hash(&mut h);
                 for slug in &parsed(i).forward {
-                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| (t, publics[t])).hash(&mut h);
+                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| publics[t]).hash(&mut h);
                 }
                 // The language switcher and a translation's notice read the page's other versions.
                 3u8.hash(&mut h);
                 for &c in &graph.counterparts[i] {
-                    (c, publics[c]).hash(&mut h);
+                    publics[c].hash(&mut h);
                 }
                 if deps::reads_listings(&pages[i]) {
                     index_fp.hash(&mut h);
@@ -709,28 +724,94 @@ impl Engine {
             })
             .collect();
 
+        // Each index unit from the face of every page it reads, and which page is a
+        // translation of which (the lists show a translation where there is one).
+        let counterparts_fp =
+            hash_of(graph.counterparts.iter().map(|cs| cs.iter().map(|&c| &pages[c].path).collect::<Vec<_>>()).collect::<Vec<_>>());
+        let face_fps: HashMap<deps::Face, u64> = deps::Face::ALL
+            .iter()
+            .map(|&f| (f, hash_of((0..pages.len()).map(|i| f.of(&parsed(i).faces, parsed(i).listing)).collect::<Vec<_>>())))
+            .collect();
+        let unit_fps: BTreeMap<IndexKey, u64> = crate::render::index_units(config, pages)
+            .into_iter()
+            .map(|k| {
+                let fp = hash_of((site_fp, counterparts_fp, &k, face_fps[&deps::index_inputs(k.unit)]));
+                (k, fp)
+            })
+            .collect();
         update.lap("fingerprints", &mut t);
-        let previous = self.rendered.as_ref().filter(|r| r.order == order && r.site == site_fp);
+        // Pages by their file: a page added or deleted leaves the others' fingerprints as they were.
+        let previous = self.rendered.as_ref().filter(|r| r.site == site_fp);
         update.full_render = previous.is_none();
         let dirty: Vec<usize> = match previous {
-            Some(r) => (0..pages.len()).filter(|&i| r.pages[i] != page_fps[i]).collect(),
+            Some(r) => (0..pages.len()).filter(|&i| r.pages.get(&pages[i].path) != Some(&page_fps[i])).collect(),
             None => (0..pages.len()).collect(),
         };
-        let indexes = previous.is_none_or(|r| r.indexes != index_fp);
+        let dirty_units: Vec<IndexKey> =
+            unit_fps.iter().filter(|(k, fp)| previous.is_none_or(|r| r.units.get(*k) != Some(*fp))).map(|(k, _)| k.clone()).collect();
         let search = previous.is_none_or(|r| r.search != search_fp);
 
         // Render everything that needs it before touching any layer: a template
         // error half-way must leave the last good site whole.
         let mut new_pages: Vec<Output> = Vec::new();
-        if !dirty.is_empty() || indexes {
+        let mut new_units: Vec<(IndexKey, Vec<Output>)> = Vec::new();
+        if !dirty.is_empty() || !dirty_units.is_empty() {
             let mut renderer = SiteRenderer::new(config, pages, graph, theme)?;
             renderer.set_review_changes(stages::review_changes(&self.root, pages, dirty.iter().copied())?);
             let today = self.today;
-            new_pages = dirty.par_iter().map(|&i| renderer.render_page(i, today)).collect::<anyhow::Result<Vec<_>>>()?;
-            if indexes {
-                new_pages.extend(renderer.render_indexes()?);
+            // Pages and index units side by side: the big lists take as long as many pages.
+            let (p, u) = rayon::join(
+                || {
+                    let started = Instant::now();
+                    dirty
+                        .par_iter()
+                        .map(|&i| renderer.render_page(i, today))
+                        .collect::<anyhow::Result<Vec<_>>>()
+                        .map(|v| (v, started.elapsed()))
+                },
+                || {
+                    let started = Instant::now();
+                    renderer.render_index_units(&dirty_units).map(|v| (v, started.elapsed()))
+                },
+            );
+            let (p, pages_took) = p?;
+            let (u, units_took) = u?;
+            // Side by side, so each is its own wall time (they overlap).
+            update.timings.push(("of which pages", pages_took));
+            update.timings.push(("of which index pages", units_took));
+            new_pages = p;
+            new_units = u;
+        }
+        // A unit that made a file last time and not now (a redirect gone) drops it.
+        let mut dropped: Vec<String> = Vec::new();
+        for (key, files) in &new_units {
+            let made: Vec<String> = files.iter().map(|(p, _)| p.clone()).collect();
+            if let Some(before) = self.unit_outputs.get(key) {
+                dropped.extend(before.iter().filter(|p| !made.contains(p)).cloned());
+            }
+            self.unit_outputs.insert(key.clone(), made);
+        }
+        if previous.is_none() {
+            self.unit_outputs.retain(|k, _| unit_fps.contains_key(k));
+        }
+        // A page that is gone (or moved to another address) drops its old file.
+        let mut page_outputs: HashMap<String, String> = HashMap::with_capacity(pages.len());
+        for (&i, (out, _)) in dirty.iter().zip(&new_pages) {
+            page_outputs.insert(pages[i].path.clone(), out.clone());
+        }
+        for p in pages {
+            if !page_outputs.contains_key(&p.path) {
+                if let Some(out) = self.page_outputs.get(&p.path) {
+                    page_outputs.insert(p.path.clone(), out.clone());
+                }
             }
         }
+        if previous.is_some() {
+            let now: HashSet<&String> = page_outputs.values().collect();
+            dropped.extend(self.page_outputs.values().filter(|o| !now.contains(o)).cloned());
+        }
+        self.page_outputs = page_outputs;
+        new_pages.extend(new_units.into_iter().flat_map(|(_, files)| files));
         update.lap("render", &mut t);
         let started = Instant::now();
         let mut new_search = None;
@@ -759,6 +840,11 @@ impl Engine {
                 touched.insert(k);
             }
         }
+        for path in dropped {
+            if self.layers[Layer::Pages as usize].remove(&path).is_some() {
+                touched.insert(path);
+            }
+        }
         for (path, bytes) in new_pages {
             put(&mut self.layers[Layer::Pages as usize], &mut touched, path, bytes);
         }
@@ -770,7 +856,8 @@ impl Engine {
         update.lap("search documents", &mut t);
         update.changed = self.merge(touched);
         update.lap("publish", &mut t);
-        self.rendered = Some(Rendered { order, site: site_fp, pages: page_fps, indexes: index_fp, search: search_fp });
+        let pages_fps = pages.iter().map(|p| p.path.clone()).zip(page_fps).collect();
+        self.rendered = Some(Rendered { site: site_fp, pages: pages_fps, units: unit_fps, search: search_fp });
         update.ok = true;
         Ok(())
     }
@@ -815,12 +902,14 @@ impl diag::SourceLookup for SlotSources<'_> {
 
 fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64, with_doc: bool) -> Parsed {
     let (mut public, mut listing, mut graph, mut forward, mut doc) = (0, 0, 0, Vec::new(), None);
+    let mut faces = deps::ListingFaces::default();
     if let Some(p) = &page {
         if with_doc {
             doc = crate::index::searchable(std::slice::from_ref(p)).next().map(|p| Arc::new(crate::index::document(p)));
         }
         public = deps::public_inputs(p);
         listing = deps::listing_inputs(p, public);
+        faces = deps::listing_faces(p);
         // What the link graph reads: links, related lists and anchors, not prose.
         let mut h = std::collections::hash_map::DefaultHasher::new();
         (&p.slug, p.kind, &p.path, p.fm.title_span).hash(&mut h);
@@ -835,7 +924,7 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         graph = h.finish();
         forward = deps::forward_slugs(p);
     }
-    Parsed { generation, page, diags, public, listing, graph, forward, doc }
+    Parsed { generation, page, diags, public, listing, faces, graph, forward, doc }
 }
 
 #[cfg(test)]
@@ -1158,6 +1247,90 @@ mod tests {
         edit(&mut e, "site.toml", Some(&format!("{toml}\n[lints]\none-way-related = \"deny\"\n")));
         assert!(e.has_errors(), "a denied warning stops the preview's build too");
         assert_same(&e, "lint denied");
+    }
+
+    /// Issue 14, item 2: an edit re-renders only the index pages that show what it
+    /// changed, and the site still equals a full build after each.
+    #[test]
+    fn index_pages_re_render_only_for_what_they_show() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let mut e = Engine::new(dir.path(), false, today());
+        e.full().unwrap();
+        let calf = "content/conditions/calf-strain.md";
+        let base = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
+        let html = |u: &Update| u.changed.iter().filter(|p| p.ends_with(".html") || p.ends_with(".xml")).cloned().collect::<Vec<_>>();
+
+        let base = base.replace("A short summary of Calf strain.", "A pulled calf muscle.");
+        let u = edit(&mut e, calf, Some(&base));
+        assert_same(&e, "summary");
+        let changed = html(&u);
+        assert!(changed.contains(&"conditions/index.html".to_string()), "the conditions list shows summaries: {changed:?}");
+        assert!(changed.contains(&"atom.xml".to_string()), "{changed:?}");
+        assert!(!changed.contains(&"a-z/index.html".to_string()), "the A–Z shows no summaries: {changed:?}");
+        assert!(!changed.contains(&"symptoms/index.html".to_string()), "{changed:?}");
+        assert!(!changed.contains(&"sitemap.xml".to_string()), "{changed:?}");
+
+        let base = base.replace("\nsummary = ", "\nalso_called = [\"Pulled calf\"]\nsummary = ");
+        let u = edit(&mut e, calf, Some(&base));
+        assert_same(&e, "also_called");
+        assert!(u.ok, "{:#?}", e.errors());
+        assert!(html(&u).contains(&"a-z/index.html".to_string()), "{u:?}");
+        assert!(!html(&u).contains(&"conditions/index.html".to_string()), "{u:?}");
+
+        // Red flags and related links are in no list (the gathering guide reads red flags).
+        let u = edit(&mut e, calf, Some(&base.replace("- routine: no better", "- urgent: you cannot walk\n- routine: no better")));
+        assert_same(&e, "red flag");
+        let changed = html(&u);
+        assert!(changed.contains(&"guides/when-to-see-a-doctor/index.html".to_string()), "{changed:?}");
+        for list in ["a-z/index.html", "conditions/index.html", "symptoms/index.html", "atom.xml", "sitemap.xml", "index.html"] {
+            assert!(!changed.contains(&list.to_string()), "{list} re-rendered for a red flag: {changed:?}");
+        }
+        let u = edit(&mut e, calf, Some(&base.replace("related = [\"shin-splints\"]", "related = []")));
+        assert_same(&e, "related dropped");
+        for list in ["a-z/index.html", "conditions/index.html", "symptoms/index.html", "atom.xml", "sitemap.xml"] {
+            assert!(!html(&u).contains(&list.to_string()), "{list} re-rendered for a related link: {u:?}");
+        }
+
+        // Title: every list that shows it; then a review date (feed and sitemap).
+        let u = edit(&mut e, calf, Some(&page("Calf muscle strain", "lower-leg", &[], "Not [[shin-splints]].")));
+        assert_same(&e, "title");
+        for list in ["a-z/index.html", "conditions/index.html", "symptoms/index.html", "regions/lower-leg/index.html"] {
+            assert!(html(&u).contains(&list.to_string()), "{list} not re-rendered for a title: {u:?}");
+        }
+        let u = edit(
+            &mut e,
+            calf,
+            Some(&page("Calf muscle strain", "lower-leg", &[], "Not [[shin-splints]].").replace("2026-01-10", "2026-02-01")),
+        );
+        assert_same(&e, "review date");
+        assert!(html(&u).contains(&"sitemap.xml".to_string()), "{u:?}");
+
+        // A new page and a deleted one: not every page again (the default theme shows
+        // region counts only on the home page and the regions index).
+        let knee = "content/conditions/runners-knee.md";
+        let u = edit(&mut e, knee, Some(&page("Runner's knee", "thigh-knee", &[], "See [[calf-strain]].")));
+        assert_same(&e, "new page");
+        assert!(!u.full_render && !html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        assert!(html(&u).contains(&"regions/index.html".to_string()), "the count changed: {u:?}");
+        let u = edit(&mut e, knee, None);
+        assert_same(&e, "deleted page");
+        assert!(!u.full_render && !html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        assert!(!e.site().contains_key("conditions/runners-knee/index.html"));
+
+        // A site whose page template shows the counts: then every page follows them.
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let condition = std::fs::read_to_string(repo.join("themes/default/templates/condition.html")).unwrap();
+        let counted =
+            condition.replacen("{% endblock kind %}", " ({% for r in site.regions %}{{ r.count }} {% endfor %}){% endblock kind %}", 1);
+        assert_ne!(counted, condition);
+        edit(&mut e, "templates/condition.html", Some(&counted));
+        assert_same(&e, "condition template shows counts");
+        let u = edit(&mut e, knee, Some(&page("Runner's knee", "lower-leg", &[], "See [[calf-strain]].")));
+        assert_same(&e, "new page, counted");
+        assert!(html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
+        edit(&mut e, knee, None);
+        assert_same(&e, "deleted page, counted");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! the numbers. The "incremental equals full build" tests catch a declaration that
 //! falls behind.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
 use crate::config::SiteConfig;
@@ -58,10 +58,13 @@ pub fn reads_listings(p: &Page) -> bool {
     p.fm.gather_red_flags || p.kind == PageKind::Home
 }
 
-/// Site-wide inputs every page reads: the configuration and the page count per body
-/// region (the body map and region navigation show them).
-pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page]) {
+/// Site-wide inputs every page reads: the configuration, and the page count per body
+/// region when a page template can show it (see [`pages_read_region_counts`]).
+pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page], templates: &BTreeMap<String, String>) {
     debug_hash(h, config);
+    if !pages_read_region_counts(templates) {
+        return;
+    }
     let mut region_counts: HashMap<&str, usize> = HashMap::new();
     for p in pages {
         if let Some(r) = &p.fm.body_region {
@@ -71,6 +74,16 @@ pub fn site_inputs(h: &mut impl Hasher, config: &SiteConfig, pages: &[Page]) {
     for r in &config.body_regions {
         region_counts.get(r.slug.as_str()).copied().unwrap_or(0).hash(h);
     }
+}
+
+/// Whether a page's template can show how many pages each body region has. The
+/// default theme shows the counts on the home page and the regions index only: index
+/// units, whose fingerprints cover every page's region, and a content home page, which
+/// reads the listings. Then a new or deleted page re-renders neither every page nor
+/// every list. A site template anywhere else that mentions `count` makes the counts
+/// an input of every page (over-cautious, never wrong).
+pub fn pages_read_region_counts(templates: &BTreeMap<String, String>) -> bool {
+    templates.iter().any(|(name, text)| !["index.html", "regions.html"].contains(&name.as_str()) && text.contains("count"))
 }
 
 /// Besides its links, related pages and backlinks, a page reads its versions in the
@@ -91,4 +104,95 @@ pub fn forward_slugs(p: &Page) -> Vec<String> {
         slugs.extend(crate::parse::links::scan_wikilinks(t).into_iter().map(|w| w.target.slug));
     }
     slugs.into_iter().collect()
+}
+
+/// What the index units show of a page, one hash per kind of list, so an edit
+/// re-renders only the index pages that show what it changed: a summary edit leaves
+/// the A–Z alone, and a red flag or a related link touches no list at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct ListingFaces {
+    /// A link in a list: title, address, summary, review date, kind, type, region, language.
+    pub link: u64,
+    /// The A–Z entry: title, address, review date and each "also called" name (no summary).
+    pub az: u64,
+    /// The symptom index: the link and the Symptoms items.
+    pub symptoms: u64,
+    /// The feed: the link and every review and translation date.
+    pub feed: u64,
+    /// The sitemap: address and last change.
+    pub sitemap: u64,
+}
+
+pub fn listing_faces(p: &Page) -> ListingFaces {
+    let link = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (&p.slug, &p.url, p.kind, &p.lang, &p.path, &p.fm.title, &p.fm.summary).hash(&mut h);
+        debug_hash(&mut h, &(&p.fm.last_reviewed, &p.fm.page_type, &p.fm.body_region));
+        h.finish()
+    };
+    let translated = p.fm.translation.as_ref().and_then(|t| t.translated);
+    let mut feed = std::collections::hash_map::DefaultHasher::new();
+    link.hash(&mut feed);
+    debug_hash(&mut feed, &(&p.fm.review_history, translated));
+    let mut sitemap = std::collections::hash_map::DefaultHasher::new();
+    (&p.url, &p.lang, p.kind).hash(&mut sitemap);
+    debug_hash(&mut sitemap, &(&p.fm.last_reviewed, translated));
+    ListingFaces {
+        link,
+        az: {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (&p.slug, &p.url, p.kind, &p.lang, &p.path, &p.fm.title, &p.fm.also_called).hash(&mut h);
+            debug_hash(&mut h, &p.fm.last_reviewed);
+            h.finish()
+        },
+        symptoms: hash_of((link, p.section(SectionKind::Symptoms).map(|s| &s.items))),
+        feed: feed.finish(),
+        sitemap: sitemap.finish(),
+    }
+}
+
+/// Which of a page's faces an index unit reads. `None`: none (the unit reads only
+/// the site, e.g. 404 and robots.txt); `Listing`: everything an index may show (the
+/// offline page lists pages by their red flags; redirects read `aliases`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Face {
+    Link,
+    Az,
+    Symptoms,
+    Feed,
+    Sitemap,
+    Listing,
+    None,
+}
+
+impl Face {
+    pub const ALL: [Face; 7] = [Face::Link, Face::Az, Face::Symptoms, Face::Feed, Face::Sitemap, Face::Listing, Face::None];
+
+    /// This face of one page (`listing`: its [`listing_inputs`]).
+    pub fn of(self, faces: &ListingFaces, listing: u64) -> u64 {
+        match self {
+            Face::Link => faces.link,
+            Face::Az => faces.az,
+            Face::Symptoms => faces.symptoms,
+            Face::Feed => faces.feed,
+            Face::Sitemap => faces.sitemap,
+            Face::Listing => listing,
+            Face::None => 0,
+        }
+    }
+}
+
+/// What an index unit reads of each page (besides the site inputs and which page
+/// is a translation of which, which every unit's fingerprint covers).
+pub fn index_inputs(unit: super::IndexUnit) -> Face {
+    use super::IndexUnit::*;
+    match unit {
+        Home | Region(_) | Regions | Guides | Conditions => Face::Link,
+        Az => Face::Az,
+        Symptoms => Face::Symptoms,
+        Feed => Face::Feed,
+        Sitemap => Face::Sitemap,
+        Offline | Redirects => Face::Listing,
+        NotFound | Robots => Face::None,
+    }
 }

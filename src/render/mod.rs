@@ -519,29 +519,40 @@ impl<'a> SiteRenderer<'a> {
     /// Renders the pages that list other pages: the home page when there is no
     /// `content/_index.md`, the A–Z, regions, guides and symptoms indexes, 404 and feeds.
     pub fn render_indexes(&self) -> anyhow::Result<Vec<Output>> {
-        let mut outputs = Vec::new();
-        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
-        for &lang in &langs {
-            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
+        let units = index_units(self.config, self.pages);
+        Ok(self.render_index_units(&units)?.into_iter().flat_map(|(_, files)| files).collect())
+    }
+
+    /// Renders these index units, in parallel: each unit's files, in the order given.
+    pub fn render_index_units(&self, units: &[IndexKey]) -> anyhow::Result<Vec<(IndexKey, Vec<Output>)>> {
+        units.par_iter().map(|k| Ok((k.clone(), self.render_index_unit(k)?))).collect()
+    }
+
+    fn render_index_unit(&self, key: &IndexKey) -> anyhow::Result<Vec<Output>> {
+        let lang = key.lang.as_deref();
+        let mut outputs = match key.unit {
+            IndexUnit::Home => {
                 let mut extra = tera::Context::new();
                 self.home_context(lang, &mut extra);
                 extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
-                outputs.push((
+                vec![(
                     crate::urls::output_path(&crate::urls::in_lang(lang, crate::urls::HOME)),
                     self.render_in(lang, "index.html", extra.into_json())?,
-                ));
+                )]
             }
-            outputs.extend(self.index_pages(lang)?);
-            if let Some(code) = lang {
+            IndexUnit::NotFound if lang.is_some() => {
                 // Each other language has its own 404 page (hosts that can serve one per
                 // folder are told how in `_redirects` and docs/deploying.md); the site-wide
                 // one links every language's home page.
                 let mut extra = tera::Context::new();
                 extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
-                outputs.push((format!("{code}/404.html"), self.render_in(lang, "404.html", extra.into_json())?));
+                vec![(format!("{}/404.html", lang.unwrap_or_default()), self.render_in(lang, "404.html", extra.into_json())?)]
             }
-        }
-        outputs.extend(self.site_files()?);
+            IndexUnit::NotFound | IndexUnit::Offline | IndexUnit::Redirects | IndexUnit::Sitemap | IndexUnit::Robots => {
+                self.site_files(key.unit)?
+            }
+            unit => self.index_pages(lang, unit)?,
+        };
         for (path, bytes) in outputs.iter_mut() {
             // Templates end up with ragged whitespace; readers and validators don't care, diffs do.
             if path.ends_with(".html") || path.ends_with(".xml") {
@@ -588,50 +599,56 @@ impl<'a> SiteRenderer<'a> {
         ctx.insert("condition_count", &self.conditions(lang).len());
     }
 
-    /// The index pages of one language: A–Z, regions, guides, symptoms and its feed.
-    fn index_pages(&self, lang: Option<&str>) -> anyhow::Result<Vec<Output>> {
+    /// One index page of one language: the A–Z, a region, the regions, guides,
+    /// conditions or symptoms index, or its feed.
+    fn index_pages(&self, lang: Option<&str>, unit: IndexUnit) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
         let at = |url: &str| crate::urls::in_lang(lang, url);
         let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
-        let mut entries: Vec<AzEntry> = Vec::new();
-        for (i, p) in self.conditions(lang) {
-            let LinkView { fallback, lang: page_lang, .. } = self.link_in(lang, i);
-            entries.push(AzEntry {
-                letter: initial(&p.fm.title),
-                title: p.fm.title.clone(),
-                url: p.url.clone(),
-                last_reviewed: p.fm.last_reviewed.map(human_date),
-                last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
-                see: None,
-                fallback,
-                lang: page_lang.clone(),
-            });
-            for alias in &p.fm.also_called {
+        if unit == IndexUnit::Az {
+            let mut entries: Vec<AzEntry> = Vec::new();
+            for (i, p) in self.conditions(lang) {
+                let LinkView { fallback, lang: page_lang, .. } = self.link_in(lang, i);
                 entries.push(AzEntry {
-                    letter: initial(alias),
-                    title: alias.clone(),
+                    letter: initial(&p.fm.title),
+                    title: p.fm.title.clone(),
                     url: p.url.clone(),
-                    last_reviewed: None,
-                    last_reviewed_iso: None,
-                    see: Some(p.fm.title.clone()),
+                    last_reviewed: p.fm.last_reviewed.map(human_date),
+                    last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
+                    see: None,
                     fallback,
                     lang: page_lang.clone(),
                 });
+                for alias in &p.fm.also_called {
+                    entries.push(AzEntry {
+                        letter: initial(alias),
+                        title: alias.clone(),
+                        url: p.url.clone(),
+                        last_reviewed: None,
+                        last_reviewed_iso: None,
+                        see: Some(p.fm.title.clone()),
+                        fallback,
+                        lang: page_lang.clone(),
+                    });
+                }
             }
+            entries.sort_by_cached_key(|a| a.title.to_lowercase());
+            let mut letters: BTreeMap<String, Vec<AzEntry>> = BTreeMap::new();
+            for e in entries {
+                letters.entry(e.letter.clone()).or_default().push(e);
+            }
+            let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
+            out.push((
+                crate::urls::output_path(&at(crate::urls::AZ)),
+                self.render_in(lang, "az.html", serde_json::json!({ "letters": letters, "lang_nav": nav(crate::urls::AZ) }))?,
+            ));
         }
-        entries.sort_by_key(|a| a.title.to_lowercase());
-        let mut letters: BTreeMap<String, Vec<AzEntry>> = BTreeMap::new();
-        for e in entries {
-            letters.entry(e.letter.clone()).or_default().push(e);
-        }
-        let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
-        out.push((
-            crate::urls::output_path(&at(crate::urls::AZ)),
-            self.render_in(lang, "az.html", serde_json::json!({ "letters": letters, "lang_nav": nav(crate::urls::AZ) }))?,
-        ));
 
-        for region in &self.site_in(lang).regions {
+        for (n, region) in self.site_in(lang).regions.iter().enumerate() {
+            if unit != IndexUnit::Region(n) {
+                continue;
+            }
             let mut pages: Vec<LinkView> = self
                 .conditions(lang)
                 .into_iter()
@@ -645,61 +662,74 @@ impl<'a> SiteRenderer<'a> {
                 self.render_in(lang, "region.html", serde_json::json!({ "region": region, "pages": pages, "lang_nav": nav(&url) }))?,
             ));
         }
-        out.push((
-            crate::urls::output_path(&at(crate::urls::REGIONS)),
-            self.render_in(lang, "regions.html", serde_json::json!({ "lang_nav": nav(crate::urls::REGIONS) }))?,
-        ));
+        if unit == IndexUnit::Regions {
+            out.push((
+                crate::urls::output_path(&at(crate::urls::REGIONS)),
+                self.render_in(lang, "regions.html", serde_json::json!({ "lang_nav": nav(crate::urls::REGIONS) }))?,
+            ));
+        }
 
-        let mut guides: Vec<LinkView> =
-            self.in_lang(lang).into_iter().filter(|&i| self.pages[i].kind == PageKind::Guide).map(|i| self.link_in(lang, i)).collect();
-        guides.sort_by(|a, b| a.title.cmp(&b.title));
-        out.push((
-            crate::urls::output_path(&at(crate::urls::GUIDES)),
-            self.render_in(lang, "guides.html", serde_json::json!({ "guides": guides, "lang_nav": nav(crate::urls::GUIDES) }))?,
-        ));
+        if unit == IndexUnit::Guides {
+            let mut guides: Vec<LinkView> =
+                self.in_lang(lang).into_iter().filter(|&i| self.pages[i].kind == PageKind::Guide).map(|i| self.link_in(lang, i)).collect();
+            guides.sort_by(|a, b| a.title.cmp(&b.title));
+            out.push((
+                crate::urls::output_path(&at(crate::urls::GUIDES)),
+                self.render_in(lang, "guides.html", serde_json::json!({ "guides": guides, "lang_nav": nav(crate::urls::GUIDES) }))?,
+            ));
+        }
 
         // The conditions folder answers too: a reader who trims a page's address lands on a list.
-        let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
-        conditions.sort_by_key(|l| l.title.to_lowercase());
-        out.push((
-            crate::urls::output_path(&at(crate::urls::CONDITIONS)),
-            self.render_in(
-                lang,
-                "conditions.html",
-                serde_json::json!({ "conditions": conditions, "lang_nav": nav(crate::urls::CONDITIONS) }),
-            )?,
-        ));
+        if unit == IndexUnit::Conditions {
+            let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
+            conditions.sort_by_cached_key(|l| l.title.to_lowercase());
+            out.push((
+                crate::urls::output_path(&at(crate::urls::CONDITIONS)),
+                self.render_in(
+                    lang,
+                    "conditions.html",
+                    serde_json::json!({ "conditions": conditions, "lang_nav": nav(crate::urls::CONDITIONS) }),
+                )?,
+            ));
+        }
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
-        let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
-        for (i, p) in self.conditions(lang) {
-            if let Some(s) = p.section(SectionKind::Symptoms) {
-                for item in &s.items {
-                    let key = short_symptom(item);
-                    if !key.is_empty() {
-                        by_symptom.entry(key).or_default().push(self.link_in(lang, i));
+        if unit == IndexUnit::Symptoms {
+            let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
+            for (i, p) in self.conditions(lang) {
+                if let Some(s) = p.section(SectionKind::Symptoms) {
+                    // One link per page, copied under each of its symptoms.
+                    let link = self.link_in(lang, i);
+                    for item in &s.items {
+                        let key = short_symptom(item);
+                        if !key.is_empty() {
+                            by_symptom.entry(key).or_default().push(link.clone());
+                        }
                     }
                 }
             }
+            let mut hubs: Vec<LinkView> = self
+                .conditions(lang)
+                .into_iter()
+                .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
+                .map(|(i, _)| self.link_in(lang, i))
+                .collect();
+            hubs.sort_by(|a, b| a.title.cmp(&b.title));
+            let symptoms: Vec<serde_json::Value> =
+                by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
+            out.push((
+                crate::urls::output_path(&at(crate::urls::SYMPTOMS)),
+                self.render_in(
+                    lang,
+                    "symptoms.html",
+                    serde_json::json!({ "hubs": hubs, "symptoms": symptoms, "lang_nav": nav(crate::urls::SYMPTOMS) }),
+                )?,
+            ));
         }
-        let mut hubs: Vec<LinkView> = self
-            .conditions(lang)
-            .into_iter()
-            .filter(|(_, p)| p.fm.page_type == crate::parse::frontmatter::PageType::Symptom)
-            .map(|(i, _)| self.link_in(lang, i))
-            .collect();
-        hubs.sort_by(|a, b| a.title.cmp(&b.title));
-        let symptoms: Vec<serde_json::Value> =
-            by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
-        out.push((
-            crate::urls::output_path(&at(crate::urls::SYMPTOMS)),
-            self.render_in(
-                lang,
-                "symptoms.html",
-                serde_json::json!({ "hubs": hubs, "symptoms": symptoms, "lang_nav": nav(crate::urls::SYMPTOMS) }),
-            )?,
-        ));
 
+        if unit != IndexUnit::Feed {
+            return Ok(out);
+        }
         // A language's feed has one entry per review of each of its pages (every
         // `review_history` date and `last_reviewed`), newest first; a translation's
         // entry is dated when it was translated and is never called a review.
@@ -741,13 +771,15 @@ impl<'a> SiteRenderer<'a> {
 
     /// The files the site has once: 404, sitemap (every language's pages, each with
     /// its alternates) and robots.txt.
-    fn site_files(&self) -> anyhow::Result<Vec<Output>> {
+    fn site_files(&self, unit: IndexUnit) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
-        out.push((
-            "404.html".into(),
-            self.render("404.html", serde_json::json!({ "lang_nav": self.index_language_nav(None, crate::urls::HOME) }))?,
-        ));
-        if let Some(plan) = offline::precache(self.pages, self.config) {
+        if unit == IndexUnit::NotFound {
+            out.push((
+                "404.html".into(),
+                self.render("404.html", serde_json::json!({ "lang_nav": self.index_language_nav(None, crate::urls::HOME) }))?,
+            ));
+        }
+        if let (IndexUnit::Offline, Some(plan)) = (unit, offline::precache(self.pages, self.config)) {
             // What the worker shows for a page it has not cached, in each language: the
             // emergency line, and what that language's readers have saved.
             let langs = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str())));
@@ -762,22 +794,30 @@ impl<'a> SiteRenderer<'a> {
                 ));
             }
         }
-        // Former addresses: a page that works without script, and the hosts' redirect file.
-        let redirects = crate::addresses::redirects(self.pages);
-        let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
-        for r in &redirects {
-            out.push((
-                crate::urls::output_path(&r.from),
-                self.render_in(r.lang.as_deref(), "redirect.html", serde_json::json!({ "redirect": r }))?,
-            ));
-            lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+        if unit == IndexUnit::Robots {
+            out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         }
-        // Netlify and Cloudflare Pages: an unknown address under /es/ gets the Spanish 404
-        // (a rule that only applies when no file answers, listed after the aliases).
-        for l in &self.config.languages {
-            lines.push_str(&format!("/{0}/* /{0}/404.html 404\n", l.code));
+        if unit == IndexUnit::Redirects {
+            // Former addresses: a page that works without script, and the hosts' redirect file.
+            let redirects = crate::addresses::redirects(self.pages);
+            let mut lines = String::from("# Former addresses of renamed pages (front matter `aliases`).\n");
+            for r in &redirects {
+                out.push((
+                    crate::urls::output_path(&r.from),
+                    self.render_in(r.lang.as_deref(), "redirect.html", serde_json::json!({ "redirect": r }))?,
+                ));
+                lines.push_str(&format!("{} {} 301\n", r.from, r.to));
+            }
+            // Netlify and Cloudflare Pages: an unknown address under /es/ gets the Spanish 404
+            // (a rule that only applies when no file answers, listed after the aliases).
+            for l in &self.config.languages {
+                lines.push_str(&format!("/{0}/* /{0}/404.html 404\n", l.code));
+            }
+            out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
         }
-        out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
+        if unit != IndexUnit::Sitemap {
+            return Ok(out);
+        }
         let base = &self.site.base_url;
         let alternates = |nav: Option<LanguageNav>| -> serde_json::Value {
             match nav {
@@ -831,9 +871,68 @@ impl<'a> SiteRenderer<'a> {
             crate::urls::output_path(crate::urls::SITEMAP),
             self.render("sitemap.xml", serde_json::json!({ "urls": urls, "multilingual": self.multilingual() }))?,
         ));
-        out.push(("robots.txt".into(), self.render("robots.txt", serde_json::json!({}))?));
         Ok(out)
     }
+}
+
+/// One output (or, for redirects, one group of outputs) that lists other pages or
+/// belongs to the whole site. Each is rendered on its own, so the preview renders
+/// only those whose inputs changed (see [`deps::index_inputs`]), in parallel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IndexUnit {
+    /// The home page, when the language has no `_index.md`.
+    Home,
+    Az,
+    /// One body region's page, by its position in the language's region list.
+    Region(usize),
+    Regions,
+    Guides,
+    Conditions,
+    Symptoms,
+    Feed,
+    /// The site-wide 404 page (no language), or a language's own.
+    NotFound,
+    Offline,
+    /// The redirect pages of former addresses and the `_redirects` file.
+    Redirects,
+    Sitemap,
+    Robots,
+}
+
+/// An index unit in one language (`None`: the default; site-wide units have none).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct IndexKey {
+    pub lang: Option<String>,
+    pub unit: IndexUnit,
+}
+
+/// Every index unit of the site, in the order the full build renders them.
+pub fn index_units(config: &SiteConfig, pages: &[Page]) -> Vec<IndexKey> {
+    let mut units = Vec::new();
+    let langs = std::iter::once(None).chain(config.languages.iter().map(|l| Some(l.code.clone())));
+    for lang in langs {
+        let key = |unit| IndexKey { lang: lang.clone(), unit };
+        if !pages.iter().any(|p| p.kind == PageKind::Home && p.lang == lang) {
+            units.push(key(IndexUnit::Home));
+        }
+        let regions = match &lang {
+            None => config.body_regions.len(),
+            Some(code) => config.languages.iter().find(|l| &l.code == code).map_or(0, |l| l.body_regions.len()),
+        };
+        units.push(key(IndexUnit::Az));
+        units.extend((0..regions).map(|n| key(IndexUnit::Region(n))));
+        for unit in [IndexUnit::Regions, IndexUnit::Guides, IndexUnit::Conditions, IndexUnit::Symptoms, IndexUnit::Feed] {
+            units.push(key(unit));
+        }
+        if lang.is_some() {
+            // Each other language's own 404 page.
+            units.push(key(IndexUnit::NotFound));
+        }
+    }
+    for unit in [IndexUnit::NotFound, IndexUnit::Offline, IndexUnit::Redirects, IndexUnit::Sitemap, IndexUnit::Robots] {
+        units.push(IndexKey { lang: None, unit });
+    }
+    units
 }
 
 /// The UI strings the search script uses, as JSON for its `data-strings`.

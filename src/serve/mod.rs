@@ -147,6 +147,7 @@ fn search_worker(tx: mpsc::Sender<Msg>) -> SearchQueue {
     let q = queue.clone();
     let _ = std::thread::Builder::new().name("medkb-search".into()).spawn(move || {
         lower_priority();
+        hold_search();
         search_loop(&q, &tx)
     });
     queue
@@ -160,6 +161,16 @@ fn lower_priority() {
     unsafe {
         let tid = libc::gettid();
         libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 10);
+    }
+}
+
+/// `MEDKB_SERVE_HOLD_SEARCH=FILE`: the first search index is not built while FILE
+/// exists. For tests and benchmarks of what the preview serves before its index is
+/// ready (pages, and a search box that says it is still being prepared).
+fn hold_search() {
+    let Some(file) = std::env::var_os("MEDKB_SERVE_HOLD_SEARCH") else { return };
+    while std::path::Path::new(&file).exists() {
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
@@ -224,6 +235,10 @@ fn rebuild_loop(
             report(&engine, &state, result, &changes, started, Verbosity { first: false, timings }, &search);
         }
         for (fp, files, took) in searched.drain(..) {
+            if engine.wants_search(fp) {
+                // The index of the current pages, built or failed: no newer one is coming.
+                state.indexing.store(false, Ordering::SeqCst);
+            }
             match files {
                 Ok(files) => {
                     let changed = engine.set_search(fp, files);
@@ -268,6 +283,7 @@ fn report(
     match result {
         Ok(mut update) if update.ok => {
             if let Some(job) = update.search_job.take() {
+                state.indexing.store(true, Ordering::SeqCst);
                 submit(search, job);
             }
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;

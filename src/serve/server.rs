@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -153,6 +153,10 @@ pub struct AppState {
     /// The current errors as the JSON array the overlay shows; empty when the site builds.
     pub errors: ArcSwap<String>,
     pub events: broadcast::Sender<LiveEvent>,
+    /// A search index is being built for the current pages. While it is, a search
+    /// file the site does not have yet answers 503 (try again shortly) instead of
+    /// 404, so the search box says "still being prepared" rather than "failed".
+    pub indexing: AtomicBool,
 }
 
 impl AppState {
@@ -163,6 +167,7 @@ impl AppState {
             version: AtomicU64::new(1),
             errors: ArcSwap::from_pointee(String::new()),
             events,
+            indexing: AtomicBool::new(false),
         })
     }
 
@@ -351,6 +356,12 @@ async fn serve_file(State(state): State<Arc<AppState>>, headers: HeaderMap, uri:
             }
             file_response(StatusCode::OK, &path, entry)
         }
+        Target::NotFound if state.indexing.load(Ordering::SeqCst) && is_search_file(uri.path()) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "1"), (header::CACHE_CONTROL, "no-store"), (header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "medkb serve is still building the search index; pages are ready\n",
+        )
+            .into_response(),
         Target::NotFound => match not_found_page(uri.path(), |p| site.files.contains_key(p)).and_then(|p| site.files.get_key_value(&p)) {
             Some((path, entry)) => file_response(StatusCode::NOT_FOUND, path, entry),
             None => {
@@ -358,6 +369,17 @@ async fn serve_file(State(state): State<Arc<AppState>>, headers: HeaderMap, uri:
                 (StatusCode::NOT_FOUND, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
             }
         },
+    }
+}
+
+/// Whether a request path is in a search folder (`/search/`, `/<lang>/search/`; a
+/// language code is short, a folder of pages is not).
+fn is_search_file(path: &str) -> bool {
+    let mut segments = path.trim_start_matches('/').split('/');
+    match (segments.next(), segments.next()) {
+        (Some("search"), _) => true,
+        (Some(lang), Some("search")) => (2..=5).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic() || c == '-'),
+        _ => false,
     }
 }
 
@@ -444,6 +466,14 @@ mod tests {
         let any = HostFilter::new("0.0.0.0".parse().unwrap(), &[]);
         assert!(any.allows("192.168.1.9:1111"));
         assert!(!any.allows("rebind.evil.example:1111"));
+    }
+
+    #[test]
+    fn search_folders_are_recognised() {
+        assert!(is_search_file("/search/manifest.json"));
+        assert!(is_search_file("/es/search/head.gz"));
+        assert!(!is_search_file("/conditions/search/"));
+        assert!(!is_search_file("/searching/manifest.json"));
     }
 
     #[test]

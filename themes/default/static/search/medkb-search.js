@@ -47,6 +47,7 @@ const list = document.getElementById("search-results");
 const T = Object.assign(
   {
     js_search_failed: "Search could not be loaded. Use the A–Z index instead.",
+    js_search_indexing: "Search is still being prepared. Your results will appear in a moment.",
     js_showing_results_for: "Showing results for",
     js_search_instead: "Search instead for",
     js_no_page_covers: "No page covers",
@@ -103,10 +104,28 @@ function setUp() {
   let timer = 0;
   let lastText = null;
 
+  let retry = 0;
   function load() {
     if (!engine) {
       engine = loadEngine(wasmUrl, root).catch((err) => {
         engine = null; // allow a retry on next focus
+        if (err.indexing) {
+          // `medkb serve` shows pages before their search index is built: say so, and
+          // answer the words in the box once the index is there.
+          status.textContent = T.js_search_indexing;
+          if (input.value.trim()) {
+            list.replaceChildren(el("p", "search-indexing", T.js_search_indexing));
+            list.dataset.query = "";
+            open();
+          }
+          clearTimeout(retry);
+          retry = setTimeout(() => {
+            lastText = null;
+            if (input.value.trim()) run();
+            else load().catch(() => {});
+          }, err.retryAfter * 1000);
+          throw err;
+        }
         console.error("medkb search:", err);
         status.textContent = T.js_search_failed;
         throw err;
@@ -456,7 +475,15 @@ class Unreachable extends Error {
 }
 
 async function fetchManifest(root, cache) {
-  const manifest = await fetch(new URL("manifest.json", root), { cache }).then((r) => ok(r).json());
+  const res = await fetch(new URL("manifest.json", root), { cache });
+  if (res.status === 503) {
+    // The preview is still building the index (a static host never answers 503 here).
+    const err = new Error("the search index is still being built");
+    err.indexing = true;
+    err.retryAfter = Math.min(Math.max(Number(res.headers.get("Retry-After")) || 1, 0.2), 10);
+    throw err;
+  }
+  const manifest = await ok(res).json();
   if (manifest.format !== "medkb-search/2") throw new Error(`unsupported search index ${manifest.format}`);
   return manifest;
 }
