@@ -5,11 +5,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync, cpSync, mkdtempSync } from "node:fs";
-import { spawn } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
-import { buildSite, serveStatic, launch, REPO, MEDKB } from "./lib.mjs";
+import { buildSite, serveStatic, launch, REPO, startServe } from "./lib.mjs";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
@@ -132,17 +131,8 @@ test("the bundled site's Spanish pages pass axe with no violations", async () =>
 test("the preview's error overlay on a Spanish page speaks Spanish", async () => {
   const root = join(mkdtempSync(join(tmpdir(), "medkb-i18n-serve-")), "site");
   cpSync(join(REPO, "tests/fixtures/bilingual"), root, { recursive: true });
-  const serve = spawn(MEDKB, ["serve", "--root", root, "--port", "0", "--today", "2026-11-21"]);
+  const { server: serve, base } = await startServe(root);
   try {
-    const base = await new Promise((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error("medkb serve did not start in 60 s")), 60000);
-      let out = "";
-      serve.stdout.on("data", (d) => {
-        out += d;
-        const m = /serving (http:\/\/[^\s/]+)/.exec(out);
-        if (m) { clearTimeout(timer); ok(m[1]); }
-      });
-    });
     const tab = await browser.newPage();
     await tab.goto(`${base}/es/conditions/calf-strain/`);
     await tab.waitForFunction(() => document.querySelector("h1"));

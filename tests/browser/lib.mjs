@@ -1,7 +1,7 @@
 // Shared harness for the browser tests: build a site with the medkb binary, serve it
 // with a plain static file server (no medkb code involved, as a static host would),
 // and drive Debian's Chromium headless through playwright-core.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { createServer } from "node:http";
 import { mkdtempSync, readFileSync, statSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -73,5 +73,21 @@ export async function launch() {
     executablePath: CHROMIUM,
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
       "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** Starts `medkb serve` on `site` (a free port) and resolves with the process and its
+ *  address once it prints "serving http://…" (at most 60 s). */
+export function startServe(site, extraEnv = {}) {
+  const server = spawn(MEDKB, ["serve", "--root", site, "--port", "0", "--today", "2026-11-21"], { env: { ...process.env, ...extraEnv } });
+  return new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error("medkb serve did not start in 60 s")), 60000);
+    let out = "";
+    server.stdout.on("data", (d) => {
+      out += d;
+      const m = /serving (http:\/\/[^\s/]+)/.exec(out);
+      if (m) { clearTimeout(timer); ok({ server, base: m[1] }); }
+    });
+    server.on("exit", (code) => fail(new Error(`medkb serve exited with ${code}`)));
   });
 }

@@ -100,6 +100,18 @@ async function searchFor(page, text, expectTitle) {
   );
 }
 
+/** A tab on site B under the worker, whose search has opened the current build's
+ *  manifest and head but no index page: the state a deploy then catches. */
+async function tabWithOldIndex() {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(siteB.server.base + VISITED);
+  await controlled(page);
+  await page.reload();
+  await Promise.all([page.waitForResponse((r) => r.url().includes("/search/head.gz")), page.focus("#search-input")]);
+  return { context, page };
+}
+
 async function axe(page) {
   await page.addScriptTag({ content: AXE_SOURCE });
   const result = await page.evaluate(() => window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] }));
@@ -266,13 +278,7 @@ test("a large index under the site's cap is saved while the reader is idle, then
 });
 
 test("a tab open across a deploy searches the new index, never a mix of builds", async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(siteB.server.base + VISITED);
-  await controlled(page);
-  await page.reload();
-  // The search opens the old build's manifest and head (from the worker's cache), and no index page.
-  await Promise.all([page.waitForResponse((r) => r.url().includes("/search/head.gz")), page.focus("#search-input")]);
+  const { context, page } = await tabWithOldIndex();
 
   const file = join(siteB.root, "content/conditions/deep-vein-thrombosis.md");
   writeFileSync(file, readFileSync(file, "utf8").replace(/^title = "Deep Vein Thrombosis \(Blood Clot in the Calf\)"$/m, 'title = "Deep Vein Thrombosis (Zebrafinch)"'));
@@ -301,12 +307,7 @@ test("a tab open across a deploy searches the new index, never a mix of builds",
 });
 
 test("when the server's manifest does not match its index pages, the search says to reload", async () => {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(siteB.server.base + VISITED);
-  await controlled(page);
-  await page.reload();
-  await Promise.all([page.waitForResponse((r) => r.url().includes("/search/head.gz")), page.focus("#search-input")]);
+  const { context, page } = await tabWithOldIndex();
   // A deploy caught half-way: new index pages, the old manifest still published.
   const manifestFile = join(siteB.publicDir, "search/manifest.json");
   const oldManifest = readFileSync(manifestFile);

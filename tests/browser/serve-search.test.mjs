@@ -3,11 +3,10 @@
 // words already typed once the index is there, without a reload.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, MEDKB, REPO } from "./lib.mjs";
+import { launch, REPO, startServe } from "./lib.mjs";
 
 let server, base, browser, hold;
 
@@ -18,19 +17,7 @@ before(async () => {
   // While this file exists the preview builds no search index.
   hold = join(dir, "hold-search");
   writeFileSync(hold, "");
-  server = spawn(MEDKB, ["serve", "--root", site, "--port", "0", "--today", "2026-11-21"], {
-    env: { ...process.env, MEDKB_SERVE_HOLD_SEARCH: hold },
-  });
-  base = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("medkb serve did not start in 60 s")), 60000);
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = /serving (http:\/\/[^\s/]+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(m[1]); }
-    });
-    server.on("exit", (code) => fail(new Error(`medkb serve exited with ${code}`)));
-  });
+  ({ server, base } = await startServe(site, { MEDKB_SERVE_HOLD_SEARCH: hold }));
   browser = await launch();
 });
 

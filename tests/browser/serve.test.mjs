@@ -4,28 +4,17 @@
 // file is fixed, and swaps a changed stylesheet without reloading.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { launch, MEDKB, REPO } from "./lib.mjs";
+import { launch, REPO, startServe } from "./lib.mjs";
 
 let server, base, browser, site;
 
 before(async () => {
   site = join(mkdtempSync(join(tmpdir(), "medkb-serve-")), "site");
   cpSync(join(REPO, "tests/fixtures/base"), site, { recursive: true });
-  server = spawn(MEDKB, ["serve", "--root", site, "--port", "0", "--today", "2026-11-21"]);
-  base = await new Promise((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error("medkb serve did not start in 60 s")), 60000);
-    let out = "";
-    server.stdout.on("data", (d) => {
-      out += d;
-      const m = /serving (http:\/\/[^\s/]+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(m[1]); }
-    });
-    server.on("exit", (code) => fail(new Error(`medkb serve exited with ${code}`)));
-  });
+  ({ server, base } = await startServe(site));
   browser = await launch();
 });
 
