@@ -483,7 +483,10 @@ impl SearchIndex {
     /// completions too. A typo correction of a word the index *knows* does
     /// not count: "wrist" is not a typo of "waist". A page is a match when
     /// it covers every meaningful word of a query of up to three, or at
-    /// least half of them in a longer description. When no page matches,
+    /// least half of them in a longer description. In a query of two or three
+    /// words, a word the page has only in its running text counts only when
+    /// another query word is in its title, the word is rare, or it stands near
+    /// another query word. When no page matches,
     /// the hits are shown as partial ("Not an exact match") and `results`
     /// is empty.
     fn coverage(
@@ -498,8 +501,8 @@ impl SearchIndex {
         }
         let need = if n <= 3 { n } else { n.div_ceil(2) };
         let mut counts = vec![0usize; pages.len()];
-        // Per page, the single words found only in running text (symptoms, body),
-        // with their covering terms: checked for proximity below.
+        // Per page, the words (by index) it has only in its running text (symptoms,
+        // body): checked below.
         let mut loose: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
         // Per page, the words in its title or medical name: what the page is about.
         let mut titled: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
@@ -511,8 +514,8 @@ impl SearchIndex {
             let at = i;
             i += 1;
             let mut alts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-            let mut in_names: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
-            let mut in_title: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+            // The word's covering terms, for the "where on the page" checks below.
+            let mut covering: Vec<&Term> = Vec::new();
             if w.joined && i < words.len() {
                 // A split word counts only where its halves stand together
                 // ("shin splints", not "sun" … "burn").
@@ -526,12 +529,7 @@ impl SearchIndex {
                 for m in &w.matches {
                     if w.covering.contains(&m.text) {
                         alts.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
-                        if named.contains(&m.term.field()) {
-                            in_names.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
-                        }
-                        if titles.contains(&m.term.field()) {
-                            in_title.push((Occur::Should, Box::new(TermQuery::new(m.term.clone(), IndexRecordOption::Basic))));
-                        }
+                        covering.push(&m.term);
                     }
                 }
             }
@@ -539,8 +537,15 @@ impl SearchIndex {
                 continue;
             }
             let weight = BooleanQuery::new(alts).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
-            let names_weight = BooleanQuery::new(in_names).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
-            let title_weight = BooleanQuery::new(in_title).weight(EnableScoring::disabled_from_searcher(&self.searcher))?;
+            let in_fields = |fields: &[Field]| {
+                let terms = covering.iter().filter(|t| fields.contains(&t.field()));
+                let any: Vec<(Occur, Box<dyn TQuery>)> = terms
+                    .map(|t| (Occur::Should, Box::new(TermQuery::new((*t).clone(), IndexRecordOption::Basic)) as Box<dyn TQuery>))
+                    .collect();
+                BooleanQuery::new(any).weight(EnableScoring::disabled_from_searcher(&self.searcher))
+            };
+            let names_weight = in_fields(&named)?;
+            let title_weight = in_fields(&titles)?;
             for (p, (_, addr)) in pages.iter().enumerate() {
                 if matches_doc(&*weight, &self.searcher, *addr)? {
                     counts[p] += 1;
@@ -553,6 +558,13 @@ impl SearchIndex {
                 }
             }
         }
+        let short = (2..=3).contains(&n);
+        // Whether each word is rare, worked out once for all pages, and only when some page needs it.
+        let rare: Vec<bool> = if short && loose.iter().any(|l| !l.is_empty()) {
+            words.iter().map(|w| self.is_rare(w)).collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
         let mut out = Vec::with_capacity(pages.len());
         for (p, (_, addr)) in pages.iter().enumerate() {
             let mut ok = counts[p] >= need;
@@ -561,9 +573,9 @@ impl SearchIndex {
             // haematoma" on Calf Strain) or stands near it there: "ear infection"
             // is not a page that says "infection" in one place and "ear" in another,
             // nor is "pulled shoulder" a neck page whose text says "pulled".
-            if ok && (2..=3).contains(&n) {
+            if ok && short {
                 for &w in &loose[p] {
-                    if titled[p].iter().any(|&t| t != w) || self.is_rare(&words[w])? {
+                    if titled[p].iter().any(|&t| t != w) || rare[w] {
                         continue;
                     }
                     if !docs.get(addr).is_some_and(|doc| self.near_another(words, w, doc)) {
