@@ -80,6 +80,8 @@ pub struct Update {
     pub rendered: usize,
     /// Whether every page was rendered (template, config or page-set change).
     pub full_render: bool,
+    /// List entries of index pages rendered again (the others were reused).
+    pub fragments: usize,
     /// Whether the search files were rebuilt, and how long that took.
     pub search: Option<Duration>,
     /// In background-search mode: the search index to build off the rebuild thread.
@@ -211,6 +213,8 @@ pub struct Engine {
     rendered: Option<Rendered>,
     /// The files each index unit made last, so a unit that makes fewer (redirects) drops the rest.
     unit_outputs: HashMap<IndexKey, Vec<String>>,
+    /// The index pages' rendered list entries, so an edit renders only the entries it changed.
+    fragments: crate::render::fragments::Fragments,
     /// The file each page was rendered to, by the page's file.
     page_outputs: HashMap<String, String>,
     /// Rendered pages and index pages.
@@ -259,6 +263,7 @@ impl Engine {
             page_count: 0,
             rendered: None,
             unit_outputs: HashMap::new(),
+            fragments: Default::default(),
             page_outputs: HashMap::new(),
             layers: Default::default(),
             site: BTreeMap::new(),
@@ -756,7 +761,12 @@ impl Engine {
         let mut new_pages: Vec<Output> = Vec::new();
         let mut new_units: Vec<(IndexKey, Vec<Output>)> = Vec::new();
         if !dirty.is_empty() || !dirty_units.is_empty() {
+            // Entries rendered under another site state (templates, strings, config) are stale.
+            self.fragments.for_site(site_fp);
+            let fragments = std::mem::take(&mut self.fragments);
+            let before = fragments.rendered();
             let mut renderer = SiteRenderer::new(config, pages, graph, theme)?;
+            renderer.with_fragments(&fragments);
             renderer.set_review_changes(stages::review_changes(&self.root, pages, dirty.iter().copied())?);
             let today = self.today;
             // Pages and index units side by side: the big lists take as long as many pages.
@@ -781,6 +791,9 @@ impl Engine {
             update.timings.push(("of which index pages", units_took));
             new_pages = p;
             new_units = u;
+            drop(renderer);
+            update.fragments = fragments.rendered() - before;
+            self.fragments = fragments;
         }
         // A unit that made a file last time and not now (a redirect gone) drops it.
         let mut dropped: Vec<String> = Vec::new();
@@ -1331,6 +1344,45 @@ mod tests {
         assert!(html(&u).contains(&"conditions/shin-splints/index.html".to_string()), "{u:?}");
         edit(&mut e, knee, None);
         assert_same(&e, "deleted page, counted");
+    }
+
+    /// Issue 14, item 2: the big lists are joined from cached entries, and an edit
+    /// renders again only the entries that show what it changed.
+    #[test]
+    fn a_changed_entry_re_renders_only_its_fragment() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let mut e = Engine::new(dir.path(), false, today());
+        let u = e.full().unwrap();
+        let page_of = |e: &Engine, rel: &str| String::from_utf8(e.site()[rel].to_vec()).unwrap();
+        // Two conditions: A–Z 2, conditions list 2, lower-leg 2, symptom rows 2 ("Pain when running", "Swelling").
+        assert_eq!(u.fragments, 8, "the first render makes every entry");
+        let calf = "content/conditions/calf-strain.md";
+
+        // A title shows in the A–Z, the conditions list, its region and its two symptom rows.
+        let u = edit(&mut e, calf, Some(&page("Calf tear", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")));
+        assert_same(&e, "title");
+        assert_eq!(u.fragments, 5, "only the edited page's entries: {u:?}");
+        assert!(page_of(&e, "a-z/index.html").contains(">Calf tear</a>"));
+        assert!(page_of(&e, "symptoms/index.html").contains(">Calf tear</a>"));
+
+        // A summary: the lists that carry it (the symptom rows hold the link, summary included).
+        let torn = |extra: &str| page("Calf tear", "lower-leg", &["shin-splints"], extra).replace("A short summary of Calf tear.", "Torn.");
+        let u = edit(&mut e, calf, Some(&torn("Not [[shin-splints]].")));
+        assert_same(&e, "summary");
+        assert_eq!(u.fragments, 4, "conditions, region and two symptom rows, not the A–Z: {u:?}");
+
+        // Prose: no list entry at all.
+        let u = edit(&mut e, calf, Some(&torn("Not [[shin-splints]]. More.")));
+        assert_same(&e, "prose");
+        assert_eq!(u.fragments, 0, "{u:?}");
+
+        // An entry template of the site's own: every entry is made again from it.
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let az = std::fs::read_to_string(repo.join("themes/default/templates/partials/az_entry.html")).unwrap();
+        edit(&mut e, "templates/partials/az_entry.html", Some(&az.replace("<li", "<li data-own")));
+        assert_same(&e, "entry template");
+        assert!(page_of(&e, "a-z/index.html").contains("<li data-own><a href=\"/conditions/calf-strain/\">Calf tear</a>"));
     }
 
     #[test]

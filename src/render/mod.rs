@@ -6,6 +6,7 @@
 //! whole site in memory.
 
 pub mod deps;
+pub mod fragments;
 pub mod jsonld;
 pub mod markdown;
 pub mod offline;
@@ -26,6 +27,7 @@ use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
 use crate::parse::markdown::{Part, RedFlag, SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
+use fragments::{Fragments, UnitStore};
 use markdown::MarkdownRenderer;
 use theme::Theme;
 use views::*;
@@ -42,6 +44,9 @@ pub struct SiteRenderer<'a> {
     lang_sites: BTreeMap<String, SiteView>,
     /// UI strings by language code ("" for the default language).
     strings: BTreeMap<String, BTreeMap<String, String>>,
+    /// Rendered list entries kept between renders (the preview's); else `own_fragments`.
+    fragments: Option<&'a Fragments>,
+    own_fragments: Fragments,
 }
 
 /// Prints a Tera error with its whole cause chain: the useful part is usually last.
@@ -147,7 +152,63 @@ impl<'a> SiteRenderer<'a> {
             lang_sites,
             strings,
             review_changes: Default::default(),
+            fragments: None,
+            own_fragments: Fragments::default(),
         })
+    }
+
+    /// Renders list entries through `cache`, reusing those it holds from the same data
+    /// (the preview keeps one between edits; see [`fragments`]).
+    pub fn with_fragments(&mut self, cache: &'a Fragments) {
+        self.fragments = Some(cache);
+    }
+
+    fn fragments(&self) -> &Fragments {
+        self.fragments.unwrap_or(&self.own_fragments)
+    }
+
+    /// Renders each entry with the theme template `template` (which sees it as `e`,
+    /// besides `site` and `t`), reusing the fragment the unit rendered last time from
+    /// the same data. In the order given.
+    fn entries<T: Serialize + Sync>(
+        &self,
+        lang: Option<&str>,
+        store: &mut UnitStore,
+        template: &str,
+        entries: &[T],
+    ) -> anyhow::Result<Vec<std::sync::Arc<str>>> {
+        let keys: Vec<u64> = entries
+            .par_iter()
+            .map(|e| serde_json::to_vec(e).map(|json| fragments::key(template, &json)))
+            .collect::<Result<_, _>>()
+            .context("building a list entry")?;
+        let missing: Vec<usize> = (0..entries.len()).filter(|&i| !store.old.contains_key(&keys[i])).collect();
+        let rendered: Vec<(u64, std::sync::Arc<str>)> = missing
+            .par_iter()
+            .map_init(
+                || {
+                    let mut ctx = tera::Context::new();
+                    ctx.insert("site", self.site_in(lang));
+                    ctx.insert("t", &self.strings[lang.unwrap_or("")]);
+                    ctx
+                },
+                |ctx, &i| {
+                    ctx.insert("e", &entries[i]);
+                    let html = self.tera.render(template, ctx).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))?;
+                    Ok((keys[i], std::sync::Arc::from(html)))
+                },
+            )
+            .collect::<anyhow::Result<_>>()?;
+        self.fragments().count_rendered(rendered.len());
+        store.old.extend(rendered);
+        Ok(keys
+            .iter()
+            .map(|k| {
+                let html = store.old[k].clone();
+                store.used.insert(*k, html.clone());
+                html
+            })
+            .collect())
     }
 
     /// The site as readers of `lang` see it (`None`: the default language).
@@ -551,7 +612,12 @@ impl<'a> SiteRenderer<'a> {
             IndexUnit::NotFound | IndexUnit::Offline | IndexUnit::Redirects | IndexUnit::Sitemap | IndexUnit::Robots => {
                 self.site_files(key.unit)?
             }
-            unit => self.index_pages(lang, unit)?,
+            unit => {
+                let mut store = UnitStore { old: self.fragments().take(key), used: Default::default() };
+                let files = self.index_pages(lang, unit, &mut store)?;
+                self.fragments().put(key.clone(), store.used);
+                files
+            }
         };
         for (path, bytes) in outputs.iter_mut() {
             // Templates end up with ragged whitespace; readers and validators don't care, diffs do.
@@ -601,7 +667,7 @@ impl<'a> SiteRenderer<'a> {
 
     /// One index page of one language: the A–Z, a region, the regions, guides,
     /// conditions or symptoms index, or its feed.
-    fn index_pages(&self, lang: Option<&str>, unit: IndexUnit) -> anyhow::Result<Vec<Output>> {
+    fn index_pages(&self, lang: Option<&str>, unit: IndexUnit, store: &mut UnitStore) -> anyhow::Result<Vec<Output>> {
         let mut out = Vec::new();
         let at = |url: &str| crate::urls::in_lang(lang, url);
         let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
@@ -634,11 +700,17 @@ impl<'a> SiteRenderer<'a> {
                 }
             }
             entries.sort_by_cached_key(|a| a.title.to_lowercase());
-            let mut letters: BTreeMap<String, Vec<AzEntry>> = BTreeMap::new();
-            for e in entries {
-                letters.entry(e.letter.clone()).or_default().push(e);
+            let html = self.entries(lang, store, "partials/az_entry.html", &entries)?;
+            let mut letters: BTreeMap<String, (Vec<AzEntry>, Vec<std::sync::Arc<str>>)> = BTreeMap::new();
+            for (e, h) in entries.into_iter().zip(html) {
+                let letter = letters.entry(e.letter.clone()).or_default();
+                letter.0.push(e);
+                letter.1.push(h);
             }
-            let letters: Vec<AzLetter> = letters.into_iter().map(|(letter, entries)| AzLetter { letter, entries }).collect();
+            let letters: Vec<AzLetter> = letters
+                .into_iter()
+                .map(|(letter, (entries, html))| AzLetter { letter, entries, html: fragments::join(&html) })
+                .collect();
             out.push((
                 crate::urls::output_path(&at(crate::urls::AZ)),
                 self.render_in(lang, "az.html", serde_json::json!({ "letters": letters, "lang_nav": nav(crate::urls::AZ) }))?,
@@ -656,10 +728,15 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(i, _)| self.link_in(lang, i))
                 .collect();
             pages.sort_by(|a, b| a.title.cmp(&b.title));
+            let pages_html = fragments::join(&self.entries(lang, store, "partials/region_entry.html", &pages)?);
             let url = crate::urls::region(&region.slug);
             out.push((
                 crate::urls::output_path(&at(&url)),
-                self.render_in(lang, "region.html", serde_json::json!({ "region": region, "pages": pages, "lang_nav": nav(&url) }))?,
+                self.render_in(
+                    lang,
+                    "region.html",
+                    serde_json::json!({ "region": region, "pages": pages, "pages_html": pages_html, "lang_nav": nav(&url) }),
+                )?,
             ));
         }
         if unit == IndexUnit::Regions {
@@ -683,12 +760,17 @@ impl<'a> SiteRenderer<'a> {
         if unit == IndexUnit::Conditions {
             let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
             conditions.sort_by_cached_key(|l| l.title.to_lowercase());
+            let conditions_html = fragments::join(&self.entries(lang, store, "partials/condition_entry.html", &conditions)?);
             out.push((
                 crate::urls::output_path(&at(crate::urls::CONDITIONS)),
                 self.render_in(
                     lang,
                     "conditions.html",
-                    serde_json::json!({ "conditions": conditions, "lang_nav": nav(crate::urls::CONDITIONS) }),
+                    serde_json::json!({
+                        "conditions": conditions,
+                        "conditions_html": conditions_html,
+                        "lang_nav": nav(crate::urls::CONDITIONS),
+                    }),
                 )?,
             ));
         }
@@ -715,14 +797,19 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(i, _)| self.link_in(lang, i))
                 .collect();
             hubs.sort_by(|a, b| a.title.cmp(&b.title));
-            let symptoms: Vec<serde_json::Value> =
-                by_symptom.into_iter().map(|(name, pages)| serde_json::json!({ "name": name, "pages": pages })).collect();
+            let symptoms: Vec<SymptomRow> = by_symptom.into_iter().map(|(name, pages)| SymptomRow { name, pages }).collect();
+            let symptoms_html = fragments::join(&self.entries(lang, store, "partials/symptom_row.html", &symptoms)?);
             out.push((
                 crate::urls::output_path(&at(crate::urls::SYMPTOMS)),
                 self.render_in(
                     lang,
                     "symptoms.html",
-                    serde_json::json!({ "hubs": hubs, "symptoms": symptoms, "lang_nav": nav(crate::urls::SYMPTOMS) }),
+                    serde_json::json!({
+                        "hubs": hubs,
+                        "symptoms": symptoms,
+                        "symptoms_html": symptoms_html,
+                        "lang_nav": nav(crate::urls::SYMPTOMS),
+                    }),
                 )?,
             ));
         }

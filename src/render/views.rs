@@ -249,6 +249,15 @@ pub struct AzEntry {
 pub struct AzLetter {
     pub letter: String,
     pub entries: Vec<AzEntry>,
+    /// The entries rendered (`partials/az_entry.html`), one a line.
+    pub html: String,
+}
+
+/// A row of the symptom index: a symptom and the pages that list it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SymptomRow {
+    pub name: String,
+    pub pages: Vec<LinkView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
