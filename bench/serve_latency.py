@@ -164,6 +164,7 @@ def main():
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the first build")
     ap.add_argument("--edit-timeout", type=float, default=30.0, help="seconds to wait for each edit's reload event")
     ap.add_argument("--json", type=Path, help="write the figures here")
+    ap.add_argument("--timings", action="store_true", help="run serve with --timings and print each stage's median")
     args = ap.parse_args()
 
     if args.kind == "related" and not args.no_search:
@@ -180,11 +181,11 @@ def main():
     original = page.read_bytes()
 
     log_lines = []
-    proc = subprocess.Popen([args.medkb, "serve", "--root", str(site), "--port", "0"], stdout=subprocess.PIPE,
+    proc = subprocess.Popen([args.medkb, "serve", "--root", str(site), "--port", "0"] + (["--timings"] if args.timings else []), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, bufsize=1, start_new_session=True)
     threading.Thread(target=lambda: [log_lines.append(l.rstrip("\n")) for l in proc.stderr], daemon=True).start()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit("terminated"))
-    latencies, rebuilds = [], []
+    latencies, rebuilds, stages = [], [], {}
     try:
         t_start = time.perf_counter()
         addr = None
@@ -277,6 +278,13 @@ def main():
                 search_latencies.append(took * 1000.0)
             time.sleep(args.pause)
             for l in log_lines[log_mark:]:
+                m = re.search(r"timings \(ms\): (.*)", l)
+                if m:
+                    for part in m.group(1).split(", "):
+                        name, _, ms = part.rpartition(" ")
+                        stages.setdefault(name, []).append(float(ms))
+                    break
+            for l in log_lines[log_mark:]:
                 m = re.search(r"files changed in (\d+) ms", l)
                 if m:
                     rebuilds.append(float(m.group(1)))
@@ -308,6 +316,9 @@ def main():
         print(f"save -> search updated: p50 {result['search_ms']['p50']:.0f} ms, p95 {result['search_ms']['p95']:.0f} ms")
     if rebuilds:
         print(f"medkb's own rebuild time: p50 {result['rebuild_ms']['p50']:.0f} ms, p95 {result['rebuild_ms']['p95']:.0f} ms")
+    if stages:
+        print("medkb's stages (median ms):", ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in stages.items()))
+        result["stages_ms"] = {k: statistics.median(v) for k, v in stages.items()}
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
 

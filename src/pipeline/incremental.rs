@@ -1383,6 +1383,11 @@ mod tests {
         edit(&mut e, "templates/partials/az_entry.html", Some(&az.replace("<li", "<li data-own")));
         assert_same(&e, "entry template");
         assert!(page_of(&e, "a-z/index.html").contains("<li data-own><a href=\"/conditions/calf-strain/\">Calf tear</a>"));
+
+        // A page template of the site's own still gets the entries as data (it may read them).
+        edit(&mut e, "templates/az.html", Some("{% for l in letters %}{% for x in l.entries %}[{{ x.title }}]{% endfor %}{% endfor %}"));
+        assert_same(&e, "own A–Z template");
+        assert_eq!(page_of(&e, "a-z/index.html").trim(), "[Calf tear][Shin splints]");
     }
 
     #[test]

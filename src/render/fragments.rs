@@ -70,11 +70,12 @@ impl Fragments {
     }
 }
 
-/// The cache key of one entry rendered by `template`: its serialized data, hashed.
-pub(super) fn key(template: &str, entry_json: &[u8]) -> u64 {
+/// The cache key of one entry rendered by `template`: every field of its view, hashed
+/// (the template sees that view and nothing else of the page).
+pub(super) fn key(template: &str, entry: &impl Hash) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     template.hash(&mut h);
-    entry_json.hash(&mut h);
+    entry.hash(&mut h);
     h.finish()
 }
 
@@ -98,18 +99,18 @@ mod tests {
         let mut f = Fragments::default();
         f.for_site(1);
         let unit = IndexKey { lang: None, unit: IndexUnit::Az };
-        f.put(unit.clone(), HashMap::from([(key("a.html", b"{}"), Arc::from("<li>x</li>"))]));
+        f.put(unit.clone(), HashMap::from([(key("a.html", &"x"), Arc::from("<li>x</li>"))]));
         f.for_site(1);
         assert_eq!(f.take(&unit).len(), 1, "the same site keeps them");
-        f.put(unit.clone(), HashMap::from([(key("a.html", b"{}"), Arc::from("<li>x</li>"))]));
+        f.put(unit.clone(), HashMap::from([(key("a.html", &"x"), Arc::from("<li>x</li>"))]));
         f.for_site(2);
         assert!(f.take(&unit).is_empty(), "another site state drops them");
     }
 
     #[test]
     fn keys_tell_templates_and_entries_apart() {
-        assert_ne!(key("a.html", b"{\"title\":\"A\"}"), key("b.html", b"{\"title\":\"A\"}"));
-        assert_ne!(key("a.html", b"{\"title\":\"A\"}"), key("a.html", b"{\"title\":\"B\"}"));
+        assert_ne!(key("a.html", &"A"), key("b.html", &"A"));
+        assert_ne!(key("a.html", &"A"), key("a.html", &"B"));
         assert_eq!(join(&[Arc::from("<li>a</li>\n"), Arc::from("<li>b</li>")]), "<li>a</li>\n<li>b</li>\n");
     }
 }

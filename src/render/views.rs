@@ -16,7 +16,7 @@ pub struct RegionView {
     pub count: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct LinkView {
     pub title: String,
     pub url: String,
@@ -229,7 +229,7 @@ pub struct LeafletView {
     pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct AzEntry {
     pub letter: String,
     pub title: String,
@@ -254,7 +254,7 @@ pub struct AzLetter {
 }
 
 /// A row of the symptom index: a symptom and the pages that list it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Hash)]
 pub struct SymptomRow {
     pub name: String,
     pub pages: Vec<LinkView>,
