@@ -47,6 +47,8 @@ pub struct SiteRenderer<'a> {
     /// Rendered list entries kept between renders (the preview's); else `own_fragments`.
     fragments: Option<&'a Fragments>,
     own_fragments: Fragments,
+    /// Templates the site has its own copy of (see [`SiteRenderer::lists_for`]).
+    site_templates: std::collections::BTreeSet<String>,
 }
 
 /// Prints a Tera error with its whole cause chain: the useful part is usually last.
@@ -154,6 +156,7 @@ impl<'a> SiteRenderer<'a> {
             review_changes: Default::default(),
             fragments: None,
             own_fragments: Fragments::default(),
+            site_templates: theme.template_paths.keys().cloned().collect(),
         })
     }
 
@@ -163,6 +166,15 @@ impl<'a> SiteRenderer<'a> {
         self.fragments = Some(cache);
     }
 
+    /// Whether a listing page's template gets its entries as data too, besides the
+    /// joined fragments: only when the site has its own copy of it or of what it
+    /// extends or includes (`base.html`, the search box), which may read them. The
+    /// built-in templates read only the fragments, and handing Tera 20,000 entries
+    /// it never reads costs more than rendering the page.
+    fn lists_for(&self, template: &str) -> bool {
+        [template, "base.html", "partials/search.html"].iter().any(|t| self.site_templates.contains(*t))
+    }
+
     fn fragments(&self) -> &Fragments {
         self.fragments.unwrap_or(&self.own_fragments)
     }
@@ -170,18 +182,14 @@ impl<'a> SiteRenderer<'a> {
     /// Renders each entry with the theme template `template` (which sees it as `e`,
     /// besides `site` and `t`), reusing the fragment the unit rendered last time from
     /// the same data. In the order given.
-    fn entries<T: Serialize + Sync>(
+    fn entries<T: Serialize + std::hash::Hash + Sync>(
         &self,
         lang: Option<&str>,
         store: &mut UnitStore,
         template: &str,
         entries: &[T],
     ) -> anyhow::Result<Vec<std::sync::Arc<str>>> {
-        let keys: Vec<u64> = entries
-            .par_iter()
-            .map(|e| serde_json::to_vec(e).map(|json| fragments::key(template, &json)))
-            .collect::<Result<_, _>>()
-            .context("building a list entry")?;
+        let keys: Vec<u64> = entries.iter().map(|e| fragments::key(template, e)).collect();
         let missing: Vec<usize> = (0..entries.len()).filter(|&i| !store.old.contains_key(&keys[i])).collect();
         let rendered: Vec<(u64, std::sync::Arc<str>)> = missing
             .par_iter()
@@ -255,14 +263,20 @@ impl<'a> SiteRenderer<'a> {
 
     /// A link for readers of `lang`, marked when it falls back to the original.
     fn link_in(&self, lang: Option<&str>, i: usize) -> LinkView {
-        let fallback = lang.is_some() && self.pages[i].lang.as_deref() != lang;
-        let page_lang = if fallback { self.site_in(self.pages[i].lang.as_deref()).lang.clone() } else { String::new() };
+        let (fallback, page_lang) = self.fallback(lang, i);
         let mut view = LinkView { fallback, lang: page_lang, ..self.link(i) };
         // Dates in the reader's language ("21 de noviembre de 2026").
         if let (Some(d), Some(l)) = (self.pages[i].fm.last_reviewed, self.config.language(lang)) {
             view.last_reviewed = Some(l.vocabulary.format_date(d, &l.date_format));
         }
         view
+    }
+
+    /// Whether page `i` is shown to readers of `lang` in its original language for want
+    /// of a translation, and that language (empty when not).
+    fn fallback(&self, lang: Option<&str>, i: usize) -> (bool, String) {
+        let fallback = lang.is_some() && self.pages[i].lang.as_deref() != lang;
+        (fallback, if fallback { self.site_in(self.pages[i].lang.as_deref()).lang.clone() } else { String::new() })
     }
 
     /// The pages readers of `lang` browse: each default-language page, or its
@@ -675,7 +689,7 @@ impl<'a> SiteRenderer<'a> {
         if unit == IndexUnit::Az {
             let mut entries: Vec<AzEntry> = Vec::new();
             for (i, p) in self.conditions(lang) {
-                let LinkView { fallback, lang: page_lang, .. } = self.link_in(lang, i);
+                let (fallback, page_lang) = self.fallback(lang, i);
                 entries.push(AzEntry {
                     letter: initial(&p.fm.title),
                     title: p.fm.title.clone(),
@@ -707,9 +721,14 @@ impl<'a> SiteRenderer<'a> {
                 letter.0.push(e);
                 letter.1.push(h);
             }
+            let lists = self.lists_for("az.html");
             let letters: Vec<AzLetter> = letters
                 .into_iter()
-                .map(|(letter, (entries, html))| AzLetter { letter, entries, html: fragments::join(&html) })
+                .map(|(letter, (entries, html))| AzLetter {
+                    letter,
+                    entries: if lists { entries } else { Vec::new() },
+                    html: fragments::join(&html),
+                })
                 .collect();
             out.push((
                 crate::urls::output_path(&at(crate::urls::AZ)),
@@ -735,7 +754,13 @@ impl<'a> SiteRenderer<'a> {
                 self.render_in(
                     lang,
                     "region.html",
-                    serde_json::json!({ "region": region, "pages": pages, "pages_html": pages_html, "lang_nav": nav(&url) }),
+                    serde_json::json!({
+                        "region": region,
+                        "listed": pages.len(),
+                        "pages": if self.lists_for("region.html") { pages } else { Vec::new() },
+                        "pages_html": pages_html,
+                        "lang_nav": nav(&url),
+                    }),
                 )?,
             ));
         }
@@ -767,7 +792,7 @@ impl<'a> SiteRenderer<'a> {
                     lang,
                     "conditions.html",
                     serde_json::json!({
-                        "conditions": conditions,
+                        "conditions": if self.lists_for("conditions.html") { conditions } else { Vec::new() },
                         "conditions_html": conditions_html,
                         "lang_nav": nav(crate::urls::CONDITIONS),
                     }),
@@ -806,7 +831,7 @@ impl<'a> SiteRenderer<'a> {
                     "symptoms.html",
                     serde_json::json!({
                         "hubs": hubs,
-                        "symptoms": symptoms,
+                        "symptoms": if self.lists_for("symptoms.html") { symptoms } else { Vec::new() },
                         "symptoms_html": symptoms_html,
                         "lang_nav": nav(crate::urls::SYMPTOMS),
                     }),
@@ -1047,9 +1072,18 @@ fn page_version(view: &PageView) -> String {
     format!("{:08x}", h >> 32)
 }
 
-/// A review date as readers see it: "12 March 2026".
+/// A review date as readers see it: "12 March 2026". Written out rather than through
+/// `format("%-d %B %Y")`, which parses the pattern on every call: listing pages make
+/// one per page.
 fn human_date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+    use chrono::Datelike;
+    const MONTHS: [&str; 12] =
+        ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+    if (1000..=9999).contains(&d.year()) {
+        format!("{} {} {}", d.day(), MONTHS[d.month0() as usize], d.year())
+    } else {
+        d.format("%-d %B %Y").to_string()
+    }
 }
 
 fn initial(s: &str) -> String {
@@ -1091,4 +1125,17 @@ fn tidy(bytes: &[u8]) -> Vec<u8> {
         }
     }
     out.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_dates_read_as_chrono_writes_them() {
+        for (y, m, d) in [(2026, 3, 12), (2025, 12, 1), (2024, 2, 29), (999, 1, 5), (12345, 7, 31)] {
+            let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(human_date(date), date.format("%-d %B %Y").to_string());
+        }
+    }
 }
