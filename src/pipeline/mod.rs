@@ -211,7 +211,16 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn OutputSink) -> anyhow::Result<
         for (rel, bytes) in &theme.statics {
             sink.put(rel.clone(), bytes.clone())?;
         }
-        let (rendered, search) = rayon::join(|| renderer.render_all(opts.today, sink, &tick), || stages::search_files(&pages, &config));
+        let timed = |f: &dyn Fn() -> anyhow::Result<Vec<Output>>| {
+            let start = std::time::Instant::now();
+            (f(), start.elapsed())
+        };
+        let ((rendered, render_took), (search, index_took)) = rayon::join(
+            || timed(&|| renderer.render_all(opts.today, sink, &tick).map(|()| Vec::new())),
+            || timed(&|| stages::search_files(&pages, &config)),
+        );
+        timer.note("of which pages and index pages", render_took);
+        timer.note("of which search index (alongside)", index_took);
         rendered?;
         for (rel, bytes) in search? {
             sink.put(rel, bytes)?;
@@ -260,6 +269,13 @@ impl StageTimer {
                 .unwrap_or_default();
             eprintln!("medkb: timing: {stage} {:.1} ms (peak memory so far {peak})", (now - self.last.get()).as_secs_f64() * 1000.0);
             self.last.set(now);
+        }
+    }
+
+    /// A part of the current stage that ran alongside another, timed on its own.
+    fn note(&self, part: &str, took: std::time::Duration) {
+        if self.on {
+            eprintln!("medkb: timing:   {part} {:.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
 }

@@ -14,13 +14,12 @@ pub mod qr;
 pub mod theme;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use search_index::search::escape_html;
-use serde::Serialize;
 
 use crate::built::{Output, OutputSink};
 use crate::config::SiteConfig;
@@ -49,6 +48,10 @@ pub struct SiteRenderer<'a> {
     own_fragments: Fragments,
     /// Templates the site has its own copy of (see [`SiteRenderer::lists_for`]).
     site_templates: std::collections::BTreeSet<String>,
+    /// Template contexts already holding `site` and `t`, by language code, lent out
+    /// one per render: turning those two into template values for every page was a
+    /// tenth of a big build's CPU.
+    contexts: std::sync::Mutex<HashMap<String, Vec<tera::Context>>>,
 }
 
 /// Prints a Tera error with its whole cause chain: the useful part is usually last.
@@ -157,6 +160,7 @@ impl<'a> SiteRenderer<'a> {
             fragments: None,
             own_fragments: Fragments::default(),
             site_templates: theme.template_paths.keys().cloned().collect(),
+            contexts: Default::default(),
         })
     }
 
@@ -182,7 +186,7 @@ impl<'a> SiteRenderer<'a> {
     /// Renders each entry with the theme template `template` (which sees it as `e`,
     /// besides `site` and `t`), reusing the fragment the unit rendered last time from
     /// the same data. In the order given.
-    fn entries<T: Serialize + std::hash::Hash + Sync>(
+    fn entries<T: serde::Serialize + std::hash::Hash + Sync>(
         &self,
         lang: Option<&str>,
         store: &mut UnitStore,
@@ -194,12 +198,7 @@ impl<'a> SiteRenderer<'a> {
         let rendered: Vec<(u64, std::sync::Arc<str>)> = missing
             .par_iter()
             .map_init(
-                || {
-                    let mut ctx = tera::Context::new();
-                    ctx.insert("site", self.site_in(lang));
-                    ctx.insert("t", &self.strings[lang.unwrap_or("")]);
-                    ctx
-                },
+                || self.lend_context(lang.unwrap_or("")),
                 |ctx, &i| {
                     ctx.insert("e", &entries[i]);
                     let html = self.tera.render(template, ctx).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))?;
@@ -233,19 +232,45 @@ impl<'a> SiteRenderer<'a> {
         !self.config.languages.is_empty()
     }
 
-    fn render(&self, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
+    fn render(&self, template: &str, extra: serde_json::Value) -> anyhow::Result<Vec<u8>> {
         self.render_in(None, template, extra)
     }
 
-    /// Renders `template` for readers of `lang`: `site` and the UI strings `t` in that language.
-    fn render_in(&self, lang: Option<&str>, template: &str, extra: impl Serialize) -> anyhow::Result<Vec<u8>> {
-        let mut ctx = tera::Context::from_serialize(extra).context("building the template context")?;
-        ctx.insert("site", self.site_in(lang));
-        ctx.insert("t", &self.strings[lang.unwrap_or("")]);
-        if !ctx.contains_key("lang_nav") {
+    /// Renders `template` for readers of `lang`: `site` and the UI strings `t` in that
+    /// language, plus `extra`'s keys (a JSON object), which are taken out again after.
+    fn render_in(&self, lang: Option<&str>, template: &str, extra: serde_json::Value) -> anyhow::Result<Vec<u8>> {
+        let key = lang.unwrap_or("");
+        let extra = match extra {
+            serde_json::Value::Object(map) => map,
+            _ => anyhow::bail!("rendering {template}: the template context must be a map"),
+        };
+        let mut ctx = self.lend_context(key);
+        let keys: Vec<String> = extra.keys().cloned().collect();
+        let had_nav = extra.contains_key("lang_nav");
+        ctx.extend(tera::Context::from_value(serde_json::Value::Object(extra)).context("building the template context")?);
+        if !had_nav {
             ctx.insert("lang_nav", &Option::<LanguageNav>::None);
         }
-        self.tera.render(template, &ctx).map(String::into_bytes).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))
+        let result = self.tera.render(template, &ctx);
+        for k in keys.iter().map(String::as_str).chain(["lang_nav"]) {
+            ctx.remove(k);
+        }
+        // A caller that replaced `site` or `t` leaves a context not fit to lend again.
+        if !keys.iter().any(|k| k == "site" || k == "t") {
+            self.contexts.lock().unwrap_or_else(|e| e.into_inner()).entry(key.to_string()).or_default().push(ctx);
+        }
+        result.map(String::into_bytes).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))
+    }
+
+    /// A context holding only `site` and `t` for the language `key` ("" for the default).
+    fn lend_context(&self, key: &str) -> tera::Context {
+        if let Some(ctx) = self.contexts.lock().unwrap_or_else(|e| e.into_inner()).get_mut(key).and_then(Vec::pop) {
+            return ctx;
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", self.site_in((!key.is_empty()).then_some(key)));
+        ctx.insert("t", &self.strings[key]);
+        ctx
     }
 
     fn link(&self, i: usize) -> LinkView {

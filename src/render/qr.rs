@@ -4,7 +4,7 @@
 //! reader can open the current version (and its red flags) from the paper. It is
 //! made here from the `qrcode` crate's module matrix rather than by a remote
 //! service: a build must not depend on, or leak addresses to, a third party. One
-//! `<path>` of unit squares keeps it small and crisp at any print resolution.
+//! `<path>` of one-module-high rectangles keeps it small and crisp at any print resolution.
 //!
 //! Every code uses one fixed mask pattern instead of the crate's search for the
 //! lowest-penalty mask: that search drew all eight masks and scored each, and with a
@@ -31,11 +31,28 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
     canvas.apply_mask(MaskPattern::Checkerboard);
     let width = usize::try_from(version.width()).ok()?;
     let colors = canvas.into_colors();
+    // One rectangle per horizontal run of dark modules: a third of the bytes of one
+    // square per module, and the same picture.
     let mut path = String::new();
-    for (i, c) in colors.iter().enumerate() {
-        if *c == Color::Dark {
-            let (x, y) = (i % width + QUIET_ZONE, i / width + QUIET_ZONE);
-            path.push_str(&format!("M{x} {y}h1v1h-1z"));
+    for (y, row) in colors.chunks(width).enumerate() {
+        let mut x = 0;
+        while x < width {
+            if row[x] != Color::Dark {
+                x += 1;
+                continue;
+            }
+            let run = row[x..].iter().take_while(|c| **c == Color::Dark).count();
+            // By hand, not `write!`: formatting machinery was most of this function's time.
+            path.push('M');
+            push_number(&mut path, x + QUIET_ZONE);
+            path.push(' ');
+            push_number(&mut path, y + QUIET_ZONE);
+            path.push('h');
+            push_number(&mut path, run);
+            path.push_str("v1h-");
+            push_number(&mut path, run);
+            path.push('z');
+            x += run;
         }
     }
     let size = width + 2 * QUIET_ZONE;
@@ -46,13 +63,29 @@ pub fn svg(text: &str, label: &str) -> Option<String> {
     ))
 }
 
+/// Appends `n` in decimal (QR coordinates are below 200).
+fn push_number(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_number(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn draws_a_square_code_with_a_label() {
         let s = super::svg("https://example.org/conditions/gout/", "QR code").unwrap();
         assert!(s.starts_with("<svg class=\"qr-code\"") && s.ends_with("</svg>"));
-        assert!(s.contains("aria-label=\"QR code\"") && s.contains("h1v1h-1z"));
+        assert!(s.contains("aria-label=\"QR code\""));
+        // Runs, not single squares: the finder pattern's top row is one run of seven.
+        assert!(s.contains("M4 4h7v1h-7z"), "{s}");
+        let mut n = String::new();
+        for x in [0, 7, 10, 45, 177] {
+            super::push_number(&mut n, x);
+            n.push(',');
+        }
+        assert_eq!(n, "0,7,10,45,177,");
         // Same text, same bytes: the preview and the build agree.
         assert_eq!(s, super::svg("https://example.org/conditions/gout/", "QR code").unwrap());
     }
