@@ -201,7 +201,8 @@ impl<'a> SiteRenderer<'a> {
                 || self.lend_context(lang.unwrap_or("")),
                 |ctx, &i| {
                     ctx.insert("e", &entries[i]);
-                    let html = self.tera.render(template, ctx).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))?;
+                    let html =
+                        self.tera.render(template, ctx).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))?;
                     Ok((keys[i], std::sync::Arc::from(html)))
                 },
             )
