@@ -194,13 +194,27 @@ impl<'a> SiteRenderer<'a> {
         entries: &[T],
     ) -> anyhow::Result<Vec<std::sync::Arc<str>>> {
         let keys: Vec<u64> = entries.iter().map(|e| fragments::key(template, e)).collect();
-        let missing: Vec<usize> = (0..entries.len()).filter(|&i| !store.old.contains_key(&keys[i])).collect();
+        self.entries_by(lang, store, template, &keys, |i| &entries[i])
+    }
+
+    /// [`SiteRenderer::entries`] for lists whose entries are costly to build: `keys[i]`
+    /// stands for the whole of entry `i` (see [`fragments::key`]), and `view(i)` is
+    /// built only for entries not rendered before.
+    fn entries_by<T: serde::Serialize>(
+        &self,
+        lang: Option<&str>,
+        store: &mut UnitStore,
+        template: &str,
+        keys: &[u64],
+        view: impl Fn(usize) -> T + Sync,
+    ) -> anyhow::Result<Vec<std::sync::Arc<str>>> {
+        let missing: Vec<usize> = (0..keys.len()).filter(|&i| !store.old.contains_key(&keys[i])).collect();
         let rendered: Vec<(u64, std::sync::Arc<str>)> = missing
             .par_iter()
             .map_init(
                 || self.lend_context(lang.unwrap_or("")),
                 |ctx, &i| {
-                    ctx.insert("e", &entries[i]);
+                    ctx.insert("e", &view(i));
                     let html =
                         self.tera.render(template, ctx).map_err(|e| anyhow::anyhow!("rendering {template} failed: {}", chain(&e)))?;
                     Ok((keys[i], std::sync::Arc::from(html)))
@@ -828,19 +842,33 @@ impl<'a> SiteRenderer<'a> {
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         if unit == IndexUnit::Symptoms {
-            let mut by_symptom: BTreeMap<String, Vec<LinkView>> = BTreeMap::new();
-            for (i, p) in self.conditions(lang) {
+            // Each page's link once; rows name pages by position, and a row's key is made
+            // from its name and its links' hashes, so building every row's view (50,000
+            // links at 10,000 pages) is left to the rows that changed.
+            let listed: Vec<(usize, &Page)> = self.conditions(lang);
+            let links: Vec<LinkView> = listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect();
+            let link_keys: Vec<u64> = links.iter().map(|l| fragments::key("", l)).collect();
+            let mut by_symptom: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (n, (_, p)) in listed.iter().enumerate() {
                 if let Some(s) = p.section(SectionKind::Symptoms) {
-                    // One link per page, copied under each of its symptoms.
-                    let link = self.link_in(lang, i);
+                    // One link per page, under each of its symptoms.
                     for item in &s.items {
                         let key = short_symptom(item);
                         if !key.is_empty() {
-                            by_symptom.entry(key).or_default().push(link.clone());
+                            by_symptom.entry(key).or_default().push(n);
                         }
                     }
                 }
             }
+            let rows: Vec<(String, Vec<usize>)> = by_symptom.into_iter().collect();
+            let row = |r: usize| SymptomRow { name: rows[r].0.clone(), pages: rows[r].1.iter().map(|&n| links[n].clone()).collect() };
+            let template = "partials/symptom_row.html";
+            let keys: Vec<u64> = rows
+                .iter()
+                .map(|(name, pages)| fragments::key(template, &(name, pages.iter().map(|&n| link_keys[n]).collect::<Vec<_>>())))
+                .collect();
+            let symptoms_html = fragments::join(&self.entries_by(lang, store, template, &keys, row)?);
+            let symptoms: Vec<SymptomRow> = if self.lists_for("symptoms.html") { (0..rows.len()).map(row).collect() } else { Vec::new() };
             let mut hubs: Vec<LinkView> = self
                 .conditions(lang)
                 .into_iter()
@@ -848,8 +876,6 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(i, _)| self.link_in(lang, i))
                 .collect();
             hubs.sort_by(|a, b| a.title.cmp(&b.title));
-            let symptoms: Vec<SymptomRow> = by_symptom.into_iter().map(|(name, pages)| SymptomRow { name, pages }).collect();
-            let symptoms_html = fragments::join(&self.entries(lang, store, "partials/symptom_row.html", &symptoms)?);
             out.push((
                 crate::urls::output_path(&at(crate::urls::SYMPTOMS)),
                 self.render_in(
@@ -857,7 +883,7 @@ impl<'a> SiteRenderer<'a> {
                     "symptoms.html",
                     serde_json::json!({
                         "hubs": hubs,
-                        "symptoms": if self.lists_for("symptoms.html") { symptoms } else { Vec::new() },
+                        "symptoms": symptoms,
                         "symptoms_html": symptoms_html,
                         "lang_nav": nav(crate::urls::SYMPTOMS),
                     }),
