@@ -22,6 +22,9 @@
 //!   re-renders that page alone; a changed title re-renders its neighbours too; and
 //!   the index pages (home, A–Z, regions, symptoms, feeds) re-render only when some
 //!   page's listing data changed. A template or `site.toml` change re-renders all.
+//!   The big lists are joined from per-entry fragments the engine keeps between
+//!   edits ([`crate::render::fragments`]): a re-rendered A–Z renders again only the
+//!   entries whose data changed.
 //! * **search**: [`crate::index::search_files`] builds the search files from all
 //!   pages, so it runs again whenever any page's text changed.
 //!

@@ -727,47 +727,55 @@ impl<'a> SiteRenderer<'a> {
         let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         if unit == IndexUnit::Az {
-            let mut entries: Vec<AzEntry> = Vec::new();
-            for (i, p) in self.conditions(lang) {
-                let (fallback, page_lang) = self.fallback(lang, i);
-                entries.push(AzEntry {
-                    letter: initial(&p.fm.title),
-                    title: p.fm.title.clone(),
-                    url: p.url.clone(),
-                    last_reviewed: p.fm.last_reviewed.map(human_date),
-                    last_reviewed_iso: p.fm.last_reviewed.map(|d| d.to_string()),
-                    see: None,
-                    fallback,
-                    lang: page_lang.clone(),
-                });
-                for alias in &p.fm.also_called {
-                    entries.push(AzEntry {
-                        letter: initial(alias),
-                        title: alias.clone(),
-                        url: p.url.clone(),
-                        last_reviewed: None,
-                        last_reviewed_iso: None,
-                        see: Some(p.fm.title.clone()),
-                        fallback,
-                        lang: page_lang.clone(),
-                    });
-                }
+            // Every title and "also called" name as (name, page, whether an alias); an
+            // entry's view is built only when it is rendered again, its key from the
+            // same parts its view is made of (the dates' text follows from the date).
+            let listed: Vec<(usize, &Page)> = self.conditions(lang);
+            let fallbacks: Vec<(bool, String)> = listed.iter().map(|&(i, _)| self.fallback(lang, i)).collect();
+            let mut names: Vec<(&str, usize, bool)> = Vec::new();
+            for (n, (_, p)) in listed.iter().enumerate() {
+                names.push((&p.fm.title, n, false));
+                names.extend(p.fm.also_called.iter().map(|alias| (alias.as_str(), n, true)));
             }
-            entries.sort_by_cached_key(|a| a.title.to_lowercase());
-            let html = self.entries(lang, store, "partials/az_entry.html", &entries)?;
-            let mut letters: BTreeMap<String, (Vec<AzEntry>, Vec<std::sync::Arc<str>>)> = BTreeMap::new();
-            for (e, h) in entries.into_iter().zip(html) {
-                let letter = letters.entry(e.letter.clone()).or_default();
-                letter.0.push(e);
-                letter.1.push(h);
+            names.sort_by_cached_key(|(name, _, _)| name.to_lowercase());
+            let letters_of: Vec<String> = names.iter().map(|(name, _, _)| initial(name)).collect();
+            let entry = |e: usize| {
+                let (name, n, alias) = names[e];
+                let p = listed[n].1;
+                let (fallback, lang) = fallbacks[n].clone();
+                AzEntry {
+                    letter: letters_of[e].clone(),
+                    title: name.to_string(),
+                    url: p.url.clone(),
+                    last_reviewed: p.fm.last_reviewed.filter(|_| !alias).map(human_date),
+                    last_reviewed_iso: p.fm.last_reviewed.filter(|_| !alias).map(|d| d.to_string()),
+                    see: alias.then(|| p.fm.title.clone()),
+                    fallback,
+                    lang,
+                }
+            };
+            let template = "partials/az_entry.html";
+            let keys: Vec<u64> = names
+                .iter()
+                .zip(&letters_of)
+                .map(|(&(name, n, alias), letter)| {
+                    let p = listed[n].1;
+                    let see = alias.then_some(p.fm.title.as_str());
+                    fragments::key(template, &(letter, name, &p.url, p.fm.last_reviewed.filter(|_| !alias), see, &fallbacks[n]))
+                })
+                .collect();
+            let html = self.entries_by(lang, store, template, &keys, entry)?;
+            let mut letters: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+            for (e, letter) in letters_of.iter().enumerate() {
+                letters.entry(letter).or_default().push(e);
             }
             let lists = self.lists_for("az.html");
             let letters: Vec<AzLetter> = letters
                 .into_iter()
-                .map(|(letter, (entries, html))| AzLetter {
-                    letter,
-                    entries: if lists { entries } else { Vec::new() },
-                    html: fragments::join(&html),
+                .map(|(letter, es)| AzLetter {
+                    letter: letter.to_string(),
+                    entries: if lists { es.iter().map(|&e| entry(e)).collect() } else { Vec::new() },
+                    html: fragments::join(&es.iter().map(|&e| html[e].clone()).collect::<Vec<_>>()),
                 })
                 .collect();
             out.push((
