@@ -7,7 +7,7 @@ both tools, and records wall time and peak memory (the child's max RSS, from
 wait4) as medians over several runs, with medkb/Hugo ratios. Writes the
 "Build" section of BENCHMARKS.md.
 
-Usage: bench/build_bench.py [--pages 1000,10000,100000] [--runs 5] [--medkb target/release/medkb]
+Usage: bench/build_bench.py [--pages 1000,10000,100000] [--runs 5] [--big-runs 1] [--medkb target/release/medkb]
 Needs: hugo (apt-get install hugo), a release build of medkb.
 
 Fairness: the two tools' runs alternate, so a machine that gets busier or quieter
@@ -87,6 +87,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", default="1000,10000")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--big-runs", type=int, default=1, help="runs at 50k pages and more (each takes minutes)")
     ap.add_argument("--medkb", default=str(ROOT / "target" / "release" / "medkb"))
     args = ap.parse_args()
     hugo = shutil.which("hugo")
@@ -99,31 +100,32 @@ def main():
         site, hsite = medkb_site(n), corpus(n, "hugo")
         med, hug = [], []
         files = 0
-        for i, out, hout in fresh_outputs(n, args.runs):
+        runs = args.big_runs if n >= 50_000 else args.runs
+        for i, out, hout in fresh_outputs(n, runs):
             med.append(run([args.medkb, "build", "--root", str(site), "--output", str(out)]))
             hug.append(run([hugo, "--quiet", "-s", str(hsite), "-d", str(hout)]))
             files = sum(1 for f in out.rglob("*") if f.is_file())
             print(f"  {n} pages, run {i + 1}: medkb {med[-1][0]:.2f}s | hugo {hug[-1][0]:.2f}s", flush=True)
         mt, mm, mc = (statistics.median(r[k] for r in med) for k in range(3))
         ht, hm, hc = (statistics.median(r[k] for r in hug) for k in range(3))
-        rows.append((n, mt, mm, mc, ht, hm, hc, files))
+        rows.append((n, runs, mt, mm, mc, ht, hm, hc, files))
         print(f"{n} pages: medkb {mt:.2f}s {mm:.0f} MiB | hugo {ht:.2f}s {hm:.0f} MiB", flush=True)
     body = [
         "## Build: medkb vs Hugo",
         "",
-        f"`python3 bench/build_bench.py --pages {args.pages} --runs {args.runs}` ({args.runs} cold builds each, "
-        f"median, the two tools' runs alternating, each into a folder no earlier run wrote; {os.cpu_count()} cores; "
+        f"`python3 bench/build_bench.py --pages {args.pages} --runs {args.runs} --big-runs {args.big_runs}` (cold builds, "
+        f"median of the runs shown, the two tools' runs alternating, each into a folder no earlier run wrote; {os.cpu_count()} cores; "
         f"Hugo {version}; measured {time.strftime('%Y-%m-%d')}). Same generated corpus "
         "(`../shared/bench/gen_corpus.py --seed 1`) for both. medkb's build includes its search index; Hugo's has none. "
         "CPU is user + system time of the whole process tree.",
         "",
-        "| pages | medkb time | Hugo time | time ratio (medkb/Hugo) | medkb CPU | Hugo CPU | medkb peak RSS | Hugo peak RSS "
+        "| pages | runs | medkb time | Hugo time | time ratio (medkb/Hugo) | medkb CPU | Hugo CPU | medkb peak RSS | Hugo peak RSS "
         "| memory ratio | medkb files |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for n, mt, mm, mc, ht, hm, hc, files in rows:
+    for n, runs, mt, mm, mc, ht, hm, hc, files in rows:
         body.append(
-            f"| {n:,} | {mt:.2f} s | {ht:.2f} s | {mt / ht:.2f} | {mc:.1f} s | {hc:.1f} s | {mm:.0f} MiB | {hm:.0f} MiB "
+            f"| {n:,} | {runs} | {mt:.2f} s | {ht:.2f} s | {mt / ht:.2f} | {mc:.1f} s | {hc:.1f} s | {mm:.0f} MiB | {hm:.0f} MiB "
             f"| {mm / hm:.2f} | {files:,} |"
         )
     body += ["", "Targets (issue 14): at 10k pages, time ratio ≤ 0.6 and memory ratio ≤ 0.5; at 100k pages, medkb's time "

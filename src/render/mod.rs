@@ -1169,18 +1169,23 @@ fn short_symptom(item: &str) -> String {
 
 /// Drops blank lines and trailing spaces that template logic leaves behind.
 fn tidy(bytes: &[u8]) -> Vec<u8> {
-    let text = String::from_utf8_lossy(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    };
+    // Most pages have no `<pre>`: then no line needs looking into (this runs on every page).
+    let any_pre = text.contains("<pre");
     let mut out = String::with_capacity(text.len());
     let mut in_pre = false;
     for line in text.lines() {
-        if line.contains("<pre") {
+        if any_pre && line.contains("<pre") {
             in_pre = true;
         }
         if in_pre || !line.trim().is_empty() {
             out.push_str(if in_pre { line } else { line.trim_end() });
             out.push('\n');
         }
-        if line.contains("</pre>") {
+        if any_pre && line.contains("</pre>") {
             in_pre = false;
         }
     }
@@ -1197,5 +1202,12 @@ mod tests {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             assert_eq!(human_date(date), date.format("%-d %B %Y").to_string());
         }
+    }
+
+    #[test]
+    fn tidy_drops_blank_lines_and_trailing_spaces_but_keeps_pre_as_written() {
+        let page = "<p>a</p>   \n\n  \n<pre>x  \n\n  y</pre>\n\n<p>b</p>\t\n";
+        assert_eq!(String::from_utf8(super::tidy(page.as_bytes())).unwrap(), "<p>a</p>\n<pre>x  \n\n  y</pre>\n<p>b</p>\n");
+        assert_eq!(String::from_utf8(super::tidy(b"<p>c</p> \n\n")).unwrap(), "<p>c</p>\n");
     }
 }
