@@ -1207,7 +1207,8 @@ mod tests {
         let base = page("Calf strain", "lower-leg", &["shin-splints"], "Not [[shin-splints]].");
         edit(&mut e, calf, Some(&base.replace("summary = \"A short summary of Calf strain.\"", "summary = \"A pulled calf muscle.\"")));
         assert_same(&e, "summary");
-        edit(&mut e, calf, Some(&base.replace("+++\n\n", "also_called = [\"Pulled calf\"]\n+++\n\n")));
+        edit(&mut e, calf, Some(&base.replace("summary = ", "also_called = [\"Pulled calf\"]\nsummary = ")));
+        assert!(!e.has_errors(), "also_called: {:#?}", e.errors());
         assert_same(&e, "also_called");
         let u = edit(
             &mut e,
@@ -1428,5 +1429,47 @@ mod tests {
             assert_eq!(u.rendered, 1, "prose at the end re-renders the page alone: {u:?}");
             assert_same(&e, &format!("bundled: appended to {rel}"));
         }
+    }
+
+    /// The contract at a scale where listing pages hold thousands of entries: 2,000
+    /// pages over every region and letter, then one edit of each kind the preview
+    /// must get right, each compared with a full build.
+    #[test]
+    fn incremental_equals_full_build_at_two_thousand_pages() {
+        const PAGES: usize = 2000;
+        let regions = ["lower-leg", "thigh-knee", "ankle-foot", "hip-pelvis", "head-neck", "whole-body"];
+        let title = |i: usize| format!("{} condition {i}", char::from(b'A' + (i % 26) as u8));
+        let slug = |i: usize| format!("c{:04}", i % PAGES);
+        let text = |i: usize, extra: &str| {
+            page(&title(i), regions[i % regions.len()], &[&slug(i + 1)], &format!("See [[{}]]. {extra}", slug(i + 7)))
+        };
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        for i in 0..PAGES {
+            std::fs::write(dir.path().join(format!("content/conditions/{}.md", slug(i))), text(i, "")).unwrap();
+        }
+        let mut e = Engine::new(dir.path(), false, today());
+        assert!(e.full().unwrap().ok, "{:#?}", e.errors());
+        assert_same(&e, "2,000 pages: initial");
+        let rel = |i: usize| format!("content/conditions/{}.md", slug(i));
+        let base = text(42, "");
+        let edits: [(&str, String); 6] = [
+            ("prose", text(42, "New words: zebra.")),
+            ("title", base.replace(&title(42), "Zebra stripes 42")),
+            ("summary", base.replace("summary = \"A short summary", "summary = \"A changed summary")),
+            ("also_called", base.replace("summary = ", "also_called = [\"Quagga\"]\nsummary = ")),
+            ("related", base.replace(&format!("related = [\"{}\"]", slug(43)), &format!("related = [\"{}\"]", slug(900)))),
+            ("red flag", base.replace("- routine: no better", "- urgent: you cannot walk\n- routine: no better")),
+        ];
+        for (kind, edited) in &edits {
+            assert_ne!(edited, &base, "{kind}: the edit must change the page");
+            edit(&mut e, &rel(42), Some(edited));
+            assert!(!e.has_errors(), "{kind}: {:#?}", e.errors());
+            assert_same(&e, &format!("2,000 pages: {kind}"));
+        }
+        edit(&mut e, "content/conditions/c9999.md", Some(&text(9999, "A new page.")));
+        assert_same(&e, "2,000 pages: new page");
+        edit(&mut e, "content/conditions/c9999.md", None);
+        assert_same(&e, "2,000 pages: deleted page");
     }
 }

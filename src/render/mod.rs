@@ -991,54 +991,46 @@ impl<'a> SiteRenderer<'a> {
             return Ok(out);
         }
         let base = &self.site.base_url;
-        let alternates = |nav: Option<LanguageNav>| -> serde_json::Value {
-            match nav {
-                None => serde_json::Value::Null,
-                Some(n) => serde_json::json!(n
-                    .alternates
-                    .iter()
-                    .filter(|a| a.exists)
-                    .map(|a| serde_json::json!({ "lang": a.lang, "href": a.permalink }))
-                    .chain(std::iter::once(serde_json::json!({ "lang": "x-default", "href": n.x_default })))
-                    .collect::<Vec<_>>()),
-            }
+        let multilingual = self.multilingual();
+        let url = |loc: String, lastmod: Option<NaiveDate>, nav: Option<LanguageNav>| SitemapUrl {
+            loc,
+            lastmod: lastmod.map(|d| d.to_string()),
+            alternates: multilingual
+                .then(|| {
+                    nav.map(|n| {
+                        n.alternates
+                            .iter()
+                            .filter(|a| a.exists)
+                            .map(|a| SitemapAlternate { lang: a.lang.clone(), href: a.permalink.clone() })
+                            .chain(std::iter::once(SitemapAlternate { lang: "x-default".into(), href: n.x_default }))
+                            .collect()
+                    })
+                })
+                .flatten(),
         };
-        let mut urls: Vec<serde_json::Value> = self
+        let mut urls: Vec<SitemapUrl> = self
             .pages
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let nav = self.page_language_nav(i);
                 // A translation's last change is when it was translated (it has no review of its own yet).
                 let lastmod = p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
-                let mut u = serde_json::json!({ "loc": format!("{base}{}", p.url), "lastmod": lastmod.map(|d| d.to_string()) });
-                if self.multilingual() {
-                    u["alternates"] = alternates(nav);
-                }
-                u
+                url(format!("{base}{}", p.url), lastmod, self.page_language_nav(i))
             })
             .collect();
         let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
         let mut index_urls: Vec<String> = crate::urls::INDEXES.iter().map(|u| u.to_string()).collect();
         index_urls.extend(self.site.regions.iter().map(|r| r.url.clone()));
         for &lang in &langs {
-            for url in &index_urls {
-                let mut u = serde_json::json!({ "loc": format!("{base}{}", crate::urls::in_lang(lang, url)), "lastmod": null });
-                if self.multilingual() {
-                    u["alternates"] = alternates(self.index_language_nav(lang, url));
-                }
-                urls.push(u);
+            for u in &index_urls {
+                urls.push(url(format!("{base}{}", crate::urls::in_lang(lang, u)), None, self.index_language_nav(lang, u)));
             }
             if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
-                let mut u =
-                    serde_json::json!({ "loc": format!("{base}{}", crate::urls::in_lang(lang, crate::urls::HOME)), "lastmod": null });
-                if self.multilingual() {
-                    u["alternates"] = alternates(self.index_language_nav(lang, crate::urls::HOME));
-                }
-                urls.push(u);
+                let home = crate::urls::in_lang(lang, crate::urls::HOME);
+                urls.push(url(format!("{base}{home}"), None, self.index_language_nav(lang, crate::urls::HOME)));
             }
         }
-        urls.sort_by(|a, b| a["loc"].as_str().cmp(&b["loc"].as_str()));
+        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
         out.push((
             crate::urls::output_path(crate::urls::SITEMAP),
             self.render("sitemap.xml", serde_json::json!({ "urls": urls, "multilingual": self.multilingual() }))?,

@@ -62,6 +62,22 @@ pub struct LanguageNav {
     pub x_default: String,
 }
 
+/// One `<url>` of `sitemap.xml`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapUrl {
+    pub loc: String,
+    /// The last review (a translation's: when it was translated), as an ISO date.
+    pub lastmod: Option<String>,
+    /// On a multilingual site, every language's version (`hreflang`), then `x-default`.
+    pub alternates: Option<Vec<SitemapAlternate>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SitemapAlternate {
+    pub lang: String,
+    pub href: String,
+}
+
 /// A translation's provenance as the page shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct TranslationView {
