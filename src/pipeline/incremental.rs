@@ -157,6 +157,9 @@ struct Parsed {
     faces: deps::ListingFaces,
     /// Slugs its output may show something of: links, related, `[[...]]` anywhere.
     forward: Vec<String>,
+    /// `forward` resolved to page positions, under the link graph of this fingerprint:
+    /// resolved again only when the page or the graph changes.
+    targets: Option<(u64, Vec<Option<usize>>)>,
     /// Its search document, when it is searchable (background-search mode only).
     doc: Option<Arc<search_index::Document>>,
 }
@@ -186,6 +189,8 @@ pub struct Engine {
     generation: u64,
     theme: Option<Theme>,
     templates_hash: u64,
+    /// The theme's templates compiled, kept until the theme changes.
+    tera: Option<Arc<tera::Tera>>,
     load_diags: Vec<Diagnostic>,
     /// Slugs of page files that could not be read (reported by load).
     unreadable: Vec<String>,
@@ -248,6 +253,7 @@ impl Engine {
             generation: 0,
             theme: None,
             templates_hash: 0,
+            tera: None,
             load_diags: Vec::new(),
             unreadable: Vec::new(),
             slots: Vec::new(),
@@ -355,6 +361,16 @@ impl Engine {
         match self.located.get() {
             Some(all) => all.iter().filter(|d| d.severity == Severity::Error).cloned().collect(),
             None => self.locate(self.raw_diagnostics().into_iter().filter(|d| d.severity == Severity::Error)),
+        }
+    }
+
+    /// The diagnostics of one rule, located and sorted, without locating the others
+    /// (a 10k-page site has tens of thousands of warnings; locating them all took
+    /// longer than the edit itself).
+    pub fn diagnostics_of(&self, rule: crate::rules::Rule) -> Vec<Located> {
+        match self.located.get() {
+            Some(all) => all.iter().filter(|d| d.code == rule).cloned().collect(),
+            None => self.locate(self.raw_diagnostics().into_iter().filter(|d| d.code == rule)),
         }
     }
 
@@ -522,6 +538,7 @@ impl Engine {
         // The UI strings render into every page as the templates do.
         self.templates_hash = hash_of((&theme.templates, &theme.strings));
         self.theme = Some(theme);
+        self.tera = None;
         Ok(())
     }
 
@@ -591,8 +608,8 @@ impl Engine {
 
         // Published pages, borrowed out of their slots for the graph and the renderer.
         update.lap("parse", &mut t);
-        let mut owners: Vec<usize> = Vec::new();
-        let mut pages: Vec<Page> = Vec::new();
+        let mut owners: Vec<usize> = Vec::with_capacity(self.slots.len());
+        let mut pages: Vec<Page> = Vec::with_capacity(self.slots.len());
         let mut draft_slugs: BTreeSet<String> = BTreeSet::new();
         for (k, slot) in self.slots.iter_mut().enumerate() {
             let parsed = slot.parsed.as_mut().expect("parsed above");
@@ -659,6 +676,21 @@ impl Engine {
             let text = std::fs::read_to_string(self.root.join(record)).unwrap_or_default();
             SourceFile::new(record.to_string(), self.root.join(record), text)
         });
+        // Where each page's links go, by position: resolved for pages parsed since the
+        // graph was made (every page after a new graph), kept for the others.
+        let stale: Vec<usize> = (0..pages.len())
+            .filter(|&i| self.slots[owners[i]].parsed.as_ref().is_some_and(|p| p.targets.as_ref().is_none_or(|(fp, _)| *fp != graph_fp)))
+            .collect();
+        let resolved: Vec<Vec<Option<usize>>> = stale
+            .par_iter()
+            .map(|&i| {
+                let forward = &self.slots[owners[i]].parsed.as_ref().expect("filtered above").forward;
+                forward.iter().map(|slug| graph.index_in(pages[i].lang.as_deref(), slug)).collect()
+            })
+            .collect();
+        for (i, targets) in stale.into_iter().zip(resolved) {
+            self.slots[owners[i]].parsed.as_mut().expect("filtered above").targets = Some((graph_fp, targets));
+        }
         update.lap("link graph", &mut t);
         let result = self.render_with(config, pages, owners, &graph, update, t);
         self.graph = Some((graph_fp, graph));
@@ -717,8 +749,8 @@ impl Engine {
                     publics[b].hash(&mut h);
                 }
                 2u8.hash(&mut h);
-                for slug in &parsed(i).forward {
-                    graph.index_in(pages[i].lang.as_deref(), slug).map(|t| publics[t]).hash(&mut h);
+                for target in parsed(i).targets.iter().flat_map(|(_, t)| t) {
+                    target.map(|t| publics[t]).hash(&mut h);
                 }
                 // The language switcher and a translation's notice read the page's other versions.
                 3u8.hash(&mut h);
@@ -768,7 +800,11 @@ impl Engine {
             self.fragments.for_site(site_fp);
             let fragments = std::mem::take(&mut self.fragments);
             let before = fragments.rendered();
-            let mut renderer = SiteRenderer::new(config, pages, graph, theme)?;
+            let tera = match &self.tera {
+                Some(t) => t.clone(),
+                None => self.tera.insert(crate::render::compile_templates(theme)?).clone(),
+            };
+            let mut renderer = SiteRenderer::with_templates(config, pages, graph, theme, tera)?;
             renderer.with_fragments(&fragments);
             renderer.set_review_changes(stages::review_changes(&self.root, pages, dirty.iter().copied())?);
             let today = self.today;
@@ -940,7 +976,7 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         graph = h.finish();
         forward = deps::forward_slugs(p);
     }
-    Parsed { generation, page, diags, public, listing, faces, graph, forward, doc }
+    Parsed { generation, page, diags, public, listing, faces, graph, forward, targets: None, doc }
 }
 
 #[cfg(test)]

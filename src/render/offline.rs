@@ -84,7 +84,9 @@ pub fn precache(pages: &[Page], config: &SiteConfig) -> Option<Plan> {
     ];
     let wanted =
         |p: &Page| p.kind != PageKind::Home && (p.fm.gather_red_flags || p.body.red_flags.iter().any(|f| f.urgency == Urgency::Emergency));
-    let published: std::collections::HashSet<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+    // Only a site with translations needs to ask which addresses exist.
+    let published: std::collections::HashSet<&str> =
+        if config.languages.is_empty() { Default::default() } else { pages.iter().map(|p| p.url.as_str()).collect() };
     let langs =
         std::iter::once((None, config.locale.clone())).chain(config.languages.iter().map(|l| (Some(l.code.as_str()), l.locale.clone())));
     let languages = langs
@@ -95,7 +97,7 @@ pub fn precache(pages: &[Page], config: &SiteConfig) -> Option<Plan> {
                 // The page in the reader's language, or the original when it has no translation yet
                 // (what that language's lists link to).
                 let translated = at(&p.url);
-                list.push(if published.contains(translated.as_str()) { translated } else { p.url.clone() });
+                list.push(if lang.is_none() || published.contains(translated.as_str()) { translated } else { p.url.clone() });
             }
             // A translation that gathers or carries emergencies its original does not.
             list.extend(pages.iter().filter(|p| lang.is_some() && p.lang.as_deref() == lang && wanted(p)).map(|p| p.url.clone()));

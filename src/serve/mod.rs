@@ -325,7 +325,7 @@ fn report(
             } else {
                 // Saving an original that was reviewed again makes its translations stale:
                 // say so at once, not only in the warning count.
-                let stale = stale_translations_of(engine.diagnostics(), changes);
+                let stale = stale_translations_of(&engine.diagnostics_of(crate::rules::Rule::TranslationStale), changes);
                 if !stale.is_empty() {
                     crate::diag::print_human(&stale, crate::diag::PrintOptions::default());
                 }
