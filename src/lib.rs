@@ -15,6 +15,7 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod diag;
+pub mod fingerprint;
 pub mod fsutil;
 pub mod graph;
 pub mod index;

@@ -27,7 +27,7 @@ const FLOORS: &[&[&str]] = &[
     &["urls"],
     &["kind"],
     &["diag"],
-    &["rules", "slug", "fsutil", "built", "term", "url"],
+    &["rules", "slug", "fingerprint", "fsutil", "built", "term", "url"],
 ];
 
 fn floor(module: &str) -> usize {

@@ -233,9 +233,7 @@ pub struct Engine {
 }
 
 fn hash_of(x: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    x.hash(&mut h);
-    h.finish()
+    crate::fingerprint::of(x)
 }
 
 impl Engine {
@@ -724,7 +722,7 @@ impl Engine {
 
         // Fingerprints of what each output is made from.
         let parsed = |i: usize| self.slots[owners[i]].parsed.as_ref().expect("parsed");
-        let mut site_h = std::collections::hash_map::DefaultHasher::new();
+        let mut site_h = crate::fingerprint::hasher();
         deps::site_inputs(&mut site_h, config, pages, &theme.templates);
         self.templates_hash.hash(&mut site_h);
         self.today.hash(&mut site_h);
@@ -736,7 +734,7 @@ impl Engine {
         let page_fps: Vec<u64> = (0..pages.len())
             .into_par_iter()
             .map(|i| {
-                let mut h = std::collections::hash_map::DefaultHasher::new();
+                let mut h = crate::fingerprint::hasher();
                 site_fp.hash(&mut h);
                 self.slots[owners[i]].text_hash.hash(&mut h);
                 // Neighbours by their public face (which names them), not their position:
@@ -963,7 +961,7 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         listing = deps::listing_inputs(p, public);
         faces = deps::listing_faces(p);
         // What the link graph reads: links, related lists and anchors, not prose.
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::fingerprint::hasher();
         (&p.slug, p.kind, &p.path, p.fm.title_span).hash(&mut h);
         debug_hash(&mut h, &p.links);
         debug_hash(&mut h, &p.fm.related);

@@ -23,7 +23,7 @@ pub fn debug_hash(h: &mut impl Hasher, x: &impl std::fmt::Debug) {
 }
 
 fn hash_of(x: impl Hash) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::fingerprint::hasher();
     x.hash(&mut h);
     h.finish()
 }
@@ -31,7 +31,7 @@ fn hash_of(x: impl Hash) -> u64 {
 /// What a page shows of itself to its neighbours (related lists, backlinks, link
 /// titles, gathered red flags): front matter, section names and anchors, red flags.
 pub fn public_inputs(p: &Page) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::fingerprint::hasher();
     (&p.slug, &p.url, p.kind, &p.path).hash(&mut h);
     debug_hash(&mut h, &p.fm);
     for s in &p.body.sections {
@@ -125,22 +125,22 @@ pub struct ListingFaces {
 
 pub fn listing_faces(p: &Page) -> ListingFaces {
     let link = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = crate::fingerprint::hasher();
         (&p.slug, &p.url, p.kind, &p.lang, &p.path, &p.fm.title, &p.fm.summary).hash(&mut h);
         debug_hash(&mut h, &(&p.fm.last_reviewed, &p.fm.page_type, &p.fm.body_region));
         h.finish()
     };
     let translated = p.fm.translation.as_ref().and_then(|t| t.translated);
-    let mut feed = std::collections::hash_map::DefaultHasher::new();
+    let mut feed = crate::fingerprint::hasher();
     link.hash(&mut feed);
     debug_hash(&mut feed, &(&p.fm.review_history, translated));
-    let mut sitemap = std::collections::hash_map::DefaultHasher::new();
+    let mut sitemap = crate::fingerprint::hasher();
     (&p.url, &p.lang, p.kind).hash(&mut sitemap);
     debug_hash(&mut sitemap, &(&p.fm.last_reviewed, translated));
     ListingFaces {
         link,
         az: {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = crate::fingerprint::hasher();
             (&p.slug, &p.url, p.kind, &p.lang, &p.path, &p.fm.title, &p.fm.also_called).hash(&mut h);
             debug_hash(&mut h, &p.fm.last_reviewed);
             h.finish()
