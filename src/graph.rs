@@ -48,9 +48,10 @@ pub struct Resolved {
 #[derive(Debug, Default)]
 pub struct LinkGraph {
     /// slug → index into the page list (pages of the default language).
-    by_slug: HashMap<String, usize>,
+    by_slug: foldhash::HashMap<String, usize>,
     /// (language, slug) → index: the translations of listed pages.
-    by_lang: HashMap<(String, String), usize>,
+    /// Looked up by `&str` pairs without making Strings: every link of a translation asks.
+    by_lang: foldhash::HashMap<String, foldhash::HashMap<String, usize>>,
     /// For each page: the same page in the site's other languages (the original
     /// and the other translations), by index.
     pub counterparts: Vec<Vec<usize>>,
@@ -65,13 +66,14 @@ impl LinkGraph {
     /// are not in this build: drafts, and pages too broken to parse (already reported,
     /// so links to them are not reported again).
     pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
-        let by_slug: HashMap<String, usize> =
+        let by_slug: foldhash::HashMap<String, usize> =
             pages.iter().enumerate().filter(|(_, p)| p.kind.listed() && p.lang.is_none()).map(|(i, p)| (p.slug.clone(), i)).collect();
-        let by_lang: HashMap<(String, String), usize> = pages
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| Some(((p.lang.clone()?, p.slug.clone()), i)).filter(|_| p.kind.listed()))
-            .collect();
+        let mut by_lang: foldhash::HashMap<String, foldhash::HashMap<String, usize>> = Default::default();
+        for (i, p) in pages.iter().enumerate().filter(|(_, p)| p.kind.listed()) {
+            if let Some(lang) = &p.lang {
+                by_lang.entry(lang.clone()).or_default().insert(p.slug.clone(), i);
+            }
+        }
         let mut versions: HashMap<(crate::kind::PageKind, &str), Vec<usize>> = HashMap::new();
         for (i, p) in pages.iter().enumerate() {
             versions.entry((p.kind, p.slug.as_str())).or_default().push(i);
@@ -197,7 +199,7 @@ impl LinkGraph {
     /// The page `[[slug]]` names for a reader of `lang`: its translation in that
     /// language when there is one, else the original.
     pub fn index_in(&self, lang: Option<&str>, slug: &str) -> Option<usize> {
-        lang.and_then(|l| self.by_lang.get(&(l.to_string(), slug.to_string())).copied()).or_else(|| self.index_of(slug))
+        lang.and_then(|l| self.by_lang.get(l)?.get(slug).copied()).or_else(|| self.index_of(slug))
     }
 
     /// Where a link goes: the page URL plus the anchor (canonical names map to the real id).
@@ -261,6 +263,7 @@ mod tests {
             placement: PageKind::Condition,
             slug: slug.into(),
             lang: None,
+            linked: false,
         };
         let config = SiteConfig::parse(&SourceFile::new(
             "site.toml".into(),

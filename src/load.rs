@@ -26,6 +26,8 @@ pub struct ContentFile {
     pub slug: String,
     /// The language of a translation (`content/es/…` → `es`); `None` for the default language.
     pub lang: Option<String>,
+    /// A link to a file in the site, not a file: it changes when its target does.
+    pub linked: bool,
 }
 
 #[derive(Debug, Default)]
@@ -179,13 +181,13 @@ pub fn load_content_in(root: &Path, languages: &[String]) -> anyhow::Result<Load
             }
             seen.insert(key, rel.clone());
         }
-        to_read.push((path.to_path_buf(), rel, placement, slug, lang));
+        to_read.push((path.to_path_buf(), rel, placement, slug, lang, entry.path_is_symlink()));
     }
     // Reading and indexing lines is the slow part at 10k pages: do it on every core.
     let read: Vec<_> = to_read
         .into_par_iter()
-        .map(|(path, rel, placement, slug, lang)| match read_page(&path, &rel) {
-            Ok(text) => Ok(ContentFile { source: SourceFile::new(rel, path, text), placement, slug, lang }),
+        .map(|(path, rel, placement, slug, lang, linked)| match read_page(&path, &rel) {
+            Ok(text) => Ok(ContentFile { source: SourceFile::new(rel, path, text), placement, slug, lang, linked }),
             Err(d) => Err((d, slug)),
         })
         .collect();

@@ -178,7 +178,7 @@ fn world() -> &'static World {
         .map(|(folder, slug, placement)| {
             let rel = format!("content/{folder}/{slug}.md");
             let text = std::fs::read_to_string(base.join(&rel)).unwrap();
-            ContentFile { source: SourceFile::new(rel.clone(), rel.into(), text), placement, slug: slug.into(), lang: None }
+            ContentFile { source: SourceFile::new(rel.clone(), rel.into(), text), placement, slug: slug.into(), lang: None, linked: false }
         })
         .collect();
         World {
@@ -219,6 +219,7 @@ fn build_page(text: &str, slug: &str) -> Result<Option<String>, TestCaseError> {
         placement: template.placement,
         slug: slug.into(),
         lang: None,
+        linked: false,
     };
     files.insert(0, &mutated);
     let paths: std::collections::HashMap<String, String> = files.iter().map(|f| (f.source.rel.clone(), f.slug.clone())).collect();

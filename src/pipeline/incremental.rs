@@ -556,7 +556,7 @@ impl Engine {
         self.known_paths = known;
         for f in loaded.files {
             let rel = f.source.rel.clone();
-            let is_symlink = f.source.abs.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink());
+            let is_symlink = f.linked;
             let slot = match old.remove(&rel) {
                 Some(mut s)
                     if s.file.source.text == f.source.text
