@@ -54,8 +54,56 @@ pub fn load_content(root: &Path) -> anyhow::Result<Loaded> {
 /// Walks `<root>/content`, reading `content/<code>/` as translations for each of the
 /// site's other `languages`.
 pub fn load_content_in(root: &Path, languages: &[String]) -> anyhow::Result<Loaded> {
+    let (found, diagnostics) = walk_content_in(root, languages)?;
+    let mut out = Loaded { diagnostics, ..Loaded::default() };
+    // Reading and indexing lines is the slow part at 10k pages: do it on every core.
+    let read: Vec<_> = found.into_par_iter().map(Found::read).collect();
+    for r in read {
+        match r {
+            Ok(f) => out.files.push(f),
+            Err((d, slug)) => {
+                out.diagnostics.push(*d);
+                out.unreadable.push(slug);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A page file the walk found, not read yet: the preview reads only those that
+/// changed since it last read them.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub path: PathBuf,
+    pub rel: String,
+    pub placement: PageKind,
+    pub slug: String,
+    pub lang: Option<String>,
+    /// A link to a file in the site (see [`ContentFile::linked`]).
+    pub linked: bool,
+}
+
+impl Found {
+    /// Reads it, or says why it cannot be a page (and which slug is then unreadable).
+    pub fn read(self) -> Result<ContentFile, (Box<Diagnostic>, String)> {
+        match read_page(&self.path, &self.rel) {
+            Ok(text) => Ok(ContentFile {
+                source: SourceFile::new(self.rel, self.path, text),
+                placement: self.placement,
+                slug: self.slug,
+                lang: self.lang,
+                linked: self.linked,
+            }),
+            Err(d) => Err((d, self.slug)),
+        }
+    }
+}
+
+/// The page files under `<root>/content`, sorted by path, and what is wrong with the
+/// files that cannot be pages (placement, names, links, duplicate slugs); nothing is read.
+pub fn walk_content_in(root: &Path, languages: &[String]) -> anyhow::Result<(Vec<Found>, Vec<Diagnostic>)> {
     let content = root.join("content");
-    let mut out = Loaded::default();
+    let mut out = Walked::default();
     if !content.is_dir() {
         anyhow::bail!(
             "no content folder at {}\nhelp: pages live in content/conditions/ and content/guides/; run `medkb new condition \"Title\"` to start one",
@@ -74,11 +122,10 @@ pub fn load_content_in(root: &Path, languages: &[String]) -> anyhow::Result<Load
                 )
                 .with_help("move the pages into the site's own content/ folder"),
             );
-            return Ok(out);
+            return Ok((out.found, out.diagnostics));
         }
     }
     let mut seen: HashMap<String, String> = HashMap::new();
-    let mut to_read = Vec::new();
     for entry in walkdir::WalkDir::new(&content).follow_links(false).sort_by_file_name() {
         let entry = match entry {
             Ok(e) => e,
@@ -181,26 +228,15 @@ pub fn load_content_in(root: &Path, languages: &[String]) -> anyhow::Result<Load
             }
             seen.insert(key, rel.clone());
         }
-        to_read.push((path.to_path_buf(), rel, placement, slug, lang, entry.path_is_symlink()));
+        out.found.push(Found { path: path.to_path_buf(), rel, placement, slug, lang, linked: entry.path_is_symlink() });
     }
-    // Reading and indexing lines is the slow part at 10k pages: do it on every core.
-    let read: Vec<_> = to_read
-        .into_par_iter()
-        .map(|(path, rel, placement, slug, lang, linked)| match read_page(&path, &rel) {
-            Ok(text) => Ok(ContentFile { source: SourceFile::new(rel, path, text), placement, slug, lang, linked }),
-            Err(d) => Err((d, slug)),
-        })
-        .collect();
-    for r in read {
-        match r {
-            Ok(f) => out.files.push(f),
-            Err((d, slug)) => {
-                out.diagnostics.push(*d);
-                out.unreadable.push(slug);
-            }
-        }
-    }
-    Ok(out)
+    Ok((out.found, out.diagnostics))
+}
+
+#[derive(Default)]
+struct Walked {
+    found: Vec<Found>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Reads one page file, or says why it cannot be a page (too big, not UTF-8, empty).

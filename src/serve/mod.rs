@@ -148,7 +148,13 @@ fn search_worker(tx: mpsc::Sender<Msg>) -> SearchQueue {
     let _ = std::thread::Builder::new().name("medkb-search".into()).spawn(move || {
         lower_priority();
         hold_search();
-        search_loop(&q, &tx)
+        // Its own worker threads, made here so they inherit the lower priority. In the
+        // shared pool, its compression tasks sat in front of the next edit's render:
+        // rayon's workers finish their own queues before taking work from outside.
+        match rayon::ThreadPoolBuilder::new().thread_name(|i| format!("medkb-search-{i}")).build() {
+            Ok(pool) => pool.install(|| search_loop(&q, &tx)),
+            Err(_) => search_loop(&q, &tx),
+        }
     });
     queue
 }
