@@ -574,18 +574,22 @@ impl Engine {
                     })
             })
             .collect();
-        let scanned: Vec<Result<load::Found, _>> =
-            found.into_par_iter().zip(kept).map(|(f, kept)| if kept { Ok(f) } else { Err(f.read()) }).collect();
+        enum Scan {
+            Kept(load::Found),
+            Read(Result<ContentFile, (Box<Diagnostic>, String)>),
+        }
+        let scanned: Vec<Scan> =
+            found.into_par_iter().zip(kept).map(|(f, kept)| if kept { Scan::Kept(f) } else { Scan::Read(f.read()) }).collect();
         let mut unreadable = Vec::new();
         for (scan, stamp) in scanned.into_iter().zip(stamps) {
             let slot = match scan {
-                Ok(f) => {
+                Scan::Kept(f) => {
                     let mut s = old.remove(&f.rel).expect("kept only when it has a slot");
                     s.is_symlink = f.linked;
                     s.file.linked = f.linked;
                     s
                 }
-                Err(Ok(f)) => match old.remove(&f.source.rel) {
+                Scan::Read(Ok(f)) => match old.remove(&f.source.rel) {
                     Some(mut s)
                         if s.file.source.text == f.source.text
                             && s.file.placement == f.placement
@@ -599,7 +603,7 @@ impl Engine {
                     }
                     _ => Slot { text_hash: hash_of(&f.source.text), is_symlink: f.linked, file: f, stamp, parsed: None },
                 },
-                Err(Err((d, slug))) => {
+                Scan::Read(Err((d, slug))) => {
                     load_diags.push(*d);
                     unreadable.push(slug);
                     continue;
