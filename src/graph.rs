@@ -28,7 +28,7 @@ impl Absent {
         page_files: impl IntoIterator<Item = &'a String>,
         published: &[Page],
     ) -> Absent {
-        let published: std::collections::HashSet<&str> = published.iter().map(|p| p.slug.as_str()).collect();
+        let published: foldhash::HashSet<&str> = published.iter().map(|p| p.slug.as_str()).collect();
         let mut broken: BTreeSet<String> = unreadable.iter().cloned().collect();
         broken.extend(page_files.into_iter().filter(|s| !published.contains(s.as_str()) && !drafts.contains(*s)).cloned());
         Absent { drafts, broken }

@@ -194,6 +194,8 @@ pub struct Engine {
     templates_hash: u64,
     /// The theme's templates compiled, kept until the theme changes.
     tera: Option<Arc<tera::Tera>>,
+    /// Whether the statics layer holds the current theme's files.
+    statics_published: bool,
     load_diags: Vec<Diagnostic>,
     /// Slugs of page files that could not be read (reported by load).
     unreadable: Vec<String>,
@@ -263,6 +265,7 @@ impl Engine {
             theme: None,
             templates_hash: 0,
             tera: None,
+            statics_published: false,
             load_diags: Vec::new(),
             unreadable: Vec::new(),
             slots: Vec::new(),
@@ -554,6 +557,7 @@ impl Engine {
         self.templates_hash = hash_of((&theme.templates, &theme.strings));
         self.theme = Some(theme);
         self.tera = None;
+        self.statics_published = false;
         Ok(())
     }
 
@@ -951,8 +955,12 @@ impl Engine {
         for (path, bytes) in new_pages {
             put(&mut self.layers[Layer::Pages as usize], &mut touched, path, bytes);
         }
-        let statics: Vec<Output> = theme.statics.iter().map(|(p, b)| (p.clone(), b.clone())).collect();
-        replace_layer(&mut self.layers[Layer::ThemeStatics as usize], &mut touched, statics);
+        // Copied and compared only when the theme was read again (they hold the wasm).
+        if !self.statics_published {
+            let statics: Vec<Output> = theme.statics.iter().map(|(p, b)| (p.clone(), b.clone())).collect();
+            replace_layer(&mut self.layers[Layer::ThemeStatics as usize], &mut touched, statics);
+            self.statics_published = true;
+        }
         if let Some(files) = new_search {
             replace_layer(&mut self.layers[Layer::Search as usize], &mut touched, files);
         }
