@@ -288,9 +288,9 @@ fn report(
     let what = describe(changes);
     match result {
         Ok(mut update) if update.ok => {
-            if let Some(job) = update.search_job.take() {
+            let search_job = update.search_job.take();
+            if search_job.is_some() {
                 state.indexing.store(true, Ordering::SeqCst);
-                submit(search, job);
             }
             let version = state.version.fetch_add(1, Ordering::SeqCst) + 1;
             if !update.changed.is_empty() {
@@ -320,6 +320,10 @@ fn report(
             }
             if all || !pages.is_empty() {
                 state.send(LiveEvent::Reload { version, all, pages: pages.into_iter().cloned().collect() });
+            }
+            // After the tabs are told: the index job takes a core from this thread's last steps.
+            if let Some(job) = search_job {
+                submit(search, job);
             }
             if verbosity.timings {
                 let parts: Vec<String> = update.timings.iter().map(|(s, d)| format!("{s} {:.1}", d.as_secs_f64() * 1000.0)).collect();
