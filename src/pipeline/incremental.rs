@@ -171,7 +171,7 @@ struct Parsed {
 struct Rendered {
     site: u64,
     /// Each page's fingerprint, by its file.
-    pages: HashMap<String, u64>,
+    pages: PathMap<u64>,
     /// Each index unit's fingerprint.
     units: BTreeMap<IndexKey, u64>,
     search: u64,
@@ -229,13 +229,16 @@ pub struct Engine {
     /// The index pages' rendered list entries, so an edit renders only the entries it changed.
     fragments: crate::render::fragments::Fragments,
     /// The file each page was rendered to, by the page's file.
-    page_outputs: HashMap<String, String>,
+    page_outputs: PathMap<String>,
     /// Rendered pages and index pages.
     /// The output layers (`stages::Layer`), lowest first; `site` is their stack.
     layers: [BTreeMap<String, Bytes>; 3],
     /// What is published: the layers merged, rendered over statics over search.
     site: BTreeMap<String, Bytes>,
 }
+
+/// By site-relative path: looked up for every page on every edit.
+type PathMap<V> = foldhash::HashMap<String, V>;
 
 /// A file's modified time and length (of its target, for a link).
 type Stamp = (std::time::SystemTime, u64);
@@ -285,7 +288,7 @@ impl Engine {
             rendered: None,
             unit_outputs: HashMap::new(),
             fragments: Default::default(),
-            page_outputs: HashMap::new(),
+            page_outputs: PathMap::default(),
             layers: Default::default(),
             site: BTreeMap::new(),
         }
@@ -901,23 +904,32 @@ impl Engine {
         if previous.is_none() {
             self.unit_outputs.retain(|k, _| unit_fps.contains_key(k));
         }
-        // A page that is gone (or moved to another address) drops its old file.
-        let mut page_outputs: HashMap<String, String> = HashMap::with_capacity(pages.len());
-        for (&i, (out, _)) in dirty.iter().zip(&new_pages) {
-            page_outputs.insert(pages[i].path.clone(), out.clone());
-        }
-        for p in pages {
-            if !page_outputs.contains_key(&p.path) {
-                if let Some(out) = self.page_outputs.get(&p.path) {
-                    page_outputs.insert(p.path.clone(), out.clone());
+        // The same pages as last time, each at its old address (every edit but a new,
+        // deleted or moved page): the maps are patched where the edit reached, not
+        // rebuilt with a copy of every path.
+        let same_pages = previous.is_some()
+            && pages.len() == self.page_outputs.len()
+            && dirty.iter().zip(&new_pages).all(|(&i, (out, _))| self.page_outputs.get(&pages[i].path) == Some(out));
+        if !same_pages {
+            // A page that is gone (or moved to another address) drops its old file.
+            let mut page_outputs: PathMap<String> = PathMap::default();
+            page_outputs.reserve(pages.len());
+            for (&i, (out, _)) in dirty.iter().zip(&new_pages) {
+                page_outputs.insert(pages[i].path.clone(), out.clone());
+            }
+            for p in pages {
+                if !page_outputs.contains_key(&p.path) {
+                    if let Some(out) = self.page_outputs.get(&p.path) {
+                        page_outputs.insert(p.path.clone(), out.clone());
+                    }
                 }
             }
+            if previous.is_some() {
+                let now: HashSet<&String> = page_outputs.values().collect();
+                dropped.extend(self.page_outputs.values().filter(|o| !now.contains(o)).cloned());
+            }
+            self.page_outputs = page_outputs;
         }
-        if previous.is_some() {
-            let now: HashSet<&String> = page_outputs.values().collect();
-            dropped.extend(self.page_outputs.values().filter(|o| !now.contains(o)).cloned());
-        }
-        self.page_outputs = page_outputs;
         new_pages.extend(new_units.into_iter().flat_map(|(_, files)| files));
         update.lap("render", &mut t);
         let started = Instant::now();
@@ -967,7 +979,15 @@ impl Engine {
         update.lap("search documents", &mut t);
         update.changed = self.merge(touched);
         update.lap("publish", &mut t);
-        let pages_fps = pages.iter().map(|p| p.path.clone()).zip(page_fps).collect();
+        let pages_fps = match self.rendered.take() {
+            Some(mut r) if same_pages => {
+                for &i in &dirty {
+                    r.pages.insert(pages[i].path.clone(), page_fps[i]);
+                }
+                r.pages
+            }
+            _ => pages.iter().map(|p| p.path.clone()).zip(page_fps).collect(),
+        };
         self.rendered = Some(Rendered { site: site_fp, pages: pages_fps, units: unit_fps, search: search_fp });
         update.ok = true;
         Ok(())
