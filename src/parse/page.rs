@@ -30,6 +30,8 @@ pub struct Page {
     pub next_review_due: Option<NaiveDate>,
     /// Flesch–Kincaid grade of the page's prose.
     pub grade: Option<f64>,
+    /// The names and symptoms index pages list it under.
+    pub listing: super::listing::Listing,
 }
 
 impl Page {
@@ -124,6 +126,7 @@ pub fn parse_page(
     let (links, unresolved_links) = find_links(body_text, split.body_start, path, slug_of_path);
     // The readability formula is English's; a translation is not scored by it.
     let grade = if file.lang.is_none() { super::readability::grade(&page_prose(&fm, &body)) } else { None };
+    let listing = super::listing::Listing::of(&fm.title, &fm.also_called, &body);
     Some(Page {
         slug: file.slug.clone(),
         kind,
@@ -136,6 +139,7 @@ pub fn parse_page(
         unresolved_links,
         next_review_due,
         grade,
+        listing,
     })
 }
 

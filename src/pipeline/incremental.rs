@@ -1474,14 +1474,16 @@ mod tests {
         let mut e = Engine::new(dir.path(), false, today());
         let u = e.full().unwrap();
         let page_of = |e: &Engine, rel: &str| String::from_utf8(e.site()[rel].to_vec()).unwrap();
-        // Two conditions: A–Z 2, conditions list 2, lower-leg 2, symptom rows 2 ("Pain when running", "Swelling").
-        assert_eq!(u.fragments, 8, "the first render makes every entry");
+        // Two conditions: A–Z 2, conditions list 2, lower-leg 2, symptom links 2 and
+        // symptom rows 2 ("Pain when running", "Swelling").
+        assert_eq!(u.fragments, 10, "the first render makes every entry");
         let calf = "content/conditions/calf-strain.md";
 
-        // A title shows in the A–Z, the conditions list, its region and its two symptom rows.
+        // A title shows in the A–Z, the conditions list, its region, its symptom link and
+        // the two rows that link (joined again from their links, the others kept).
         let u = edit(&mut e, calf, Some(&page("Calf tear", "lower-leg", &["shin-splints"], "Not [[shin-splints]].")));
         assert_same(&e, "title");
-        assert_eq!(u.fragments, 5, "only the edited page's entries: {u:?}");
+        assert_eq!(u.fragments, 6, "only the edited page's entries: {u:?}");
         assert!(page_of(&e, "a-z/index.html").contains(">Calf tear</a>"));
         assert!(page_of(&e, "symptoms/index.html").contains(">Calf tear</a>"));
 
@@ -1489,7 +1491,7 @@ mod tests {
         let torn = |extra: &str| page("Calf tear", "lower-leg", &["shin-splints"], extra).replace("A short summary of Calf tear.", "Torn.");
         let u = edit(&mut e, calf, Some(&torn("Not [[shin-splints]].")));
         assert_same(&e, "summary");
-        assert_eq!(u.fragments, 4, "conditions, region and two symptom rows, not the A–Z: {u:?}");
+        assert_eq!(u.fragments, 5, "conditions, region, the symptom link and its two rows, not the A–Z: {u:?}");
 
         // Prose: no list entry at all.
         let u = edit(&mut e, calf, Some(&torn("Not [[shin-splints]]. More.")));

@@ -15,6 +15,7 @@ pub mod theme;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 
 use anyhow::Context as _;
 use chrono::NaiveDate;
@@ -24,6 +25,7 @@ use search_index::search::escape_html;
 use crate::built::{Output, OutputSink};
 use crate::config::SiteConfig;
 use crate::graph::LinkGraph;
+use crate::parse::listing::ListedName;
 use crate::parse::markdown::{Part, RedFlag, SectionKind, Urgency};
 use crate::parse::{Page, PageKind};
 use fragments::{Fragments, UnitStore};
@@ -201,21 +203,21 @@ impl<'a> SiteRenderer<'a> {
         self.fragments.unwrap_or(&self.own_fragments)
     }
 
-    /// Renders each entry with the theme template `template` (which sees it as `e`,
-    /// besides `site` and `t`), reusing the fragment the unit rendered last time from
-    /// the same data. In the order given.
-    fn entries<T: serde::Serialize + std::hash::Hash + Sync>(
+    /// Renders the link of each listed page with the theme template `template` (which
+    /// sees it as `e`, besides `site` and `t`), reusing the fragment the unit rendered
+    /// last time from the same data. In the order given.
+    fn link_entries(
         &self,
         lang: Option<&str>,
         store: &mut UnitStore,
         template: &str,
-        entries: &[T],
+        listed: &[(usize, &Page)],
     ) -> anyhow::Result<Vec<std::sync::Arc<str>>> {
-        let keys: Vec<u64> = entries.iter().map(|e| fragments::key(template, e)).collect();
-        self.entries_by(lang, store, template, &keys, |i| &entries[i])
+        let keys: Vec<u64> = listed.iter().map(|&(i, _)| fragments::key(template, &self.link_key(lang, i))).collect();
+        self.entries_by(lang, store, template, &keys, |k| self.link_in(lang, listed[k].0))
     }
 
-    /// [`SiteRenderer::entries`] for lists whose entries are costly to build: `keys[i]`
+    /// Renders entries with `template`, reusing kept fragments: `keys[i]`
     /// stands for the whole of entry `i` (see [`fragments::key`]), and `view(i)` is
     /// built only for entries not rendered before.
     fn entries_by<T: serde::Serialize>(
@@ -241,6 +243,7 @@ impl<'a> SiteRenderer<'a> {
             .collect::<anyhow::Result<_>>()?;
         self.fragments().count_rendered(rendered.len());
         store.old.extend(rendered);
+        store.used.reserve(keys.len());
         Ok(keys
             .iter()
             .map(|k| {
@@ -328,6 +331,14 @@ impl<'a> SiteRenderer<'a> {
             view.last_reviewed = Some(l.vocabulary.format_date(d, &l.date_format));
         }
         view
+    }
+
+    /// The cache key of `link_in(lang, i)`: every part that view is made of, hashed
+    /// without building it (lists key 10,000 links per render and build a few).
+    fn link_key(&self, lang: Option<&str>, i: usize) -> u64 {
+        let p = &self.pages[i];
+        let fallback = lang.is_some() && p.lang.as_deref() != lang;
+        crate::fingerprint::of((&p.fm.title, &p.url, &p.fm.summary, p.fm.last_reviewed, fallback, fallback.then_some(&p.lang)))
     }
 
     /// Whether page `i` is shown to readers of `lang` in its original language for want
@@ -745,24 +756,24 @@ impl<'a> SiteRenderer<'a> {
         let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
         // A–Z: every condition under its title, plus each "also called" name pointing to it.
         if unit == IndexUnit::Az {
-            // Every title and "also called" name as (name, page, whether an alias); an
-            // entry's view is built only when it is rendered again, its key from the
-            // same parts its view is made of (the dates' text follows from the date).
+            // Every title and "also called" name as (name, its sort key and letter, page,
+            // whether an alias); an entry's view is built only when it is rendered again,
+            // its key from the same parts its view is made of (the dates' text follows
+            // from the date).
             let listed: Vec<(usize, &Page)> = self.conditions(lang);
             let fallbacks: Vec<(bool, String)> = listed.iter().map(|&(i, _)| self.fallback(lang, i)).collect();
-            let mut names: Vec<(&str, usize, bool)> = Vec::new();
+            let mut names: Vec<(&str, &ListedName, usize, bool)> = Vec::with_capacity(listed.len() * 3);
             for (n, (_, p)) in listed.iter().enumerate() {
-                names.push((&p.fm.title, n, false));
-                names.extend(p.fm.also_called.iter().map(|alias| (alias.as_str(), n, true)));
+                names.push((&p.fm.title, &p.listing.title, n, false));
+                names.extend(p.fm.also_called.iter().zip(&p.listing.also_called).map(|(alias, l)| (alias.as_str(), l, n, true)));
             }
-            names.sort_by_cached_key(|(name, _, _)| name.to_lowercase());
-            let letters_of: Vec<String> = names.iter().map(|(name, _, _)| initial(name)).collect();
+            names.sort_by(|a, b| a.1.sort_key.cmp(&b.1.sort_key));
             let entry = |e: usize| {
-                let (name, n, alias) = names[e];
+                let (name, listed_as, n, alias) = names[e];
                 let p = listed[n].1;
                 let (fallback, lang) = fallbacks[n].clone();
                 AzEntry {
-                    letter: letters_of[e].clone(),
+                    letter: listed_as.letter.to_string(),
                     title: name.to_string(),
                     url: p.url.clone(),
                     last_reviewed: p.fm.last_reviewed.filter(|_| !alias).map(human_date),
@@ -773,19 +784,20 @@ impl<'a> SiteRenderer<'a> {
                 }
             };
             let template = "partials/az_entry.html";
+            // What an entry shows of its page, hashed once per page.
+            let page_keys: Vec<u64> = listed
+                .iter()
+                .zip(&fallbacks)
+                .map(|((_, p), fallback)| crate::fingerprint::of((&p.url, &p.fm.title, p.fm.last_reviewed, fallback)))
+                .collect();
             let keys: Vec<u64> = names
                 .iter()
-                .zip(&letters_of)
-                .map(|(&(name, n, alias), letter)| {
-                    let p = listed[n].1;
-                    let see = alias.then_some(p.fm.title.as_str());
-                    fragments::key(template, &(letter, name, &p.url, p.fm.last_reviewed.filter(|_| !alias), see, &fallbacks[n]))
-                })
+                .map(|&(name, listed_as, n, alias)| fragments::key(template, &(listed_as.letter, name, alias, page_keys[n])))
                 .collect();
             let html = self.entries_by(lang, store, template, &keys, entry)?;
-            let mut letters: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-            for (e, letter) in letters_of.iter().enumerate() {
-                letters.entry(letter).or_default().push(e);
+            let mut letters: BTreeMap<char, Vec<usize>> = BTreeMap::new();
+            for (e, (_, listed_as, _, _)) in names.iter().enumerate() {
+                letters.entry(listed_as.letter).or_default().push(e);
             }
             let lists = self.lists_for("az.html");
             let letters: Vec<AzLetter> = letters
@@ -806,14 +818,15 @@ impl<'a> SiteRenderer<'a> {
             if unit != IndexUnit::Region(n) {
                 continue;
             }
-            let mut pages: Vec<LinkView> = self
+            let mut listed: Vec<(usize, &Page)> = self
                 .conditions(lang)
                 .into_iter()
                 .filter(|(_, p)| p.fm.body_region.as_ref().is_some_and(|r| r.value == region.slug))
-                .map(|(i, _)| self.link_in(lang, i))
                 .collect();
-            pages.sort_by(|a, b| a.title.cmp(&b.title));
-            let pages_html = fragments::join(&self.entries(lang, store, "partials/region_entry.html", &pages)?);
+            listed.sort_by(|a, b| a.1.fm.title.cmp(&b.1.fm.title));
+            let pages_html = fragments::join(&self.link_entries(lang, store, "partials/region_entry.html", &listed)?);
+            let pages: Vec<LinkView> =
+                if self.lists_for("region.html") { listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect() } else { Vec::new() };
             let url = crate::urls::region(&region.slug);
             out.push((
                 crate::urls::output_path(&at(&url)),
@@ -822,8 +835,8 @@ impl<'a> SiteRenderer<'a> {
                     "region.html",
                     serde_json::json!({
                         "region": region,
-                        "listed": pages.len(),
-                        "pages": if self.lists_for("region.html") { pages } else { Vec::new() },
+                        "listed": listed.len(),
+                        "pages": pages,
                         "pages_html": pages_html,
                         "lang_nav": nav(&url),
                     }),
@@ -849,16 +862,18 @@ impl<'a> SiteRenderer<'a> {
 
         // The conditions folder answers too: a reader who trims a page's address lands on a list.
         if unit == IndexUnit::Conditions {
-            let mut conditions: Vec<LinkView> = self.conditions(lang).into_iter().map(|(i, _)| self.link_in(lang, i)).collect();
-            conditions.sort_by_cached_key(|l| l.title.to_lowercase());
-            let conditions_html = fragments::join(&self.entries(lang, store, "partials/condition_entry.html", &conditions)?);
+            let mut listed: Vec<(usize, &Page)> = self.conditions(lang);
+            listed.sort_by(|a, b| a.1.listing.title.sort_key.cmp(&b.1.listing.title.sort_key));
+            let conditions_html = fragments::join(&self.link_entries(lang, store, "partials/condition_entry.html", &listed)?);
+            let conditions: Vec<LinkView> =
+                if self.lists_for("conditions.html") { listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect() } else { Vec::new() };
             out.push((
                 crate::urls::output_path(&at(crate::urls::CONDITIONS)),
                 self.render_in(
                     lang,
                     "conditions.html",
                     serde_json::json!({
-                        "conditions": if self.lists_for("conditions.html") { conditions } else { Vec::new() },
+                        "conditions": conditions,
                         "conditions_html": conditions_html,
                         "lang_nav": nav(crate::urls::CONDITIONS),
                     }),
@@ -868,30 +883,51 @@ impl<'a> SiteRenderer<'a> {
 
         // Symptom index: symptom pages first, then every listed symptom with the pages that list it.
         if unit == IndexUnit::Symptoms {
-            // Each page's link once; rows name pages by position, and a row's key is made
-            // from its name and its links' hashes, so building every row's view (50,000
-            // links at 10,000 pages) is left to the rows that changed.
+            // Rows name pages by position, and a row's key is made from its name and its
+            // links' keys, so building every row's view (50,000 links at 10,000 pages) is
+            // left to the rows that changed.
             let listed: Vec<(usize, &Page)> = self.conditions(lang);
-            let links: Vec<LinkView> = listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect();
-            let link_keys: Vec<u64> = links.iter().map(|l| fragments::key("", l)).collect();
-            let mut by_symptom: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            let link_keys: Vec<u64> = listed.iter().map(|&(i, _)| self.link_key(lang, i)).collect();
+            let mut by_symptom: HashMap<&str, Vec<usize>, foldhash::fast::FixedState> = HashMap::default();
             for (n, (_, p)) in listed.iter().enumerate() {
-                if let Some(s) = p.section(SectionKind::Symptoms) {
-                    // One link per page, under each of its symptoms.
-                    for item in &s.items {
-                        let key = short_symptom(item);
-                        if !key.is_empty() {
-                            by_symptom.entry(key).or_default().push(n);
-                        }
-                    }
+                // One link per page, under each of its symptoms.
+                for name in &p.listing.symptoms {
+                    by_symptom.entry(name).or_default().push(n);
                 }
             }
-            let rows: Vec<(String, Vec<usize>)> = by_symptom.into_iter().collect();
-            let row = |r: usize| SymptomRow { name: rows[r].0.clone(), pages: rows[r].1.iter().map(|&n| links[n].clone()).collect() };
+            let mut rows: Vec<(&str, Vec<usize>)> = by_symptom.into_iter().collect();
+            rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            // A row is its name and its pages' links, each link rendered once and kept: a
+            // title edit renders again one link and the rows it is in, not their thousands
+            // of other links.
+            let link_template = "partials/symptom_link.html";
+            let keys: Vec<u64> = link_keys.iter().map(|k| fragments::key(link_template, k)).collect();
+            let link_html = self.entries_by(lang, store, link_template, &keys, |n| self.link_in(lang, listed[n].0))?;
+            let row_views = self.lists_for("symptoms.html") || self.site_templates.contains("partials/symptom_row.html");
+            let row = |r: usize| {
+                let (name, pages) = &rows[r];
+                let mut links_html = String::with_capacity(pages.iter().map(|&n| link_html[n].len() + 2).sum());
+                for (k, &n) in pages.iter().enumerate() {
+                    if k > 0 {
+                        links_html.push_str(", ");
+                    }
+                    links_html.push_str(link_html[n].trim());
+                }
+                SymptomRow {
+                    name: name.to_string(),
+                    links_html,
+                    pages: if row_views { pages.iter().map(|&n| self.link_in(lang, listed[n].0)).collect() } else { Vec::new() },
+                }
+            };
             let template = "partials/symptom_row.html";
             let keys: Vec<u64> = rows
                 .iter()
-                .map(|(name, pages)| fragments::key(template, &(name, pages.iter().map(|&n| link_keys[n]).collect::<Vec<_>>())))
+                .map(|(name, pages)| {
+                    let mut h = crate::fingerprint::hasher();
+                    (template, name, pages.len()).hash(&mut h);
+                    pages.iter().for_each(|&n| h.write_u64(keys[n]));
+                    h.finish()
+                })
                 .collect();
             let symptoms_html = fragments::join(&self.entries_by(lang, store, template, &keys, row)?);
             let symptoms: Vec<SymptomRow> = if self.lists_for("symptoms.html") { (0..rows.len()).map(row).collect() } else { Vec::new() };
@@ -1154,27 +1190,6 @@ fn human_date(d: NaiveDate) -> String {
     } else {
         d.format("%-d %B %Y").to_string()
     }
-}
-
-fn initial(s: &str) -> String {
-    s.chars()
-        .find(|c| c.is_alphanumeric())
-        .map(|c| if c.is_ascii_digit() { '#' } else { c.to_ascii_uppercase() })
-        .unwrap_or('#')
-        .to_string()
-}
-
-/// A symptom list item as an index entry: its first clause, lower-cased.
-fn short_symptom(item: &str) -> String {
-    let first = item.split(['.', ';', ':', '(', ',']).next().unwrap_or("").trim();
-    if first.split_whitespace().count() > 8 {
-        return String::new();
-    }
-    let mut s = first.to_string();
-    if let Some(c) = s.get(0..1) {
-        s.replace_range(0..1, &c.to_uppercase());
-    }
-    s
 }
 
 /// Drops blank lines and trailing spaces that template logic leaves behind.

@@ -111,16 +111,14 @@ pub fn precache(pages: &[Page], config: &SiteConfig) -> Option<Plan> {
 
 /// The fingerprint of one output file, for [`version`].
 pub fn file_hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    crate::fingerprint::of(bytes)
 }
 
 /// The build's version: a fingerprint of every output but the worker itself, given as
 /// (path, [`file_hash`]) sorted by path.
 pub fn version<'a>(files: impl Iterator<Item = (&'a str, u64)>) -> String {
     let worker = output_path();
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = crate::fingerprint::hasher();
     for (path, hash) in files.filter(|(p, _)| *p != worker) {
         (path, hash).hash(&mut h);
     }

@@ -273,6 +273,10 @@ pub struct AzLetter {
 #[derive(Debug, Clone, Serialize, Hash)]
 pub struct SymptomRow {
     pub name: String,
+    /// The pages' links, each rendered by `partials/symptom_link.html`, joined by ", ".
+    pub links_html: String,
+    /// The pages' links as views: only for a site with its own `symptom_row.html`
+    /// or `symptoms.html` (the largest rows have thousands of links at 10,000 pages).
     pub pages: Vec<LinkView>,
 }
 

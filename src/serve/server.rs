@@ -58,12 +58,7 @@ impl AsRef<[u8]> for Shared {
 impl Entry {
     pub fn new(path: &str, bytes: &SiteBytes) -> Entry {
         let html = path.ends_with(".html");
-        let hash = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            bytes.hash(&mut h);
-            h.finish()
-        };
+        let hash = crate::fingerprint::of(&bytes[..]);
         // Weak: compression changes the bytes on the wire, not the resource.
         let etag = HeaderValue::from_str(&format!("W/\"{hash:016x}{}\"", if html { "-lr" } else { "" })).expect("ascii");
         Entry { bytes: Bytes::from_owner(Shared(bytes.clone())), etag, content_type: HeaderValue::from_static(content_type(path)), html }
