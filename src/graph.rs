@@ -6,7 +6,7 @@
 //! Building it is linear in the number of links: no page is compared with every other.
 
 use crate::rules::Rule;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use rayon::prelude::*;
 
@@ -76,7 +76,7 @@ impl LinkGraph {
                 by_lang.entry(lang.clone()).or_default().insert(p.slug.clone(), i);
             }
         }
-        let mut versions: HashMap<(crate::kind::PageKind, &str), Vec<usize>> = HashMap::new();
+        let mut versions: foldhash::HashMap<(crate::kind::PageKind, &str), Vec<usize>> = Default::default();
         for (i, p) in pages.iter().enumerate() {
             versions.entry((p.kind, p.slug.as_str())).or_default().push(i);
         }

@@ -238,7 +238,11 @@ pub fn clinical_hash(page: &Page) -> String {
 /// again after it was made, and must keep the original's red flags (count, order and
 /// urgency). Shared by the full build and the preview, like every stage.
 pub fn check_translations(pages: &[Page], diags: &mut Vec<Diagnostic>) {
-    let originals: std::collections::HashMap<(crate::kind::PageKind, &str), &Page> =
+    // Runs on every preview edit: a site without translations needs no map of originals.
+    if pages.iter().all(|p| p.lang.is_none()) {
+        return;
+    }
+    let originals: foldhash::HashMap<(crate::kind::PageKind, &str), &Page> =
         pages.iter().filter(|p| p.lang.is_none()).map(|p| ((p.kind, p.slug.as_str()), p)).collect();
     for page in pages.iter().filter(|p| p.lang.is_some()) {
         let path = page.path.as_str();
