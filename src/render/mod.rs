@@ -217,6 +217,15 @@ impl<'a> SiteRenderer<'a> {
         self.entries_by(lang, store, template, &keys, |k| self.link_in(lang, listed[k].0))
     }
 
+    /// The listed pages' links as data for `page_template`: only when the site has its
+    /// own copy of it (see [`SiteRenderer::lists_for`]), else none.
+    fn link_views(&self, lang: Option<&str>, page_template: &str, listed: &[(usize, &Page)]) -> Vec<LinkView> {
+        if !self.lists_for(page_template) {
+            return Vec::new();
+        }
+        listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect()
+    }
+
     /// Renders entries with `template`, reusing kept fragments: `keys[i]`
     /// stands for the whole of entry `i` (see [`fragments::key`]), and `view(i)` is
     /// built only for entries not rendered before.
@@ -825,8 +834,7 @@ impl<'a> SiteRenderer<'a> {
                 .collect();
             listed.sort_by(|a, b| a.1.fm.title.cmp(&b.1.fm.title));
             let pages_html = fragments::join(&self.link_entries(lang, store, "partials/region_entry.html", &listed)?);
-            let pages: Vec<LinkView> =
-                if self.lists_for("region.html") { listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect() } else { Vec::new() };
+            let pages = self.link_views(lang, "region.html", &listed);
             let url = crate::urls::region(&region.slug);
             out.push((
                 crate::urls::output_path(&at(&url)),
@@ -865,8 +873,7 @@ impl<'a> SiteRenderer<'a> {
             let mut listed: Vec<(usize, &Page)> = self.conditions(lang);
             listed.sort_by(|a, b| a.1.listing.title.sort_key.cmp(&b.1.listing.title.sort_key));
             let conditions_html = fragments::join(&self.link_entries(lang, store, "partials/condition_entry.html", &listed)?);
-            let conditions: Vec<LinkView> =
-                if self.lists_for("conditions.html") { listed.iter().map(|&(i, _)| self.link_in(lang, i)).collect() } else { Vec::new() };
+            let conditions = self.link_views(lang, "conditions.html", &listed);
             out.push((
                 crate::urls::output_path(&at(crate::urls::CONDITIONS)),
                 self.render_in(
@@ -900,9 +907,7 @@ impl<'a> SiteRenderer<'a> {
             // A row is its name and its pages' links, each link rendered once and kept: a
             // title edit renders again one link and the rows it is in, not their thousands
             // of other links.
-            let link_template = "partials/symptom_link.html";
-            let keys: Vec<u64> = link_keys.iter().map(|k| fragments::key(link_template, k)).collect();
-            let link_html = self.entries_by(lang, store, link_template, &keys, |n| self.link_in(lang, listed[n].0))?;
+            let link_html = self.link_entries(lang, store, "partials/symptom_link.html", &listed)?;
             let row_views = self.lists_for("symptoms.html") || self.site_templates.contains("partials/symptom_row.html");
             let row = |r: usize| {
                 let (name, pages) = &rows[r];
@@ -925,7 +930,7 @@ impl<'a> SiteRenderer<'a> {
                 .map(|(name, pages)| {
                     let mut h = crate::fingerprint::hasher();
                     (template, name, pages.len()).hash(&mut h);
-                    pages.iter().for_each(|&n| h.write_u64(keys[n]));
+                    pages.iter().for_each(|&n| h.write_u64(link_keys[n]));
                     h.finish()
                 })
                 .collect();
