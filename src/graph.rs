@@ -68,6 +68,24 @@ impl LinkGraph {
     /// are not in this build: drafts, and pages too broken to parse (already reported,
     /// so links to them are not reported again).
     pub fn build(pages: &[Page], absent: &Absent, diags: &mut Vec<Diagnostic>) -> LinkGraph {
+        let mut g = LinkGraph::addresses(pages);
+        // Each page's links on its own, on every core (this was the longest serial
+        // stretch of a 10k-page build); then merged in page order.
+        let mut links: Vec<PageLinks> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, page)| g.links_of(i, page, pages, absent, |slug| g.index_in(page.lang.as_deref(), slug).map(|t| (t, t))))
+            .collect();
+        for l in &mut links {
+            diags.append(&mut l.found);
+        }
+        g.connect(pages, absent, &links, |_, t| t, diags);
+        g
+    }
+
+    /// The graph's addresses: which page each slug names, and each page's other
+    /// languages. Its lists stay empty until [`LinkGraph::connect`].
+    pub fn addresses(pages: &[Page]) -> LinkGraph {
         let by_slug: foldhash::HashMap<String, usize> =
             pages.iter().enumerate().filter(|(_, p)| p.kind.listed() && p.lang.is_none()).map(|(i, p)| (p.slug.clone(), i)).collect();
         let mut by_lang: foldhash::HashMap<String, foldhash::HashMap<String, usize>> = Default::default();
@@ -85,52 +103,54 @@ impl LinkGraph {
             .enumerate()
             .map(|(i, p)| versions[&(p.kind, p.slug.as_str())].iter().copied().filter(|&j| j != i).collect())
             .collect();
-        let mut g = LinkGraph {
-            by_slug,
-            by_lang,
-            counterparts,
-            backlinks: vec![BTreeSet::new(); pages.len()],
-            related: vec![Vec::new(); pages.len()],
-        };
-        // "Did you mean" costs a scan of every slug; after this many broken links the
-        // hint stops, so a site full of broken links is still checked in linear time.
+        LinkGraph { by_slug, by_lang, counterparts, backlinks: Vec::new(), related: Vec::new() }
+    }
+
+    /// Fills in backlinks and related lists from every page's [`PageLinks`], in page
+    /// order, and reports what only the whole site shows: broken links (with a "did
+    /// you mean" for the first ones, counted in page order, so a site full of broken
+    /// links is still checked in linear time) and orphan pages. `index(i, id)` is the
+    /// page that page `i`'s target id stands for (the id `links_of`'s `find` gave).
+    /// The pages' own diagnostics stay in their `PageLinks`.
+    pub fn connect<L: std::borrow::Borrow<PageLinks>>(
+        &mut self,
+        pages: &[Page],
+        absent: &Absent,
+        links: &[L],
+        index: impl Fn(usize, usize) -> usize,
+        diags: &mut Vec<Diagnostic>,
+    ) {
         let mut hints_left = 64usize;
-        let mut slugs = || {
-            let on = hints_left > 0;
-            hints_left = hints_left.saturating_sub(1);
-            g.by_slug.keys().map(String::as_str).filter(move |_| on)
-        };
-        // Each page's links on its own, on every core (this was the longest serial
-        // stretch of a 10k-page build, and of a preview edit that moves a link); then
-        // merged in page order, so diagnostics and "did you mean" hints come out as
-        // a one-by-one walk would make them.
-        let found: Vec<PageLinks> = pages.par_iter().enumerate().map(|(i, page)| g.links_of(i, page, pages, absent)).collect();
         let mut inbound = vec![false; pages.len()];
         let mut backlinks = vec![BTreeSet::new(); pages.len()];
-        for (i, (page, found)) in pages.iter().zip(found).enumerate() {
-            for t in found.linked {
+        let mut related: Vec<Vec<usize>> = vec![Vec::new(); pages.len()];
+        for (i, (page, found)) in pages.iter().zip(links).enumerate() {
+            let found = found.borrow();
+            for &id in &found.linked {
+                let t = index(i, id);
                 inbound[t] = true;
                 // "Mentioned in" lists pages in the reader's language only.
                 if pages[t].lang == page.lang {
                     backlinks[t].insert(i);
                 }
             }
-            for &t in &found.related {
+            related[i] = found.related.iter().map(|&id| index(i, id)).collect();
+            for &t in &related[i] {
                 inbound[t] = true;
             }
-            g.related[i] = found.related;
-            for d in found.diags {
-                diags.push(match d {
-                    Pending::Found(d) => d,
-                    Pending::Broken { span, slug } => broken(&page.path, span, slug, &absent.drafts, slugs()),
-                });
+            for (span, slug) in &found.broken {
+                let on = hints_left > 0;
+                hints_left = hints_left.saturating_sub(1);
+                let slugs = self.by_slug.keys().map(String::as_str).filter(|_| on);
+                diags.push(broken(&page.path, *span, slug, &absent.drafts, slugs));
             }
         }
         // Related pages show on both ends, even when only one end lists the other.
         for i in 0..pages.len() {
-            for t in g.related[i].clone() {
-                if pages[t].lang == pages[i].lang && !g.related[t].contains(&i) {
-                    g.related[t].push(i);
+            for k in 0..related[i].len() {
+                let t = related[i][k];
+                if pages[t].lang == pages[i].lang && !related[t].contains(&i) {
+                    related[t].push(i);
                 }
             }
         }
@@ -142,16 +162,26 @@ impl LinkGraph {
                 );
             }
         }
-        g.backlinks = backlinks;
-        g
+        self.backlinks = backlinks;
+        self.related = related;
     }
 
     /// Where page `i`'s links and related entries go, and what is wrong with them.
-    fn links_of<'p>(&self, i: usize, page: &'p Page, pages: &[Page], absent: &Absent) -> PageLinks<'p> {
+    /// `find(slug)` is the page the slug names, as (an id the caller chooses, its index
+    /// in `pages`); the result keeps the ids, so a caller whose ids outlive the indices
+    /// (the preview's positions in a page's own link list) may keep it across edits.
+    pub fn links_of(
+        &self,
+        i: usize,
+        page: &Page,
+        pages: &[Page],
+        absent: &Absent,
+        find: impl Fn(&str) -> Option<(usize, usize)>,
+    ) -> PageLinks {
         let mut out = PageLinks::default();
         for link in &page.links {
-            match self.index_in(page.lang.as_deref(), &link.target.slug) {
-                Some(t) => {
+            match find(&link.target.slug) {
+                Some((id, t)) => {
                     if let Some(anchor) = &link.target.anchor {
                         if !pages[t].body.anchors.contains(anchor) {
                             let mut known: Vec<&str> = pages[t].body.sections.iter().map(|s| s.anchor.as_str()).collect();
@@ -164,7 +194,7 @@ impl LinkGraph {
                                     known.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")
                                 ),
                             };
-                            out.diags.push(Pending::Found(
+                            out.found.push(
                                 Diagnostic::new(
                                     Rule::BrokenAnchor,
                                     &page.path,
@@ -172,30 +202,32 @@ impl LinkGraph {
                                     format!("`{}` has no section `#{anchor}`", link.target.slug),
                                 )
                                 .with_help(help),
-                            ));
+                            );
                         }
                     }
                     if t != i {
-                        out.linked.push(t);
+                        out.linked.push(id);
                     }
                 }
                 None if absent.broken.contains(&link.target.slug) => {}
-                None => out.diags.push(Pending::Broken { span: link.span, slug: &link.target.slug }),
+                None => out.broken.push((link.span, link.target.slug.clone())),
             }
         }
+        let mut related_to: Vec<usize> = Vec::new();
         for rel in &page.fm.related {
-            match self.index_in(page.lang.as_deref(), &rel.value) {
-                Some(t) if t == i => out.diags.push(Pending::Found(
+            match find(&rel.value) {
+                Some((_, t)) if t == i => out.found.push(
                     Diagnostic::new(Rule::RelatedSelf, &page.path, Some(rel.span), "a page cannot be related to itself")
                         .with_help("remove it from `related`"),
-                )),
-                Some(t) => {
-                    if !out.related.contains(&t) {
-                        out.related.push(t);
+                ),
+                Some((id, t)) => {
+                    if !related_to.contains(&t) {
+                        related_to.push(t);
+                        out.related.push(id);
                     }
                     // A translation copies its original's list, which is checked there.
                     if page.lang.is_none() && !pages[t].fm.related.iter().any(|r| r.value == page.slug) {
-                        out.diags.push(Pending::Found(
+                        out.found.push(
                             Diagnostic::new(
                                 Rule::OneWayRelated,
                                 &page.path,
@@ -206,11 +238,11 @@ impl LinkGraph {
                                 "add \"{}\" to `related` in {}, so readers find the link from both ends",
                                 page.slug, pages[t].path
                             )),
-                        ));
+                        );
                     }
                 }
                 None if absent.broken.contains(&rel.value) => {}
-                None => out.diags.push(Pending::Broken { span: rel.span, slug: &rel.value }),
+                None => out.broken.push((rel.span, rel.value.clone())),
             }
         }
         out
@@ -251,21 +283,27 @@ impl LinkGraph {
     }
 }
 
-/// One page's links, found apart from the others' (see [`LinkGraph::build`]).
-#[derive(Default)]
-struct PageLinks<'p> {
-    /// Pages its body links to (not itself).
+/// One page's links and related entries, resolved and checked apart from every
+/// other page. It depends only on the graph inputs of the page and of the pages it
+/// names, so the preview keeps it across edits that leave those alone.
+#[derive(Debug, Default)]
+pub struct PageLinks {
+    /// Pages its body links to (not itself), as the caller's target ids.
     linked: Vec<usize>,
-    /// Its own related entries, resolved, each once.
+    /// Its own related entries, resolved, each once, as target ids.
     related: Vec<usize>,
-    diags: Vec<Pending<'p>>,
+    /// What is wrong with its links that the page and its targets alone show.
+    found: Vec<Diagnostic>,
+    /// Links to no page, in order: their "did you mean" waits for the merge, because
+    /// hints stop after a set number, counted in page order.
+    broken: Vec<((usize, usize), String)>,
 }
 
-/// A diagnostic, or a broken link whose "did you mean" waits for the merge: hints
-/// stop after a set number, counted in page order.
-enum Pending<'p> {
-    Found(Diagnostic),
-    Broken { span: (usize, usize), slug: &'p str },
+impl PageLinks {
+    /// Broken anchors, self-relations and one-way related entries of the page.
+    pub fn diagnostics(&self) -> &[Diagnostic] {
+        &self.found
+    }
 }
 
 fn broken<'a>(path: &str, span: (usize, usize), slug: &str, drafts: &BTreeSet<String>, slugs: impl Iterator<Item = &'a str>) -> Diagnostic {
