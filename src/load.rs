@@ -184,35 +184,14 @@ pub fn walk_content_in(root: &Path, languages: &[String]) -> anyhow::Result<(Vec
         } else if !entry.file_type().is_file() {
             continue;
         }
-        let Some((placement, lang)) = PageKind::of_content_path_in(&rel, languages) else {
-            if let Some(code) = PageKind::language_folder(&rel) {
-                let declared = if languages.is_empty() { "none".to_string() } else { languages.join(", ") };
-                out.diagnostics.push(
-                    Diagnostic::new(
-                        Rule::UnknownLanguage,
-                        &rel,
-                        None,
-                        format!("this file is in content/{code}/, but `{code}` is not one of the site's languages, so it is not published"),
-                    )
-                    .with_help(format!("declare it in site.toml with [languages.{code}] (declared other languages: {declared})")),
-                );
+        let (placement, lang, slug) = match place(&rel, &name, languages) {
+            Ok(placed) => placed,
+            Err(d) => {
+                out.diagnostics.push(*d);
                 continue;
             }
-            out.diagnostics.push(
-                Diagnostic::new(Rule::UnpublishedFile, &rel, None, "this file is not in a place medkb reads, so it is not published")
-                    .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
-            );
-            continue;
         };
-        let slug = name.trim_end_matches(".md").to_string();
         if placement.listed() {
-            if !crate::slug::is_slug(&slug) {
-                out.diagnostics.push(
-                    Diagnostic::new(Rule::InvalidFile, &rel, None, format!("`{name}` is not a valid page name"))
-                        .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::slug::slugify(&slug))),
-                );
-                continue;
-            }
             let key = format!("{}/{}", lang.as_deref().unwrap_or(""), slug.to_lowercase());
             if let Some(first) = seen.get(&key) {
                 let message = if first.ends_with(&format!("/{slug}.md")) {
@@ -231,6 +210,56 @@ pub fn walk_content_in(root: &Path, languages: &[String]) -> anyhow::Result<(Vec
         out.found.push(Found { path: path.to_path_buf(), rel, placement, slug, lang, linked: entry.path_is_symlink() });
     }
     Ok((out.found, out.diagnostics))
+}
+
+/// Where a `.md` file at `rel` (named `name`) belongs: its kind, language and slug,
+/// or why it cannot be a page there (a folder medkb does not read, an undeclared
+/// language, a name that is not a slug).
+fn place(rel: &str, name: &str, languages: &[String]) -> Result<(PageKind, Option<String>, String), Box<Diagnostic>> {
+    let Some((placement, lang)) = PageKind::of_content_path_in(rel, languages) else {
+        if let Some(code) = PageKind::language_folder(rel) {
+            let declared = if languages.is_empty() { "none".to_string() } else { languages.join(", ") };
+            return Err(Box::new(
+                Diagnostic::new(
+                    Rule::UnknownLanguage,
+                    rel,
+                    None,
+                    format!("this file is in content/{code}/, but `{code}` is not one of the site's languages, so it is not published"),
+                )
+                .with_help(format!("declare it in site.toml with [languages.{code}] (declared other languages: {declared})")),
+            ));
+        }
+        return Err(Box::new(
+            Diagnostic::new(Rule::UnpublishedFile, rel, None, "this file is not in a place medkb reads, so it is not published")
+                .with_help("put condition pages in content/conditions/ and guides in content/guides/"),
+        ));
+    };
+    let slug = name.trim_end_matches(".md").to_string();
+    if placement.listed() && !crate::slug::is_slug(&slug) {
+        return Err(Box::new(
+            Diagnostic::new(Rule::InvalidFile, rel, None, format!("`{name}` is not a valid page name"))
+                .with_help(format!("rename it to `{}.md`: lower-case letters, digits and hyphens", crate::slug::slugify(&slug))),
+        ));
+    }
+    Ok((placement, lang, slug))
+}
+
+/// What a walk would find at `rel`, when it is a plain page file the walk would have
+/// nothing to say about: a regular file (no link on its way from the site's root),
+/// named and placed as a page. The preview adds a new file this way instead of
+/// walking every folder again (a tenth of a second at 10k pages). `None` means
+/// "walk": the caller still checks that no other page has its slug.
+pub fn found_alone(root: &Path, rel: &str, languages: &[String]) -> Option<Found> {
+    let name = rel.rsplit('/').next()?;
+    if crate::fsutil::is_editor_noise(name) || !name.ends_with(".md") {
+        return None;
+    }
+    let path = root.join(rel);
+    if !path.symlink_metadata().ok()?.file_type().is_file() || path.canonicalize().ok()? != root.canonicalize().ok()?.join(rel) {
+        return None;
+    }
+    let (placement, lang, slug) = place(rel, name, languages).ok()?;
+    Some(Found { path, rel: rel.to_string(), placement, slug, lang, linked: false })
 }
 
 #[derive(Default)]

@@ -77,6 +77,8 @@ pub type Bytes = Arc<[u8]>;
 pub struct Update {
     /// Output paths whose bytes changed, appeared or disappeared, sorted.
     pub changed: Vec<String>,
+    /// Whether `content/` was walked again (else only the files named were read).
+    pub walked: bool,
     /// Pages parsed again.
     pub parsed: usize,
     /// Page and index outputs rendered again.
@@ -499,19 +501,42 @@ impl Engine {
         let mut rescan = changes.contains(&Change::ContentTree)
             || changes.contains(&Change::Config)
             || (self.slots.is_empty() && self.by_rel.is_empty());
-        let mut reread: Vec<usize> = Vec::new();
+        // Files that appeared or went away: added or dropped alone when a walk would
+        // have nothing else to say (see `add_or_drop_alone`), else the folders are walked again.
+        let mut arrived: Vec<&str> = Vec::new();
+        let mut gone: Vec<&str> = Vec::new();
         for c in changes {
             if let Change::Page(rel) = c {
-                match self.by_rel.get(rel) {
-                    Some(&i) if self.root.join(rel).symlink_metadata().is_ok_and(|m| m.is_file()) => reread.push(i),
-                    _ => rescan = true,
+                let is_file = self.root.join(rel).symlink_metadata().is_ok_and(|m| m.is_file());
+                match self.by_rel.contains_key(rel) {
+                    true if is_file => {}
+                    true => gone.push(rel),
+                    false if is_file => arrived.push(rel),
+                    false => rescan = true,
                 }
             }
         }
+        // A file the walk spoke of (a duplicate slug, a stray file) may be what changed.
+        let walk_spoke = !self.load_diags.is_empty() || !self.unreadable.is_empty();
+        if !rescan && !(arrived.is_empty() && gone.is_empty()) {
+            let mut t = Instant::now();
+            rescan = walk_spoke || !self.add_or_drop_alone(&arrived, &gone);
+            if !rescan {
+                update.lap("read content/", &mut t);
+            }
+        }
+        let mut reread: Vec<usize> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Page(rel) if !arrived.contains(&rel.as_str()) => self.by_rel.get(rel).copied(),
+                _ => None,
+            })
+            .collect();
         if !rescan && !changes.is_empty() {
             // A symlinked page changes when its target does, which no event names.
             reread.extend(self.slots.iter().enumerate().filter(|(_, s)| s.is_symlink).map(|(i, _)| i));
         }
+        update.walked = rescan;
         if rescan {
             let mut t = Instant::now();
             self.rescan()?;
@@ -532,6 +557,7 @@ impl Engine {
                     }
                     // It stopped being a page (emptied, too big, not UTF-8): walk again.
                     Err(_) => {
+                        update.walked = true;
                         slot.stamp = None;
                         self.rescan()?;
                         break;
@@ -570,6 +596,50 @@ impl Engine {
         self.tera = None;
         self.statics_published = false;
         Ok(())
+    }
+
+    /// Adds the files that `arrived` and drops those `gone`, without a walk, when a
+    /// walk would find just that: each new file a plain page file (`load::found_alone`)
+    /// whose slug no other page has, readable as a page. False, with nothing changed,
+    /// when a walk is needed. At 10k pages a walk, with the stamps of every file, was
+    /// a tenth of a second of every new or deleted page's preview.
+    fn add_or_drop_alone(&mut self, arrived: &[&str], gone: &[&str]) -> bool {
+        let languages = self.config.as_ref().map(|c| c.language_codes()).unwrap_or_default();
+        let key = |lang: &Option<String>, slug: &str| format!("{}/{}", lang.as_deref().unwrap_or(""), slug.to_lowercase());
+        let mut taken: HashSet<String> = self
+            .slots
+            .iter()
+            .filter(|s| s.file.placement.listed() && !gone.contains(&s.file.source.rel.as_str()))
+            .map(|s| key(&s.file.lang, &s.file.slug))
+            .collect();
+        // Only a plain file with nothing left at its place goes alone: a link whose
+        // target went away, or a file turned folder, is for the walk to report.
+        let plainly_gone = |rel: &&str| {
+            self.root.join(rel).symlink_metadata().is_err() && self.by_rel.get(*rel).is_some_and(|&i| !self.slots[i].is_symlink)
+        };
+        if !gone.iter().all(plainly_gone) {
+            return false;
+        }
+        let mut read = Vec::new();
+        for rel in arrived {
+            let Some(found) = load::found_alone(&self.root, rel, &languages) else { return false };
+            if found.placement.listed() && !taken.insert(key(&found.lang, &found.slug)) {
+                return false;
+            }
+            let stamp = stamp_of(&found.path);
+            match found.read() {
+                Ok(file) => read.push(Slot { text_hash: hash_of(&file.source.text), is_symlink: false, file, stamp, parsed: None }),
+                Err(_) => return false,
+            }
+        }
+        self.slots.retain(|s| !gone.contains(&s.file.source.rel.as_str()));
+        for slot in read {
+            // In the walk's order: by path, folder by folder.
+            let at = self.slots.partition_point(|s| Path::new(&s.file.source.rel) < Path::new(&slot.file.source.rel));
+            self.slots.insert(at, slot);
+        }
+        self.files_moved();
+        true
     }
 
     /// Walks `content/` again, keeping the parse of every file whose text is unchanged.
@@ -626,6 +696,15 @@ impl Engine {
             };
             self.slots.push(slot);
         }
+        self.load_diags = load_diags;
+        self.unreadable = unreadable;
+        self.files_moved();
+        Ok(())
+    }
+
+    /// After files appeared or went away: the address book of files, and a new parse
+    /// for every page whose relative links may name one of them.
+    fn files_moved(&mut self) {
         let known: HashMap<String, String> =
             self.slots.iter().filter(|s| s.file.placement.listed()).map(|s| (s.file.source.rel.clone(), s.file.slug.clone())).collect();
         // Pages whose relative links may name a file that appeared or went away are parsed again.
@@ -639,14 +718,18 @@ impl Engine {
         // file is new, and a name-by-name search was 10,000 × 10,000 substring searches
         // (90 s before `serve` at 10k pages answered); a branch switch can add thousands.
         if !moved.is_empty() {
-            let names = aho_corasick::AhoCorasick::new(&moved)?;
-            self.slots.par_iter_mut().filter(|s| s.parsed.is_some() && names.is_match(&s.file.source.text)).for_each(|s| s.parsed = None);
+            match aho_corasick::AhoCorasick::new(&moved) {
+                Ok(names) => self
+                    .slots
+                    .par_iter_mut()
+                    .filter(|s| s.parsed.is_some() && names.is_match(&s.file.source.text))
+                    .for_each(|s| s.parsed = None),
+                // Too many names to search for at once: parse everything again.
+                Err(_) => self.slots.iter_mut().for_each(|s| s.parsed = None),
+            }
         }
         self.known_paths = known;
         self.by_rel = self.slots.iter().enumerate().map(|(i, s)| (s.file.source.rel.clone(), i)).collect();
-        self.load_diags = load_diags;
-        self.unreadable = unreadable;
-        Ok(())
     }
 
     /// Parse what needs it, rebuild graph and diagnostics, render what changed.
@@ -1318,6 +1401,55 @@ mod tests {
         edit(&mut e, shin, Some(&page("Shin splints", "lower-leg", &["calf-strain"], "See [[calf-strain]].")));
         assert_eq!((one_way(&e), anchors(&e)), (0, 0), "{:#?}", e.diagnostics());
         assert_same(&e, "all mended");
+    }
+
+    #[test]
+    fn files_added_and_removed_without_a_walk_match_a_walk() {
+        let dir = tempfile::tempdir().unwrap();
+        fixture(dir.path());
+        let mut e = Engine::new(dir.path(), false, today());
+        e.full().unwrap();
+        let knee = "content/conditions/runners-knee.md";
+        // A plain new page, and its deletion: no walk.
+        let u = edit(&mut e, knee, Some(&page("Runner's knee", "thigh-knee", &["calf-strain"], "See [[shin-splints]].")));
+        assert!(!u.walked);
+        assert_same(&e, "new page alone");
+        // A new page named by another page's relative link: that page is parsed again.
+        edit(
+            &mut e,
+            "content/conditions/shin-splints.md",
+            Some(&page("Shin splints", "lower-leg", &["calf-strain"], "[Hip](hip-pain.md).")),
+        );
+        assert_eq!(e.diagnostics_of(crate::rules::Rule::BrokenLink).len(), 1);
+        let u = edit(&mut e, "content/conditions/hip-pain.md", Some(&page("Hip pain", "thigh-knee", &[], "x")));
+        assert!(!u.walked);
+        assert_same(&e, "relative link now resolves");
+        let u = edit(&mut e, "content/conditions/hip-pain.md", None);
+        assert!(!u.walked);
+        assert_same(&e, "relative link broken again");
+        // What a walk has something to say about goes through a walk: a slug another
+        // page has, a name that is not a slug, a folder medkb does not read.
+        for (rel, why) in [
+            ("content/guides/runners-knee.md", "duplicate slug"),
+            ("content/conditions/Bad Name.md", "not a slug"),
+            ("content/drafts/idea.md", "unread folder"),
+        ] {
+            let u = edit(&mut e, rel, Some(&page("Other", "thigh-knee", &[], "x")));
+            assert!(u.walked, "{why}");
+            assert_same(&e, why);
+        }
+        // While the walk has reported something, additions and deletions walk too:
+        // deleting the first of two pages with one slug publishes the second.
+        let u = edit(&mut e, knee, None);
+        assert!(u.walked);
+        assert_same(&e, "duplicate's original deleted");
+        for rel in ["content/guides/runners-knee.md", "content/conditions/Bad Name.md", "content/drafts/idea.md"] {
+            edit(&mut e, rel, None);
+        }
+        assert_same(&e, "strays removed");
+        let u = edit(&mut e, knee, Some(&page("Runner's knee", "thigh-knee", &[], "x")));
+        assert!(!u.walked, "nothing reported: alone again");
+        assert_same(&e, "back to plain");
     }
 
     #[test]
