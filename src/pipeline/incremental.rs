@@ -518,7 +518,7 @@ impl Engine {
         }
         // A file the walk spoke of (a duplicate slug, a stray file) may be what changed.
         let walk_spoke = !self.load_diags.is_empty() || !self.unreadable.is_empty();
-        if !rescan && !(arrived.is_empty() && gone.is_empty()) {
+        if !rescan && (!arrived.is_empty() || !gone.is_empty()) {
             let mut t = Instant::now();
             rescan = walk_spoke || !self.add_or_drop_alone(&arrived, &gone);
             if !rescan {
