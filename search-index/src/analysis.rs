@@ -150,7 +150,8 @@ impl<T: Tokenizer> Tokenizer for EnglishStemmerFilter<T> {
 const STEM_CACHE_WORDS: usize = 50_000;
 
 thread_local! {
-    static STEMS: std::cell::RefCell<std::collections::HashMap<(Language, String), String>> = std::cell::RefCell::new(std::collections::HashMap::new());
+    /// Each language's words and their stems (see `EnglishStemmerStream::advance`).
+    static STEMS: std::cell::RefCell<[foldhash::HashMap<String, String>; Language::ALL.len()]> = Default::default();
 }
 
 pub struct EnglishStemmerStream<T> {
@@ -169,21 +170,25 @@ impl<T: TokenStream> TokenStream for EnglishStemmerStream<T> {
         // the same few thousand words: remember each word's stem.
         let stemmer = &self.stemmer;
         let lang = self.lang;
-        token.text = STEMS.with(|cache| {
-            let mut cache = cache.borrow_mut();
-            let key = (lang, std::mem::take(&mut token.text));
-            if let Some(stem) = cache.get(&key) {
-                return stem.clone();
+        // Looked up by the word itself and written into the token's own buffer: no
+        // allocation for a word seen before (most of them), and a fast hash, as
+        // SipHash over a key made for each token was a fifth of indexing time.
+        STEMS.with(|cache| {
+            let cache = &mut cache.borrow_mut()[lang as usize];
+            if let Some(stem) = cache.get(token.text.as_str()) {
+                token.text.clear();
+                token.text.push_str(stem);
+                return;
             }
             if cache.len() >= STEM_CACHE_WORDS {
                 cache.clear();
             }
             let stem = match lang {
-                Language::English => stemmer.stem(&spelling(&key.1)).into_owned(),
-                _ => stemmer.stem(&key.1).into_owned(),
+                Language::English => stemmer.stem(&spelling(&token.text)).into_owned(),
+                _ => stemmer.stem(&token.text).into_owned(),
             };
-            cache.insert(key, stem.clone());
-            stem
+            let word = std::mem::replace(&mut token.text, stem.clone());
+            cache.insert(word, stem);
         });
         true
     }
