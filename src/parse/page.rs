@@ -126,12 +126,13 @@ pub fn parse_page(
     let (links, unresolved_links) = find_links(body_text, split.body_start, path, slug_of_path);
     // The readability formula is English's; a translation is not scored by it.
     let grade = if file.lang.is_none() { super::readability::grade(&page_prose(&fm, &body)) } else { None };
-    let listing = super::listing::Listing::of(&fm.title, &fm.also_called, &body);
+    let url = crate::urls::page_in(file.lang.as_deref(), kind, &file.slug);
+    let listing = super::listing::Listing::of(&fm, &url, &body);
     Some(Page {
         slug: file.slug.clone(),
         kind,
         path: path.to_string(),
-        url: crate::urls::page_in(file.lang.as_deref(), kind, &file.slug),
+        url,
         lang: file.lang.clone(),
         fm,
         body,

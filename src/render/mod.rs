@@ -347,7 +347,7 @@ impl<'a> SiteRenderer<'a> {
     fn link_key(&self, lang: Option<&str>, i: usize) -> u64 {
         let p = &self.pages[i];
         let fallback = lang.is_some() && p.lang.as_deref() != lang;
-        crate::fingerprint::of((&p.fm.title, &p.url, &p.fm.summary, p.fm.last_reviewed, fallback, fallback.then_some(&p.lang)))
+        crate::fingerprint::of((p.listing.link, fallback, fallback.then_some(&p.lang)))
     }
 
     /// Whether page `i` is shown to readers of `lang` in its original language for want
@@ -776,7 +776,7 @@ impl<'a> SiteRenderer<'a> {
                 names.push((&p.fm.title, &p.listing.title, n, false));
                 names.extend(p.fm.also_called.iter().zip(&p.listing.also_called).map(|(alias, l)| (alias.as_str(), l, n, true)));
             }
-            names.sort_by(|a, b| a.1.sort_key.cmp(&b.1.sort_key));
+            sort_by_name(&mut names, |n| &n.1.sort_key);
             let entry = |e: usize| {
                 let (name, listed_as, n, alias) = names[e];
                 let p = listed[n].1;
@@ -794,11 +794,8 @@ impl<'a> SiteRenderer<'a> {
             };
             let template = "partials/az_entry.html";
             // What an entry shows of its page, hashed once per page.
-            let page_keys: Vec<u64> = listed
-                .iter()
-                .zip(&fallbacks)
-                .map(|((_, p), fallback)| crate::fingerprint::of((&p.url, &p.fm.title, p.fm.last_reviewed, fallback)))
-                .collect();
+            let page_keys: Vec<u64> =
+                listed.iter().zip(&fallbacks).map(|((_, p), fallback)| crate::fingerprint::of((p.listing.az, fallback))).collect();
             let keys: Vec<u64> = names
                 .iter()
                 .map(|&(name, listed_as, n, alias)| fragments::key(template, &(listed_as.letter, name, alias, page_keys[n])))
@@ -871,7 +868,7 @@ impl<'a> SiteRenderer<'a> {
         // The conditions folder answers too: a reader who trims a page's address lands on a list.
         if unit == IndexUnit::Conditions {
             let mut listed: Vec<(usize, &Page)> = self.conditions(lang);
-            listed.sort_by(|a, b| a.1.listing.title.sort_key.cmp(&b.1.listing.title.sort_key));
+            sort_by_name(&mut listed, |(_, p)| &p.listing.title.sort_key);
             let conditions_html = fragments::join(&self.link_entries(lang, store, "partials/condition_entry.html", &listed)?);
             let conditions = self.link_views(lang, "conditions.html", &listed);
             out.push((
@@ -1197,6 +1194,27 @@ fn human_date(d: NaiveDate) -> String {
     }
 }
 
+/// Sorts `items` by `name`, keeping the order of equal names (as a stable sort
+/// does). The names live in the pages, all over the heap: comparing them in place
+/// made sorting the A–Z's 30,000 names a third of a title edit at 10k pages. Copied
+/// side by side into one buffer first, they are compared without cache misses.
+fn sort_by_name<T: Copy>(items: &mut Vec<T>, name: impl Fn(&T) -> &str) {
+    let mut arena = String::with_capacity(items.iter().map(|t| name(t).len()).sum());
+    let spans: Vec<(u32, u32)> = items
+        .iter()
+        .map(|t| {
+            let start = arena.len() as u32;
+            arena.push_str(name(t));
+            (start, arena.len() as u32)
+        })
+        .collect();
+    let of = |k: u32| &arena.as_bytes()[spans[k as usize].0 as usize..spans[k as usize].1 as usize];
+    let mut order: Vec<u32> = (0..items.len() as u32).collect();
+    // Ties go to the original position: the order a stable sort keeps.
+    order.sort_unstable_by(|&a, &b| of(a).cmp(of(b)).then(a.cmp(&b)));
+    *items = order.into_iter().map(|k| items[k as usize]).collect();
+}
+
 /// Drops blank lines and trailing spaces that template logic leaves behind.
 fn tidy(bytes: &[u8]) -> Vec<u8> {
     let text = match std::str::from_utf8(bytes) {
@@ -1232,6 +1250,18 @@ mod tests {
             let date = NaiveDate::from_ymd_opt(y, m, d).unwrap();
             assert_eq!(human_date(date), date.format("%-d %B %Y").to_string());
         }
+    }
+
+    #[test]
+    fn names_sort_as_a_stable_sort_by_name_does() {
+        // Equal names keep their order; names equal in their first 16 bytes, and names
+        // that are a prefix of another (or differ by a NUL), sort by the whole name.
+        let names = ["b", "abcdefghijklmnopz", "a", "abcdefghijklmnopa", "b", "a\0", "", "abcdefghijklmnop", "a"];
+        let mut items: Vec<(usize, &str)> = names.iter().copied().enumerate().collect();
+        let mut expected = items.clone();
+        expected.sort_by(|a, b| a.1.cmp(b.1));
+        super::sort_by_name(&mut items, |t| t.1);
+        assert_eq!(items, expected);
     }
 
     #[test]
