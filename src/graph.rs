@@ -365,7 +365,7 @@ mod tests {
         ];
         let mut diags = Vec::new();
         let g = LinkGraph::build(&pages, &Absent::default(), &mut diags);
-        assert_eq!(g.backlinks[1].iter().copied().collect::<Vec<_>>(), [0, 2], "b is mentioned in a and c");
+        assert_eq!(g.backlinks[1], [0, 2], "b is mentioned in a and c");
         assert_eq!(g.related[0], [1]);
         assert_eq!(g.related[1], [0], "related shows on both ends");
         let codes: Vec<&str> = diags.iter().map(|d| d.code.code()).collect();
