@@ -1714,8 +1714,10 @@ mod tests {
         let u = e.full().unwrap();
         let page_of = |e: &Engine, rel: &str| String::from_utf8(e.site()[rel].to_vec()).unwrap();
         // Two conditions: A–Z 2, conditions list 2, lower-leg 2, symptom links 2 and
-        // symptom rows 2 ("Pain when running", "Swelling").
-        assert_eq!(u.fragments, 10, "the first render makes every entry");
+        // symptom rows 2 ("Pain when running", "Swelling"); and each URL of the sitemap.
+        let sitemap_urls = page_of(&e, "sitemap.xml").matches("<url>").count();
+        assert!(sitemap_urls > 3, "every page and index page");
+        assert_eq!(u.fragments, 10 + sitemap_urls, "the first render makes every entry");
         let calf = "content/conditions/calf-strain.md";
 
         // A title shows in the A–Z, the conditions list, its region, its symptom link and
@@ -1731,6 +1733,14 @@ mod tests {
         let u = edit(&mut e, calf, Some(&torn("Not [[shin-splints]].")));
         assert_same(&e, "summary");
         assert_eq!(u.fragments, 5, "conditions, region, the symptom link and its two rows, not the A–Z: {u:?}");
+
+        // A new review date: its sitemap entry too (and its list entries, which show it).
+        let reviewed = |extra: &str| torn(extra).replace("last_reviewed = 2026-01-10", "last_reviewed = 2026-01-11");
+        let u = edit(&mut e, calf, Some(&reviewed("Not [[shin-splints]].")));
+        assert_same(&e, "review date");
+        assert_eq!(u.fragments, 7, "A–Z, conditions, region, the symptom link, its two rows, the sitemap URL: {u:?}");
+        assert!(page_of(&e, "sitemap.xml").contains("<lastmod>2026-01-11</lastmod>"));
+        let torn = |extra: &str| reviewed(extra);
 
         // Prose: no list entry at all.
         let u = edit(&mut e, calf, Some(&torn("Not [[shin-splints]]. More.")));

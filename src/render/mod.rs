@@ -701,9 +701,7 @@ impl<'a> SiteRenderer<'a> {
                 extra.insert("lang_nav", &self.index_language_nav(lang, crate::urls::HOME));
                 vec![(format!("{}/404.html", lang.unwrap_or_default()), self.render_in(lang, "404.html", extra.into_json())?)]
             }
-            IndexUnit::NotFound | IndexUnit::Offline | IndexUnit::Redirects | IndexUnit::Sitemap | IndexUnit::Robots => {
-                self.site_files(key.unit)?
-            }
+            IndexUnit::NotFound | IndexUnit::Offline | IndexUnit::Redirects | IndexUnit::Robots => self.site_files(key.unit)?,
             unit => {
                 let mut store = UnitStore { old: self.fragments().take(key), used: Default::default() };
                 let files = self.index_pages(lang, unit, &mut store)?;
@@ -760,6 +758,9 @@ impl<'a> SiteRenderer<'a> {
     /// One index page of one language: the A–Z, a region, the regions, guides,
     /// conditions or symptoms index, or its feed.
     fn index_pages(&self, lang: Option<&str>, unit: IndexUnit, store: &mut UnitStore) -> anyhow::Result<Vec<Output>> {
+        if unit == IndexUnit::Sitemap {
+            return self.sitemap(store);
+        }
         let mut out = Vec::new();
         let at = |url: &str| crate::urls::in_lang(lang, url);
         let nav = |url: &str| serde_json::to_value(self.index_language_nav(lang, url)).unwrap_or_default();
@@ -997,6 +998,61 @@ impl<'a> SiteRenderer<'a> {
         Ok(out)
     }
 
+    /// `sitemap.xml`: every page and index page, in every language.
+    fn sitemap(&self, store: &mut UnitStore) -> anyhow::Result<Vec<Output>> {
+        let base = &self.site.base_url;
+        let multilingual = self.multilingual();
+        let url = |loc: String, lastmod: Option<NaiveDate>, nav: Option<LanguageNav>| SitemapUrl {
+            loc,
+            lastmod: lastmod.map(|d| d.to_string()),
+            alternates: multilingual
+                .then(|| {
+                    nav.map(|n| {
+                        n.alternates
+                            .iter()
+                            .filter(|a| a.exists)
+                            .map(|a| SitemapAlternate { lang: a.lang.clone(), href: a.permalink.clone() })
+                            .chain(std::iter::once(SitemapAlternate { lang: "x-default".into(), href: n.x_default }))
+                            .collect()
+                    })
+                })
+                .flatten(),
+        };
+        let mut urls: Vec<SitemapUrl> = self
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                // A translation's last change is when it was translated (it has no review of its own yet).
+                let lastmod = p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
+                url(format!("{base}{}", p.url), lastmod, self.page_language_nav(i))
+            })
+            .collect();
+        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
+        let mut index_urls: Vec<String> = crate::urls::INDEXES.iter().map(|u| u.to_string()).collect();
+        index_urls.extend(self.site.regions.iter().map(|r| r.url.clone()));
+        for &lang in &langs {
+            for u in &index_urls {
+                urls.push(url(format!("{base}{}", crate::urls::in_lang(lang, u)), None, self.index_language_nav(lang, u)));
+            }
+            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
+                let home = crate::urls::in_lang(lang, crate::urls::HOME);
+                urls.push(url(format!("{base}{home}"), None, self.index_language_nav(lang, crate::urls::HOME)));
+            }
+        }
+        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
+        // One `<url>` per page, each rendered once and kept while it reads the same, as
+        // list entries are: a new or deleted page re-rendered all 10,000 in Tera.
+        let template = "partials/sitemap_url.xml";
+        let keys: Vec<u64> = urls.iter().map(|u| fragments::key(template, u)).collect();
+        let urls_xml = fragments::join(&self.entries_by(None, store, template, &keys, |k| urls[k].clone())?);
+        let urls = if self.lists_for("sitemap.xml") { urls } else { Vec::new() };
+        Ok(vec![(
+            crate::urls::output_path(crate::urls::SITEMAP),
+            self.render("sitemap.xml", serde_json::json!({ "urls": urls, "urls_xml": urls_xml, "multilingual": self.multilingual() }))?,
+        )])
+    }
+
     /// The files the site has once: 404, sitemap (every language's pages, each with
     /// its alternates) and robots.txt.
     fn site_files(&self, unit: IndexUnit) -> anyhow::Result<Vec<Output>> {
@@ -1043,54 +1099,6 @@ impl<'a> SiteRenderer<'a> {
             }
             out.push((crate::urls::output_path(crate::urls::REDIRECTS), lines.into_bytes()));
         }
-        if unit != IndexUnit::Sitemap {
-            return Ok(out);
-        }
-        let base = &self.site.base_url;
-        let multilingual = self.multilingual();
-        let url = |loc: String, lastmod: Option<NaiveDate>, nav: Option<LanguageNav>| SitemapUrl {
-            loc,
-            lastmod: lastmod.map(|d| d.to_string()),
-            alternates: multilingual
-                .then(|| {
-                    nav.map(|n| {
-                        n.alternates
-                            .iter()
-                            .filter(|a| a.exists)
-                            .map(|a| SitemapAlternate { lang: a.lang.clone(), href: a.permalink.clone() })
-                            .chain(std::iter::once(SitemapAlternate { lang: "x-default".into(), href: n.x_default }))
-                            .collect()
-                    })
-                })
-                .flatten(),
-        };
-        let mut urls: Vec<SitemapUrl> = self
-            .pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                // A translation's last change is when it was translated (it has no review of its own yet).
-                let lastmod = p.fm.last_reviewed.or_else(|| p.fm.translation.as_ref().and_then(|t| t.translated));
-                url(format!("{base}{}", p.url), lastmod, self.page_language_nav(i))
-            })
-            .collect();
-        let langs: Vec<Option<&str>> = std::iter::once(None).chain(self.config.languages.iter().map(|l| Some(l.code.as_str()))).collect();
-        let mut index_urls: Vec<String> = crate::urls::INDEXES.iter().map(|u| u.to_string()).collect();
-        index_urls.extend(self.site.regions.iter().map(|r| r.url.clone()));
-        for &lang in &langs {
-            for u in &index_urls {
-                urls.push(url(format!("{base}{}", crate::urls::in_lang(lang, u)), None, self.index_language_nav(lang, u)));
-            }
-            if !self.pages.iter().any(|p| p.kind == PageKind::Home && p.lang.as_deref() == lang) {
-                let home = crate::urls::in_lang(lang, crate::urls::HOME);
-                urls.push(url(format!("{base}{home}"), None, self.index_language_nav(lang, crate::urls::HOME)));
-            }
-        }
-        urls.sort_by(|a, b| a.loc.cmp(&b.loc));
-        out.push((
-            crate::urls::output_path(crate::urls::SITEMAP),
-            self.render("sitemap.xml", serde_json::json!({ "urls": urls, "multilingual": self.multilingual() }))?,
-        ));
         Ok(out)
     }
 }

@@ -63,7 +63,7 @@ pub struct LanguageNav {
 }
 
 /// One `<url>` of `sitemap.xml`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SitemapUrl {
     pub loc: String,
     /// The last review (a translation's: when it was translated), as an ISO date.
@@ -72,7 +72,7 @@ pub struct SitemapUrl {
     pub alternates: Option<Vec<SitemapAlternate>>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Hash, Serialize)]
 pub struct SitemapAlternate {
     pub lang: String,
     pub href: String,
