@@ -812,6 +812,7 @@ impl Engine {
         };
         let rebuild = kept.is_none();
         let mut graph = kept.unwrap_or_else(|| LinkGraph::addresses(pages));
+        let sub = Instant::now();
         self.cross_diags = stages::cross_page_diagnostics(pages);
         if let Some(theme) = &self.theme {
             self.cross_diags.extend(stages::missing_strings(theme, config));
@@ -828,6 +829,8 @@ impl Engine {
         // addresses last changed, kept for the others. A slug names the same page as long
         // as every page keeps its slug, language, listing and place (`LinkGraph::index_in`
         // reads nothing else), so an edit that only moves links keeps them all.
+        update.timings.push(("of which site checks", sub.elapsed()));
+        let sub = Instant::now();
         let addresses_fp = hash_of(pages.iter().map(|p| (p.kind.listed(), &p.lang, &p.slug)).collect::<Vec<_>>());
         let stale: Vec<usize> = (0..pages.len())
             .filter(|&i| {
@@ -844,8 +847,11 @@ impl Engine {
         for (i, targets) in stale.into_iter().zip(resolved) {
             self.slots[owners[i]].parsed.as_mut().expect("filtered above").targets = Some((addresses_fp, targets));
         }
+        update.timings.push(("of which link targets", sub.elapsed()));
         if rebuild {
+            let sub = Instant::now();
             self.connect_graph(&mut graph, pages, owners, &absent, absent_fp);
+            update.timings.push(("of which link checks", sub.elapsed()));
         }
         update.lap("link graph", &mut t);
         let result = self.render_with(config, pages, owners, &graph, update, t);
