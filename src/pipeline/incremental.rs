@@ -168,6 +168,9 @@ struct Parsed {
     /// Its links checked (`LinkGraph::links_of`, target ids being positions in
     /// `forward`), under a key of its own and its targets' graph inputs.
     links: Option<(u64, Arc<PageLinks>)>,
+    /// The site paths its relative links named when it was parsed: it is parsed again
+    /// when a file appears or goes away at one of them.
+    asked: Vec<String>,
     /// Its search document, when it is searchable (background-search mode only).
     doc: Option<Arc<search_index::Document>>,
 }
@@ -707,25 +710,20 @@ impl Engine {
     fn files_moved(&mut self) {
         let known: HashMap<String, String> =
             self.slots.iter().filter(|s| s.file.placement.listed()).map(|s| (s.file.source.rel.clone(), s.file.slug.clone())).collect();
-        // Pages whose relative links may name a file that appeared or went away are parsed again.
-        let moved: Vec<String> = known
+        // Pages whose relative links named a file that appeared or went away are parsed
+        // again: each page keeps the paths it asked about (on the first scan every file
+        // is new, and searching every page's text for every new name was 90 s at 10k).
+        let moved: HashSet<&str> = known
             .keys()
             .filter(|k| !self.known_paths.contains_key(*k))
             .chain(self.known_paths.keys().filter(|k| !known.contains_key(*k)))
-            .map(|k| k.rsplit('/').next().unwrap_or(k).to_string())
+            .map(String::as_str)
             .collect();
-        // One pass over each parsed page for all names at once: on the first scan every
-        // file is new, and a name-by-name search was 10,000 × 10,000 substring searches
-        // (90 s before `serve` at 10k pages answered); a branch switch can add thousands.
         if !moved.is_empty() {
-            match aho_corasick::AhoCorasick::new(&moved) {
-                Ok(names) => self
-                    .slots
-                    .par_iter_mut()
-                    .filter(|s| s.parsed.is_some() && names.is_match(&s.file.source.text))
-                    .for_each(|s| s.parsed = None),
-                // Too many names to search for at once: parse everything again.
-                Err(_) => self.slots.iter_mut().for_each(|s| s.parsed = None),
+            for slot in &mut self.slots {
+                if slot.parsed.as_ref().is_some_and(|p| p.asked.iter().any(|a| moved.contains(a.as_str()))) {
+                    slot.parsed = None;
+                }
             }
         }
         self.known_paths = known;
@@ -747,13 +745,20 @@ impl Engine {
         let generation = self.generation;
         let today = self.today;
         let known = &self.known_paths;
-        let slug_of_path = |p: &str| known.get(p).cloned();
         let with_doc = self.background_search;
         let todo: Vec<&mut Slot> = self.slots.iter_mut().filter(|s| s.parsed.as_ref().is_none_or(|p| p.generation != generation)).collect();
         update.parsed = todo.len();
         todo.into_par_iter().for_each(|slot| {
+            // The paths its relative links name, asked of the site's files as it is parsed.
+            let asked = std::sync::Mutex::new(Vec::new());
+            let slug_of_path = |p: &str| {
+                asked.lock().unwrap_or_else(|e| e.into_inner()).push(p.to_string());
+                known.get(p).cloned()
+            };
             let (page, diags) = stages::parse_file(&slot.file, &config, today, &slug_of_path);
-            slot.parsed = Some(fingerprint_page(page, diags, generation, with_doc));
+            let mut parsed = fingerprint_page(page, diags, generation, with_doc);
+            parsed.asked = asked.into_inner().unwrap_or_else(|e| e.into_inner());
+            slot.parsed = Some(parsed);
         });
 
         // Published pages, borrowed out of their slots for the graph and the renderer.
@@ -1210,7 +1215,7 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         graph = h.finish();
         forward = deps::forward_slugs(p);
     }
-    Parsed { generation, page, diags, public, listing, faces, graph, forward, targets: None, links: None, doc }
+    Parsed { generation, page, diags, public, listing, faces, graph, forward, targets: None, links: None, asked: Vec::new(), doc }
 }
 
 #[cfg(test)]
