@@ -798,7 +798,7 @@ impl<'a> SiteRenderer<'a> {
             let page_keys: Vec<u64> =
                 listed.iter().zip(&fallbacks).map(|((_, p), fallback)| crate::fingerprint::of((p.listing.az, fallback))).collect();
             let keys: Vec<u64> = names
-                .iter()
+                .par_iter()
                 .map(|&(name, listed_as, n, alias)| fragments::key(template, &(listed_as.letter, name, alias, page_keys[n])))
                 .collect();
             let html = self.entries_by(lang, store, template, &keys, entry)?;
@@ -809,6 +809,8 @@ impl<'a> SiteRenderer<'a> {
             let lists = self.lists_for("az.html");
             let letters: Vec<AzLetter> = letters
                 .into_iter()
+                .collect::<Vec<_>>()
+                .into_par_iter()
                 .map(|(letter, es)| AzLetter {
                     letter: letter.to_string(),
                     entries: if lists { es.iter().map(|&e| entry(e)).collect() } else { Vec::new() },
