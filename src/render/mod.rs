@@ -798,7 +798,7 @@ impl<'a> SiteRenderer<'a> {
             let page_keys: Vec<u64> =
                 listed.iter().zip(&fallbacks).map(|((_, p), fallback)| crate::fingerprint::of((p.listing.az, fallback))).collect();
             let keys: Vec<u64> = names
-                .par_iter()
+                .iter()
                 .map(|&(name, listed_as, n, alias)| fragments::key(template, &(listed_as.letter, name, alias, page_keys[n])))
                 .collect();
             let html = self.entries_by(lang, store, template, &keys, entry)?;
@@ -809,8 +809,6 @@ impl<'a> SiteRenderer<'a> {
             let lists = self.lists_for("az.html");
             let letters: Vec<AzLetter> = letters
                 .into_iter()
-                .collect::<Vec<_>>()
-                .into_par_iter()
                 .map(|(letter, es)| AzLetter {
                     letter: letter.to_string(),
                     entries: if lists { es.iter().map(|&e| entry(e)).collect() } else { Vec::new() },
@@ -1221,7 +1219,7 @@ fn sort_by_name<T: Copy>(items: &mut Vec<T>, name: impl Fn(&T) -> &str) {
     let of = |k: u32| &arena.as_bytes()[spans[k as usize].0 as usize..spans[k as usize].1 as usize];
     let mut order: Vec<u32> = (0..items.len() as u32).collect();
     // Ties go to the original position: the order a stable sort keeps.
-    order.par_sort_unstable_by(|&a, &b| of(a).cmp(of(b)).then(a.cmp(&b)));
+    order.sort_unstable_by(|&a, &b| of(a).cmp(of(b)).then(a.cmp(&b)));
     *items = order.into_iter().map(|k| items[k as usize]).collect();
 }
 
@@ -1233,26 +1231,6 @@ fn tidy(bytes: &[u8]) -> Vec<u8> {
     };
     // Most pages have no `<pre>`: then no line needs looking into (this runs on every page).
     let any_pre = text.contains("<pre");
-    // Without `<pre>` each line is tidied on its own, so a big page (the A–Z is 6.6 MB at
-    // 10k pages) is cut at line ends and its pieces tidied on every core.
-    const PIECE: usize = 1 << 18;
-    if !any_pre && text.len() > 2 * PIECE {
-        let mut pieces = Vec::new();
-        let mut rest: &str = &text;
-        while rest.len() > PIECE {
-            // After a newline: a character boundary, and a line boundary.
-            let cut = rest.as_bytes()[PIECE..].iter().position(|&b| b == b'\n').map_or(rest.len(), |n| PIECE + n + 1);
-            let (piece, tail) = rest.split_at(cut);
-            pieces.push(piece);
-            rest = tail;
-        }
-        pieces.push(rest);
-        return pieces.par_iter().map(|p| tidy_lines(p, false)).collect::<Vec<_>>().concat().into_bytes();
-    }
-    tidy_lines(&text, any_pre).into_bytes()
-}
-
-fn tidy_lines(text: &str, any_pre: bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut in_pre = false;
     for line in text.lines() {
@@ -1267,7 +1245,7 @@ fn tidy_lines(text: &str, any_pre: bool) -> String {
             in_pre = false;
         }
     }
-    out
+    out.into_bytes()
 }
 
 #[cfg(test)]
@@ -1292,24 +1270,6 @@ mod tests {
         expected.sort_by(|a, b| a.1.cmp(b.1));
         super::sort_by_name(&mut items, |t| t.1);
         assert_eq!(items, expected);
-    }
-
-    #[test]
-    fn a_big_page_is_tidied_in_pieces_as_it_would_be_whole() {
-        // Lines of every kind, cut anywhere: blank, trailing spaces, CRLF, no final newline.
-        let line = |n: usize| match n % 5 {
-            0 => format!("<li>entry {n}</li>   \n"),
-            1 => "\n".to_string(),
-            2 => format!("  <a href=\"/x/{n}/\">x</a>\r\n"),
-            3 => "   \t \n".to_string(),
-            _ => format!("<p>{}</p>\n", "yé".repeat(n % 300)),
-        };
-        let mut page: String = (0..40_000).map(line).collect();
-        page.push_str(&format!("<p>{}</p>\n", "é—".repeat(200_000)));
-        page.push_str("<p>last</p>  ");
-        assert!(page.len() > 4 << 18, "big enough to be cut");
-        let whole: String = page.lines().map(str::trim_end).filter(|l| !l.is_empty()).map(|l| format!("{l}\n")).collect();
-        assert_eq!(String::from_utf8(super::tidy(page.as_bytes())).unwrap(), whole);
     }
 
     #[test]
