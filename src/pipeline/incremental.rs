@@ -156,7 +156,8 @@ struct Parsed {
     /// `public` plus what index pages list from its body (symptoms).
     listing: u64,
     /// What the link graph reads of it: slug, kind, links and related with their
-    /// positions, anchors, the title's position.
+    /// positions, anchors, the title's position; and `forward`, whose positions its
+    /// kept link checks use.
     graph: u64,
     /// What each kind of index page shows of it (see `deps::listing_faces`).
     faces: deps::ListingFaces,
@@ -1212,8 +1213,10 @@ fn fingerprint_page(page: Option<Page>, diags: Vec<Diagnostic>, generation: u64,
         for s in &p.body.sections {
             (&s.kind, &s.anchor).hash(&mut h);
         }
-        graph = h.finish();
+        // Its kept link checks name targets by position in `forward`: a new list, new checks.
         forward = deps::forward_slugs(p);
+        forward.hash(&mut h);
+        graph = h.finish();
     }
     Parsed { generation, page, diags, public, listing, faces, graph, forward, targets: None, links: None, asked: Vec::new(), doc }
 }
