@@ -192,7 +192,7 @@ pub fn walk_content_in(root: &Path, languages: &[String]) -> anyhow::Result<(Vec
             }
         };
         if placement.listed() {
-            let key = format!("{}/{}", lang.as_deref().unwrap_or(""), slug.to_lowercase());
+            let key = slug_key(lang.as_deref(), &slug);
             if let Some(first) = seen.get(&key) {
                 let message = if first.ends_with(&format!("/{slug}.md")) {
                     format!("the slug `{slug}` is already used by {first}")
@@ -210,6 +210,11 @@ pub fn walk_content_in(root: &Path, languages: &[String]) -> anyhow::Result<(Vec
         out.found.push(Found { path: path.to_path_buf(), rel, placement, slug, lang, linked: entry.path_is_symlink() });
     }
     Ok((out.found, out.diagnostics))
+}
+
+/// What two listed pages of one language may not share: their slugs, case aside.
+pub fn slug_key(lang: Option<&str>, slug: &str) -> String {
+    format!("{}/{}", lang.unwrap_or(""), slug.to_lowercase())
 }
 
 /// Where a `.md` file at `rel` (named `name`) belongs: its kind, language and slug,

@@ -609,12 +609,11 @@ impl Engine {
     /// a tenth of a second of every new or deleted page's preview.
     fn add_or_drop_alone(&mut self, arrived: &[&str], gone: &[&str]) -> bool {
         let languages = self.config.as_ref().map(|c| c.language_codes()).unwrap_or_default();
-        let key = |lang: &Option<String>, slug: &str| format!("{}/{}", lang.as_deref().unwrap_or(""), slug.to_lowercase());
         let mut taken: HashSet<String> = self
             .slots
             .iter()
             .filter(|s| s.file.placement.listed() && !gone.contains(&s.file.source.rel.as_str()))
-            .map(|s| key(&s.file.lang, &s.file.slug))
+            .map(|s| load::slug_key(s.file.lang.as_deref(), &s.file.slug))
             .collect();
         // Only a plain file with nothing left at its place goes alone: a link whose
         // target went away, or a file turned folder, is for the walk to report.
@@ -627,7 +626,7 @@ impl Engine {
         let mut read = Vec::new();
         for rel in arrived {
             let Some(found) = load::found_alone(&self.root, rel, &languages) else { return false };
-            if found.placement.listed() && !taken.insert(key(&found.lang, &found.slug)) {
+            if found.placement.listed() && !taken.insert(load::slug_key(found.lang.as_deref(), &found.slug)) {
                 return false;
             }
             let stamp = stamp_of(&found.path);
@@ -831,12 +830,12 @@ impl Engine {
             let text = std::fs::read_to_string(self.root.join(record)).unwrap_or_default();
             SourceFile::new(record.to_string(), self.root.join(record), text)
         });
+        update.timings.push(("of which site checks", sub.elapsed()));
+        let sub = Instant::now();
         // Where each page's links go, by position: resolved for pages parsed since the
         // addresses last changed, kept for the others. A slug names the same page as long
         // as every page keeps its slug, language, listing and place (`LinkGraph::index_in`
         // reads nothing else), so an edit that only moves links keeps them all.
-        update.timings.push(("of which site checks", sub.elapsed()));
-        let sub = Instant::now();
         let addresses_fp = hash_of(pages.iter().map(|p| (p.kind.listed(), &p.lang, &p.slug)).collect::<Vec<_>>());
         let stale: Vec<usize> = (0..pages.len())
             .filter(|&i| {
